@@ -1,0 +1,80 @@
+"""Bilingual strings (English / 中文). The app's shared strings live here; each lesson
+module keeps its own ``STRINGS`` table beside its code, and its figures use the same
+table, so 中文 reaches the charts too."""
+from __future__ import annotations
+
+from typing import Mapping
+
+LANGS = {"en": "English", "zh": "中文"}
+
+Table = Mapping[str, Mapping[str, str]]   # key -> {"en": ..., "zh": ...}
+
+CORE: Table = {
+    "app_title": {"en": "DeepDive Lab", "zh": "DeepDive Lab 深度学习实验室"},
+    "app_tagline": {"en": "See each idea of deep learning happen: move a slider, a small model retrains, the charts show what changed.",
+                    "zh": "亲眼看到深度学习的每个概念：拖动滑块，小模型立即重新训练，图表展示变化。"},
+    "home": {"en": "Home", "zh": "首页"},
+    "group_basics": {"en": "Basics", "zh": "基础"},
+    "group_training": {"en": "Training", "zh": "训练"},
+    "group_sequences": {"en": "Sequences", "zh": "序列"},
+    "group_attention": {"en": "Attention", "zh": "注意力"},
+    "group_vision": {"en": "Vision", "zh": "视觉"},
+    "language": {"en": "Language", "zh": "语言"},
+    "seed": {"en": "Random seed", "zh": "随机种子"},
+    "seed_help": {"en": "Same settings + same seed = same numbers, for everyone who opens the link.",
+                  "zh": "相同设置 + 相同种子 = 相同结果，任何人打开链接都一样。"},
+    "device": {"en": "Compute device", "zh": "计算设备"},
+    "share": {"en": "Share this experiment", "zh": "分享这个实验"},
+    "share_help": {"en": "Every setting of this page is in the link. Copy it with the button at its right.",
+                   "zh": "本页所有设置都在链接中。点击右侧按钮复制。"},
+    "url_notice": {"en": "Some values in the link were outside their allowed range or unreadable:",
+                   "zh": "链接中的部分取值超出范围或无法识别："},
+    "url_clamped": {"en": "`{name}` = `{given}` → clamped to {used}", "zh": "`{name}` = `{given}` → 已限制为 {used}"},
+    "url_ignored": {"en": "`{name}` = `{given}` → not understood, default {used} used",
+                    "zh": "`{name}` = `{given}` → 无法识别，使用默认值 {used}"},
+    "training": {"en": "Training…", "zh": "训练中…"},
+    "stop": {"en": "Stop", "zh": "停止"},
+    "stopped": {"en": "Stopped at step {step}. The charts show what was trained so far; change a setting or press Retrain to run again.",
+                "zh": "已在第 {step} 步停止。图表显示目前训练的结果；修改设置或点击“重新训练”再次运行。"},
+    "stopped_short": {"en": "Stopped: the charts show what was trained until you pressed Stop. Press Retrain to run it in full.",
+                      "zh": "已停止：图表显示按下“停止”之前训练的结果。点击“重新训练”完整运行。"},
+    "retrain": {"en": "Retrain", "zh": "重新训练"},
+    "budget_units": {"en": "This run reached the work budget ({units} steps) and stopped early, so the shared server stays fast for the class. Lower epochs or data size for a complete run.",
+                     "zh": "本次训练达到工作量上限（{units} 步），已提前停止，以保证共享服务器对全班保持流畅。减少轮数或数据量可完整运行。"},
+    "budget_seconds": {"en": "This run reached the time limit ({seconds:.0f} s) and stopped early.",
+                       "zh": "本次训练达到时间上限（{seconds:.0f} 秒），已提前停止。"},
+    "from_cache": {"en": "Result from the shared cache (computed before with exactly these settings).",
+                   "zh": "结果来自共享缓存（之前以完全相同的设置计算过）。"},
+    "download_csv": {"en": "Download the numbers (CSV)", "zh": "下载数据（CSV）"},
+    "code_title": {"en": "The lines that matter (from `engine/`)", "zh": "关键代码（摘自 `engine/`）"},
+    "explain": {"en": "Explanation", "zh": "讲解"},
+    "settings": {"en": "Settings", "zh": "设置"},
+    "open_lesson": {"en": "Open", "zh": "打开"},
+    "offline_note": {"en": "Works offline on data it generates itself; real datasets download on demand, verified by checksum, then cached.",
+                     "zh": "可离线使用自带/自动生成的数据；真实数据集按需下载，校验后缓存。"},
+    "error_title": {"en": "Something went wrong in this lesson", "zh": "本课程出现错误"},
+    "error_body": {"en": "Your settings are kept. Try other settings; if it happens again, report it with the link above. Details: {detail}",
+                   "zh": "你的设置已保留。请尝试其他设置；若仍出现，请连同上方链接一起反馈。详情：{detail}"},
+}
+
+
+class Translator:
+    """``tr = Translator('zh', lesson.STRINGS); tr('key', n=3)``.
+    Falls back to English, then to the key itself, so a missing string never crashes a page."""
+
+    def __init__(self, lang: str, *tables: Table):
+        self.lang = lang if lang in LANGS else "en"
+        self.tables = (*tables, CORE)
+
+    def __call__(self, key: str, **fmt) -> str:
+        for table in self.tables:
+            entry = table.get(key)
+            if entry is not None:
+                text = entry.get(self.lang) or entry.get("en") or key
+                return text.format(**fmt) if fmt else text
+        return key
+
+
+def missing(table: Table) -> list[str]:
+    """Keys lacking a language (the tests require none)."""
+    return [k for k, v in table.items() if any(not v.get(lang) for lang in LANGS)]

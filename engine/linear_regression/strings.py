@@ -1,0 +1,74 @@
+"""English and 中文 text of the linear regression lesson (page and charts)."""
+
+STRINGS = {
+    "title": {"en": "Linear regression", "zh": "线性回归"},
+    "summary": {"en": "Fit y = Xw + b with minibatch SGD, from scratch and with nn.Linear (d2l §3.2–3.3).",
+                "zh": "用小批量随机梯度下降拟合 y = Xw + b，从零实现与 nn.Linear 简洁实现（d2l 3.2–3.3 节）。"},
+    "data_header": {"en": "Data", "zh": "数据"},
+    "train_header": {"en": "Training", "zh": "训练"},
+    "num_examples": {"en": "Number of examples", "zh": "样本数"},
+    "noise": {"en": "Noise σ of ε", "zh": "噪声 ε 的标准差 σ"},
+    "true_w1": {"en": "True w₁", "zh": "真实 w₁"},
+    "true_w2": {"en": "True w₂", "zh": "真实 w₂"},
+    "true_b": {"en": "True b", "zh": "真实 b"},
+    "impl": {"en": "Implementation", "zh": "实现方式"},
+    "impl_help": {"en": "From scratch: linreg, squared_loss and sgd written out (d2l §3.2). Concise: nn.Linear, MSELoss and torch.optim.SGD (§3.3). Same seed, same numbers.",
+                  "zh": "从零实现：手写 linreg、squared_loss 与 sgd（3.2 节）。简洁实现：nn.Linear、MSELoss 与 torch.optim.SGD（3.3 节）。相同种子，结果相同。"},
+    "impl.scratch": {"en": "From scratch", "zh": "从零实现"},
+    "impl.concise": {"en": "Concise (nn.Linear)", "zh": "简洁实现（nn.Linear）"},
+    "lr": {"en": "Learning rate η", "zh": "学习率 η"},
+    "lr_help": {"en": "Too large and every step overshoots: the loss blows up to inf.",
+                "zh": "过大时每一步都会越过最优点，损失爆炸到 inf。"},
+    "batch_size": {"en": "Batch size |B|", "zh": "批量大小 |B|"},
+    "num_epochs": {"en": "Epochs", "zh": "迭代轮数"},
+    # charts
+    "loss_title": {"en": "Training loss", "zh": "训练损失"},
+    "loss_axis": {"en": "loss ½(ŷ−y)² (log scale)", "zh": "损失 ½(ŷ−y)²（对数坐标）"},
+    "epoch_axis": {"en": "epoch", "zh": "轮次（epoch）"},
+    "per_batch": {"en": "per minibatch", "zh": "每个小批量"},
+    "per_epoch": {"en": "whole data set, end of epoch", "zh": "整个数据集（每轮结束）"},
+    "diverged_at": {"en": "{kind} at step {step}", "zh": "第 {step} 步出现 {kind}"},
+    "params_title": {"en": "Parameters: true, learned, least squares", "zh": "参数：真实值、学习值、最小二乘解"},
+    "param_axis": {"en": "parameter", "zh": "参数"},
+    "value_axis": {"en": "value", "zh": "取值"},
+    "true": {"en": "true", "zh": "真实值"},
+    "learned": {"en": "learned (SGD)", "zh": "学习值（SGD）"},
+    "closed": {"en": "closed form (least squares)", "zh": "闭式解（最小二乘）"},
+    "fit_title": {"en": "Data and the fitted plane", "zh": "数据与拟合平面"},
+    "data": {"en": "data", "zh": "数据"},
+    "plane": {"en": "fitted plane", "zh": "拟合平面"},
+    "contour_title": {"en": "Path of (w₁, w₂) over the loss contours (b at its least-squares value)",
+                      "zh": "(w₁, w₂) 在损失等高线上的路径（b 取最小二乘值）"},
+    "path": {"en": "SGD path", "zh": "SGD 路径"},
+    "start": {"en": "start", "zh": "起点"},
+    "end": {"en": "end", "zh": "终点"},
+    # page text
+    "metric_loss": {"en": "Final loss", "zh": "最终损失"},
+    "metric_w_err": {"en": "Error in w (true − learned)", "zh": "w 的误差（真实 − 学习）"},
+    "metric_b_err": {"en": "Error in b", "zh": "b 的误差"},
+    "metric_lr_crit": {"en": "Critical learning rate 2/λmax", "zh": "临界学习率 2/λmax"},
+    "diverged": {"en": "**The training diverged.** The loss became {kind} at step {step} (epoch {epoch}); the last finite loss was {last}. "
+                       "With this data, gradient descent is stable only for η < 2/λmax = {crit}, where λmax is the largest eigenvalue of the loss's curvature XᵀX/n. "
+                       "Your η = {lr} overshoots the minimum further at every step, so the error grows geometrically. Lower the learning rate.",
+                 "zh": "**训练发散了。** 损失在第 {step} 步（第 {epoch} 轮）变为 {kind}；最后一个有限损失是 {last}。"
+                       "对这份数据，梯度下降只在 η < 2/λmax = {crit} 时稳定，λmax 是损失曲率 XᵀX/n 的最大特征值。"
+                       "你的 η = {lr} 让每一步都越过最优点更远，误差呈几何级数增长。请降低学习率。"},
+    "explain_md": {
+        "en": r"""**Model.** $\hat y = \mathbf{{X}}\mathbf{{w}} + b$, with data made as $y = \mathbf{{X}}\mathbf{{w}}^* + b^* + \epsilon$, $\epsilon\sim\mathcal N(0, {noise}^2)$.
+
+**Loss.** $l^{{(i)}} = \tfrac12\big(\hat y^{{(i)}} - y^{{(i)}}\big)^2$, averaged over a minibatch $\mathcal B$.
+
+**Update (minibatch SGD).** $(\mathbf{{w}}, b) \leftarrow (\mathbf{{w}}, b) - \frac{{\eta}}{{|\mathcal B|}} \sum_{{i\in\mathcal B}} \partial_{{(\mathbf{{w}}, b)}}\, l^{{(i)}}$ — here $\eta = {lr}$, $|\mathcal B| = {batch}$, so each step moves by ${step}\times$ the summed gradient, {steps} steps in all.
+
+**Closed form.** Least squares has an exact answer, $\hat{{\boldsymbol\theta}} = (\mathbf{{A}}^\top\mathbf{{A}})^{{-1}}\mathbf{{A}}^\top\mathbf{{y}}$ with $\mathbf{{A}} = [\mathbf{{X}}\;\mathbf{{1}}]$: SGD should land next to it. Its distance from the true parameters comes from the noise alone.""",
+        "zh": r"""**模型。** $\hat y = \mathbf{{X}}\mathbf{{w}} + b$，数据由 $y = \mathbf{{X}}\mathbf{{w}}^* + b^* + \epsilon$ 生成，$\epsilon\sim\mathcal N(0, {noise}^2)$。
+
+**损失。** $l^{{(i)}} = \tfrac12\big(\hat y^{{(i)}} - y^{{(i)}}\big)^2$，在小批量 $\mathcal B$ 上取平均。
+
+**更新（小批量 SGD）。** $(\mathbf{{w}}, b) \leftarrow (\mathbf{{w}}, b) - \frac{{\eta}}{{|\mathcal B|}} \sum_{{i\in\mathcal B}} \partial_{{(\mathbf{{w}}, b)}}\, l^{{(i)}}$ —— 此处 $\eta = {lr}$，$|\mathcal B| = {batch}$，每步沿梯度之和移动 ${step}$ 倍，共 {steps} 步。
+
+**闭式解。** 最小二乘有精确解 $\hat{{\boldsymbol\theta}} = (\mathbf{{A}}^\top\mathbf{{A}})^{{-1}}\mathbf{{A}}^\top\mathbf{{y}}$，其中 $\mathbf{{A}} = [\mathbf{{X}}\;\mathbf{{1}}]$：SGD 应落在它附近。它与真实参数的差距只来自噪声。"""},
+    "half_note": {"en": "Note: `nn.MSELoss` has no ½, so its gradient is twice the book's squared loss — the same as doubling η. The concise version halves it (`HalfMSELoss`) so both implementations take identical steps.",
+                  "zh": "注意：`nn.MSELoss` 没有 ½，其梯度是书中平方损失的两倍，相当于学习率加倍。简洁实现将其减半（`HalfMSELoss`），使两种实现每一步完全相同。"},
+    "table_param": {"en": "parameter", "zh": "参数"},
+}

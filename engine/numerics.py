@@ -1,0 +1,38 @@
+"""Divergence is a lesson, not a crash: find and describe the first inf/NaN."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True)
+class Divergence:
+    step: int          # index of the first non-finite value (the step counter of the run)
+    epoch: int | None
+    value: float       # inf, -inf or nan
+    last_finite: float | None
+
+    @property
+    def kind(self) -> str:
+        return "NaN" if math.isnan(self.value) else ("+inf" if self.value > 0 else "-inf")
+
+
+def first_nonfinite(values: Iterable[float]) -> int | None:
+    for i, v in enumerate(values):
+        if not math.isfinite(v):
+            return i
+    return None
+
+
+def fmt(x: float, digits: int = 4) -> str:
+    """Format a number so inf and NaN read as such (and tiny/huge use exponents)."""
+    if x is None:
+        return "—"
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "+inf" if x > 0 else "-inf"
+    if x != 0 and (abs(x) < 1e-3 or abs(x) >= 1e5):
+        return f"{x:.{digits - 1}e}"
+    return f"{x:.{digits}g}"

@@ -1,0 +1,152 @@
+"""Bounded settings: one place for every lesson's defaults and bounds.
+
+A lesson declares ``@dataclass(frozen=True) class Settings`` whose fields are made with
+:func:`num` or :func:`choice`. The page builds its widgets from these bounds, the URL
+parser clamps to them (:func:`from_query`), and the tests read them too.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+
+@dataclass(frozen=True)
+class Bound:
+    """What a field may hold. ``kind`` is 'int', 'float', 'bool' or 'choice'."""
+
+    kind: str
+    lo: float | None = None
+    hi: float | None = None
+    step: float | None = None
+    log: bool = False                      # float on a log grid (learning rates, noise)
+    options: tuple = ()                    # for 'choice' (and the log grid, filled in)
+
+    def clamp(self, value: Any) -> tuple[Any, bool]:
+        """Return ``(value within bounds, whether it had to change)``. Raises ValueError
+        for a value that cannot be read at all (the caller then keeps the default)."""
+        if self.kind == "choice":
+            if value in self.options:
+                return value, False
+            # a URL gives strings; accept the option whose str() matches
+            for o in self.options:
+                if str(o) == str(value):
+                    return o, False
+            raise ValueError(f"not one of {list(self.options)}")
+        if self.kind == "bool":
+            if isinstance(value, bool):
+                return value, False
+            s = str(value).strip().lower()
+            if s in ("1", "true", "yes", "on"):
+                return True, False
+            if s in ("0", "false", "no", "off"):
+                return False, False
+            raise ValueError("not a yes/no value")
+        x = float(value)
+        if math.isnan(x):
+            raise ValueError("not a number")
+        changed = False
+        if x < self.lo:
+            x, changed = self.lo, True
+        elif x > self.hi:
+            x, changed = self.hi, True
+        if self.kind == "int":
+            xi = int(round(x))
+            return xi, changed or xi != float(value)
+        if self.log and self.options:
+            # snap to the nearest grid value (in log space) so the widget can show it
+            nearest = min(self.options, key=lambda o: abs(math.log(o) - math.log(x)))
+            changed = changed or not math.isclose(nearest, x, rel_tol=1e-9)
+            return nearest, changed
+        return x, changed
+
+
+def log_grid(lo: float, hi: float, mantissas: Sequence[float] = (1, 2, 3, 5)) -> tuple[float, ...]:
+    """1-2-3-5 per decade between lo and hi (both included if they are on the grid)."""
+    out = []
+    e = math.floor(math.log10(lo)) - 1
+    while 10 ** e <= hi * 10:
+        for m in mantissas:
+            v = float(f"{m * 10 ** e:.10g}")
+            if lo * (1 - 1e-12) <= v <= hi * (1 + 1e-12):
+                out.append(v)
+        e += 1
+    return tuple(sorted(set(out)))
+
+
+def num(default: float, lo: float, hi: float, *, step: float | None = None,
+        log: bool = False, integer: bool | None = None, doc: str = "") -> Any:
+    """A bounded number field. ``integer`` defaults to the type of ``default``."""
+    is_int = isinstance(default, int) and not isinstance(default, bool) if integer is None else integer
+    b = Bound("int" if is_int else "float", lo, hi, step,
+              log=log, options=log_grid(lo, hi) if log else ())
+    if log and default not in b.options:
+        raise ValueError(f"default {default} is not on the log grid {b.options}")
+    return field(default=default, metadata={"bound": b, "doc": doc})
+
+
+def choice(default: Any, options: Sequence[Any], *, doc: str = "") -> Any:
+    return field(default=default, metadata={"bound": Bound("choice", options=tuple(options)), "doc": doc})
+
+
+def flag(default: bool, *, doc: str = "") -> Any:
+    return field(default=default, metadata={"bound": Bound("bool"), "doc": doc})
+
+
+def bounds(cls) -> dict[str, Bound]:
+    """Field name → Bound, in declaration order."""
+    return {f.name: f.metadata["bound"] for f in dataclasses.fields(cls) if "bound" in f.metadata}
+
+
+def check(obj) -> None:
+    """Raise ValueError if any field of a Settings instance is outside its bounds.
+    Call it from ``__post_init__``: a Settings object that exists is a valid one."""
+    for name, b in bounds(type(obj)).items():
+        v = getattr(obj, name)
+        try:
+            ok_v, changed = b.clamp(v)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"{type(obj).__name__}.{name}={v!r}: {e}") from None
+        if changed:
+            raise ValueError(f"{type(obj).__name__}.{name}={v!r} is outside [{b.lo}, {b.hi}]")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One URL value that was changed or ignored, for the page to show."""
+
+    name: str
+    given: str
+    used: Any
+    reason: str     # 'clamped' or 'ignored'
+
+
+def from_query(cls, params: Mapping[str, str], prefix: str = "") -> tuple[Any, list[Notice]]:
+    """Build ``cls`` from URL parameters, clamping to the bounds. Never raises:
+    unreadable values are ignored (default kept) and reported as notices."""
+    values, notices = {}, []
+    defaults = cls()
+    for name, b in bounds(cls).items():
+        key = prefix + name
+        if key not in params:
+            continue
+        raw = params[key]
+        try:
+            v, changed = b.clamp(raw)
+        except (TypeError, ValueError, OverflowError):
+            notices.append(Notice(name, str(raw)[:40], getattr(defaults, name), "ignored"))
+            continue
+        if changed:
+            notices.append(Notice(name, str(raw)[:40], v, "clamped"))
+        values[name] = v
+    return dataclasses.replace(defaults, **values), notices
+
+
+def to_query(obj, prefix: str = "") -> dict[str, str]:
+    """Settings → URL parameters (only the bounded fields, as short strings)."""
+    out = {}
+    for name in bounds(type(obj)):
+        v = getattr(obj, name)
+        out[prefix + name] = ("1" if v else "0") if isinstance(v, bool) else (f"{v:.6g}" if isinstance(v, float) else str(v))
+    return out

@@ -1,0 +1,15 @@
+"""The UI side shared by every page (Streamlit only; no maths here).
+
+- ``state``: language, seed, device, and bounded settings ↔ widgets ↔ URL.
+- ``run``: the shared, bounded result cache, live progress, Stop, and the work budget.
+- ``layout``: page header, share link, notices, CSV downloads, code from ``engine/``.
+"""
+from pages._ui.layout import budget_notice, code_from_engine, csv_download, header, plot, share_link, show_error
+from pages._ui.run import run_cached, shared_cache
+from pages._ui.state import current_device, current_lang, current_seed, settings_form, sidebar, translator
+
+__all__ = [
+    "budget_notice", "code_from_engine", "csv_download", "header", "plot", "share_link", "show_error",
+    "run_cached", "shared_cache",
+    "current_device", "current_lang", "current_seed", "settings_form", "sidebar", "translator",
+]

@@ -1,0 +1,69 @@
+"""Page furniture: header, share link, charts, CSV downloads, code from engine/, errors."""
+from __future__ import annotations
+
+import inspect
+import logging
+import textwrap
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from engine.i18n import Translator
+from pages._ui.state import show_url_notices
+
+log = logging.getLogger("deepdive")
+
+
+def header(tr: Translator) -> None:
+    """Lesson title and one-line summary (keys 'title' and 'summary' of the lesson's
+    STRINGS), then any notice about values clamped from the URL."""
+    st.title(tr("title"))
+    st.caption(tr("summary"))
+    show_url_notices(tr)
+
+
+def share_link(tr: Translator) -> None:
+    """The page's full link with every setting, in a code box with a copy button.
+    Call it after every ``settings_form`` of the page, so the URL is complete."""
+    base = st.context.url or ""
+    link = f"{base}?{urlencode(st.query_params.to_dict())}"
+    with st.expander(tr("share"), icon=":material/link:"):
+        st.caption(tr("share_help"))
+        st.code(link, language=None, wrap_lines=True)
+
+
+def plot(fig, key: str | None = None) -> None:
+    """Show a Plotly figure with the project's template (not Streamlit's theme)."""
+    st.plotly_chart(fig, theme=None, key=key, width="stretch")
+
+
+def csv_download(df: pd.DataFrame, tr: Translator, name: str, key: str | None = None) -> None:
+    st.download_button(tr("download_csv"), df.to_csv(index=False).encode("utf-8"),
+                       file_name=f"{name}.csv", mime="text/csv", key=key or f"csv_{name}",
+                       on_click="ignore", icon=":material/download:")
+
+
+def code_from_engine(tr: Translator, *objects) -> None:
+    """The few lines that matter, read from engine/ itself (never a copy that could drift)."""
+    with st.expander(tr("code_title"), icon=":material/code:"):
+        st.code("\n\n".join(textwrap.dedent(inspect.getsource(o)) for o in objects), language="python")
+
+
+def show_error(exc: BaseException, tr: Translator) -> None:
+    """A failure becomes a message on the page (what happened, what to do), not a traceback.
+    The full traceback still goes to the server log for the maintainers."""
+    log.exception("page failed")
+    detail = f"{type(exc).__name__}: {str(exc)[:300]}"
+    st.error(f"**{tr('error_title')}**\n\n{tr('error_body', detail=detail)}", icon="⚠️")
+
+
+def budget_notice(reason: str | None, tr: Translator, units) -> None:
+    """Say why a run ended early: the work budget, the time limit, or the Stop button."""
+    from pages._ui.run import MAX_SECONDS
+    if reason == "units":
+        st.warning(tr("budget_units", units=units), icon="⏱️")
+    elif reason == "seconds":
+        st.warning(tr("budget_seconds", seconds=MAX_SECONDS), icon="⏱️")
+    elif reason == "stopped":
+        st.info(tr("stopped_short"), icon="⏹️")

@@ -1,0 +1,124 @@
+"""Run an engine function once per distinct settings for the whole class: a shared,
+bounded cache; live progress and a Stop button while it trains; a work budget."""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from typing import Any, Callable, Hashable
+
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+from engine.budget import Budget
+
+MAX_SECONDS = 30.0       # wall-clock safety net per run; lessons cap their work in units first
+LIVE_EVERY = 0.3         # seconds between live chart redraws
+
+
+class SharedCache:
+    """An LRU dict with a time-to-live, shared by every session of the server process.
+    One lock per key makes 30 students who open the same link wait for one computation."""
+
+    def __init__(self, max_entries: int = 96, ttl: float = 3 * 3600):
+        self.max_entries, self.ttl = max_entries, ttl
+        self._data: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._key_locks: dict[Hashable, threading.Lock] = {}
+
+    def get(self, key):
+        with self._lock:
+            item = self._data.get(key)
+            if item is None:
+                return None
+            if time.monotonic() - item[0] > self.ttl:
+                del self._data[key]
+                return None
+            self._data.move_to_end(key)
+            return item[1]
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._data[key] = (time.monotonic(), value)
+            self._data.move_to_end(key)
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+
+    def key_lock(self, key) -> threading.Lock:
+        with self._lock:
+            if len(self._key_locks) > 4 * self.max_entries:     # forget idle locks
+                self._key_locks = {k: l for k, l in self._key_locks.items() if l.locked()}
+            return self._key_locks.setdefault(key, threading.Lock())
+
+    def __len__(self):
+        return len(self._data)
+
+
+@st.cache_resource(show_spinner=False)
+def shared_cache() -> SharedCache:
+    return SharedCache()
+
+
+def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[dict], Any] | None = None,
+               namespace: str | None = None) -> Any:
+    """``fn(settings, seed=, device=, on_step=, budget=) -> result``, computed once per
+    (function, settings, seed, device) for everyone. While it runs: a progress bar, a live
+    chart (``live(event) -> figure``) and a Stop button. A stopped or time-capped run is
+    shown to this student only (it would not reproduce) and never cached."""
+    ns = namespace or f"{fn.__module__}.{fn.__qualname__}"
+    key = (ns, settings, int(seed), str(device))
+    cache = shared_cache()
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+
+    mine = st.session_state.get("_partial")
+    retrain_ph = st.empty()
+    if mine is not None and mine[0] == key:
+        if not retrain_ph.button(tr("retrain"), key="_retrain"):
+            return mine[1]
+        st.session_state.pop("_partial", None)
+
+    with cache.key_lock(key):
+        hit = cache.get(key)          # someone else may have computed it while we waited
+        if hit is not None:
+            retrain_ph.empty()
+            return hit
+        retrain_ph.empty()
+        box = st.container(border=True)
+        with box:
+            bar = st.progress(0.0, text=tr("training"))
+            stop_clicked = st.button(tr("stop"), key="_stop", icon=":material/stop_circle:")
+            chart = st.empty()
+        pending: list[BaseException] = []
+        budget = Budget(max_seconds=MAX_SECONDS, stop=lambda: bool(pending))
+        last = [0.0, 0]
+
+        def on_step(event: dict) -> None:
+            if pending:
+                return
+            now = time.perf_counter()
+            done, total = event.get("done", 0), max(1, event.get("total", 1))
+            if now - last[0] < LIVE_EVERY and done < total:
+                return
+            last[0] = now
+            try:
+                bar.progress(min(1.0, done / total), text=f"{tr('training')} {done}/{total}")
+                if live is not None:
+                    fig = live(event)
+                    if fig is not None:
+                        last[1] += 1
+                        chart.plotly_chart(fig, key=f"_live{last[1]}", width="stretch")
+            except ScriptControlException as e:    # the student pressed Stop (or changed a widget)
+                pending.append(e)
+
+        result = fn(settings, seed=seed, device=device, on_step=on_step, budget=budget)
+        box.empty()
+        if budget.deterministic and not pending:
+            cache.put(key, result)
+        else:
+            st.session_state["_partial"] = (key, result)
+        if pending:
+            raise pending[0]
+        del stop_clicked
+        return result

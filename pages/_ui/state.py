@@ -1,0 +1,148 @@
+"""Language, seed, device and every lesson setting: widgets built from the Settings bounds,
+kept across page switches, read from and written back to the URL (clamped, with notices)."""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Iterable
+
+import streamlit as st
+
+from engine import device as dev
+from engine import settings as S
+from engine.i18n import LANGS, Translator
+from engine.numerics import fmt
+
+SEED = S.Bound("int", 0, 2**31 - 1)
+_KEPT = "_kept"          # {namespace: {field: value}}: settings survive a visit to another page
+_NOTICES = "_url_notices"
+
+
+def entered() -> bool:
+    """True on the first run of a page after arriving on it (fresh link or navigation):
+    the moment to read the URL. Set by ``streamlit_app.py``."""
+    return bool(st.session_state.get("_entered", True))
+
+
+def _url_value(name: str, bound: S.Bound, default: Any) -> Any:
+    raw = st.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        v, changed = bound.clamp(raw)
+    except (TypeError, ValueError, OverflowError):
+        st.session_state.setdefault(_NOTICES, []).append(S.Notice(name, raw[:40], default, "ignored"))
+        return default
+    if changed:
+        st.session_state.setdefault(_NOTICES, []).append(S.Notice(name, raw[:40], v, "clamped"))
+    return v
+
+
+def sidebar() -> None:
+    """The shared sidebar: language, seed, device. Language and seed live in the URL."""
+    if entered() or "lang" not in st.session_state:
+        st.session_state["lang"] = _url_value("lang", S.Bound("choice", options=tuple(LANGS)),
+                                              st.session_state.get("_kept_lang", "en"))
+        st.session_state["seed"] = _url_value("seed", SEED, st.session_state.get("_kept_seed", 0))
+    tr = Translator(st.session_state["lang"])
+    with st.sidebar:
+        st.selectbox(tr("language"), list(LANGS), format_func=LANGS.get, key="lang")
+        st.number_input(tr("seed"), min_value=0, max_value=SEED.hi, step=1, key="seed", help=tr("seed_help"))
+        choices = dev.available()
+        if len(choices) > 1:
+            st.radio(tr("device"), choices, key="device", horizontal=True)
+        st.caption(f"{tr('device')}: {dev.describe(current_device())}")
+    st.session_state["_kept_lang"], st.session_state["_kept_seed"] = st.session_state["lang"], st.session_state["seed"]
+    st.query_params["lang"] = st.session_state["lang"]
+    st.query_params["seed"] = str(st.session_state["seed"])
+
+
+def current_lang() -> str:
+    return st.session_state.get("lang", "en")
+
+
+def current_seed() -> int:
+    return int(st.session_state.get("seed", 0))
+
+
+def current_device():
+    return dev.get_device(st.session_state.get("device"))
+
+
+def translator(*tables) -> Translator:
+    return Translator(current_lang(), *tables)
+
+
+def _label(tr: Translator, name: str, option: Any) -> str:
+    text = tr(f"{name}.{option}")
+    return str(option) if text == f"{name}.{option}" else text
+
+
+def _widget(name: str, b: S.Bound, key: str, tr: Translator) -> None:
+    label = tr(name)
+    help_ = tr(name + "_help")
+    help_ = None if help_ == name + "_help" else help_
+    if b.kind == "bool":
+        st.toggle(label, key=key, help=help_)
+    elif b.kind == "choice":
+        show = lambda o: _label(tr, name, o)
+        if len(b.options) <= 3:
+            st.radio(label, b.options, key=key, format_func=show, horizontal=True, help=help_)
+        else:
+            st.selectbox(label, b.options, key=key, format_func=show, help=help_)
+    elif b.log:
+        st.select_slider(label, options=b.options, key=key, format_func=fmt, help=help_)
+    elif b.kind == "int":
+        st.slider(label, int(b.lo), int(b.hi), step=int(b.step or 1), key=key, help=help_)
+    else:
+        st.slider(label, float(b.lo), float(b.hi), step=float(b.step or (b.hi - b.lo) / 100),
+                  key=key, help=help_)
+
+
+def settings_form(cls, tr: Translator, names: Iterable[str] | None = None, container=None,
+                  namespace: str | None = None) -> Any:
+    """Widgets for the fields of ``cls`` (all, or ``names``) → a valid ``cls`` instance.
+
+    Each value comes, in order of precedence, from the widget, the URL (on arriving at the
+    page; clamped to the field's bounds with a notice), the value kept from an earlier visit,
+    or the default. The resulting settings are written back to the URL."""
+    ns = namespace or cls.__module__
+    kept = st.session_state.setdefault(_KEPT, {}).setdefault(ns, {})
+    defaults = cls()
+    bounds = S.bounds(cls)
+    wanted = list(bounds) if names is None else list(names)
+    loaded = st.session_state.setdefault("_url_loaded", set())
+    if entered() and ns not in loaded:
+        # every field of the class at once, before any of them is written back to the URL
+        loaded.add(ns)
+        for name, b in bounds.items():
+            st.session_state[f"{ns}.{name}"] = _url_value(name, b, kept.get(name, getattr(defaults, name)))
+    with (container or st.sidebar):
+        for name in wanted:
+            key = f"{ns}.{name}"
+            if key not in st.session_state:
+                st.session_state[key] = kept.get(name, getattr(defaults, name))
+            _widget(name, bounds[name], key, tr)
+    values = {}
+    for name in bounds:
+        key = f"{ns}.{name}"
+        values[name] = st.session_state[key] if key in st.session_state else kept.get(name, getattr(defaults, name))
+    try:
+        obj = cls(**values)
+    except (TypeError, ValueError):          # can only happen if a widget misbehaves
+        obj = defaults
+    kept.update({n: getattr(obj, n) for n in bounds})
+    st.query_params.update(S.to_query(obj))
+    return obj
+
+
+def show_url_notices(tr: Translator) -> None:
+    """One warning listing every URL value that was clamped or ignored on arrival."""
+    notices = st.session_state.pop(_NOTICES, [])
+    if not notices:
+        return
+    lines = [tr("url_notice")]
+    for n in notices:
+        used = fmt(n.used) if isinstance(n.used, float) else n.used
+        lines.append("- " + tr("url_clamped" if n.reason == "clamped" else "url_ignored",
+                               name=n.name, given=n.given.replace("`", "'") or " ", used=used))
+    st.warning("\n".join(lines), icon="🔗")

@@ -1,0 +1,46 @@
+"""Linear regression (d2l §3.2–3.3): widgets → Settings → cached run → charts."""
+import streamlit as st
+
+import engine.linear_regression as L
+from engine.numerics import fmt
+from pages import _ui as ui
+
+tr = ui.translator(L.STRINGS)
+st.sidebar.subheader(tr("data_header"))
+data = ui.settings_form(L.Settings, tr, ["num_examples", "noise", "true_w1", "true_w2", "true_b"])
+st.sidebar.subheader(tr("train_header"))
+s = ui.settings_form(L.Settings, tr, ["impl", "lr", "batch_size", "num_epochs"])
+ui.header(tr)
+
+r = ui.run_cached(L.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
+                  live=lambda ev: L.fig_loss(L.batches_frame(ev["batches"]), None, tr))
+
+c = st.columns(4)
+c[0].metric(tr("metric_loss"), fmt(r.final_loss))
+c[1].metric(tr("metric_w_err"), ", ".join(fmt(e, 2) for e in r.w_error))
+c[2].metric(tr("metric_b_err"), fmt(r.b_error, 2))
+c[3].metric(tr("metric_lr_crit"), fmt(r.lr_critical, 3))
+if r.divergence:
+    d = r.divergence
+    st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite),
+                crit=fmt(r.lr_critical, 3), lr=fmt(s.lr)), icon="💥")
+ui.budget_notice(r.stop_reason, tr, L.MAX_STEPS)
+
+ui.plot(L.fig_loss(r.batches, r.epochs, tr, r.divergence))
+left, right = st.columns(2)
+with left:
+    ui.plot(L.fig_contour(r, tr, L.loss_surface(r)))
+with right:
+    ui.plot(L.fig_fit(r, tr))
+ui.plot(L.fig_params(r, tr))
+st.dataframe(L.params_table(r, tr), hide_index=True)
+
+with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
+    st.markdown(tr("explain_md", noise=fmt(s.noise), lr=fmt(s.lr), batch=s.batch_size,
+                   step=fmt(s.lr / s.batch_size), steps=s.total_steps))
+    if s.impl == "concise":
+        st.info(tr("half_note"))
+ui.code_from_engine(tr, *((L.linreg, L.squared_loss, L.sgd, L.step_scratch) if s.impl == "scratch"
+                          else (L.HalfMSELoss, L.step_concise)))
+ui.csv_download(r.batches, tr, "linear_regression_steps")
+ui.share_link(tr)

@@ -1,0 +1,57 @@
+"""DeepDive Lab: navigation and the shared sidebar. Lessons live in pages/ (UI) and engine/ (maths).
+
+To add a lesson, add one line to LESSONS (see README, "Adding a lesson")."""
+from __future__ import annotations
+
+import importlib
+from typing import NamedTuple
+
+
+class Lesson(NamedTuple):
+    path: str        # the page file
+    engine: str      # the engine module whose STRINGS hold the title and summary
+    icon: str
+
+
+# The one list of lessons, by group. The app tests open every page listed here.
+LESSONS: dict[str, list[Lesson]] = {
+    "group_basics": [
+        Lesson("pages/basics/linear_regression.py", "engine.linear_regression", "📈"),
+    ],
+}
+
+
+def main() -> None:
+    import streamlit as st
+
+    from pages import _ui as ui
+    from pages._ui import home
+
+    st.set_page_config(page_title="DeepDive Lab", page_icon="🤿", layout="wide")
+    tr = ui.translator()
+
+    def home_page() -> None:
+        home.render(LESSONS)
+
+    nav = {"": [st.Page(home_page, title=tr("home"), icon="🏠", url_path="home", default=True)]}
+    for group, items in LESSONS.items():
+        nav[tr(group)] = [
+            st.Page(l.path, title=ui.translator(importlib.import_module(l.engine).STRINGS)("title"),
+                    icon=l.icon, url_path=l.path.rsplit("/", 1)[-1].removesuffix(".py"))
+            for l in items
+        ]
+    page = st.navigation(nav)
+    # The URL is read on the first run after arriving at a page (fresh link or navigation).
+    st.session_state["_entered"] = st.session_state.get("_page") != page.url_path
+    if st.session_state["_entered"]:
+        st.session_state["_url_loaded"] = set()
+    st.session_state["_page"] = page.url_path
+    ui.sidebar()
+    try:
+        page.run()
+    except Exception as exc:        # Streamlit's own control flow is a BaseException and passes
+        ui.show_error(exc, ui.translator())
+
+
+if __name__ == "__main__":
+    main()
