@@ -1,0 +1,23 @@
+"""Shared fixtures: the repository root, and AppTest helpers for the app tests."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "streamlit_app.py")
+
+
+@pytest.fixture
+def app_at():
+    """A fresh AppTest of the whole app (navigation + shared sidebar), not yet run."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(query: dict | None = None, timeout: float = 120):
+        at = AppTest.from_file(APP, default_timeout=timeout)
+        if query:
+            at.query_params.update(query)
+        return at
+    return make
