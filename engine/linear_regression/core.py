@@ -200,6 +200,8 @@ def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
     rows.append((0, 0.0, float("nan"), w1, w2, bb))          # the starting point of the path
     for epoch in range(1, s.num_epochs + 1):
         for Xb, yb in data_iter(s.batch_size, Xd, yd, gen):
+            if not budget.spend(1):
+                break
             l = step(Xb, yb).item()
             steps += 1
             w1, w2, bb = params()
@@ -208,7 +210,7 @@ def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
                 last = next((r[2] for r in reversed(rows[:-1]) if math.isfinite(r[2])), None)
                 bad = l if not math.isfinite(l) else float("inf")
                 divergence = Divergence(step=steps, epoch=epoch, value=bad, last_finite=last)
-            if divergence is not None or not budget.spend(1):
+            if divergence is not None:
                 break
             if on_step is not None and steps % max(1, total // 50) == 0:
                 on_step({"done": steps, "total": total, "batches": rows})
