@@ -25,15 +25,11 @@ def main() -> None:
     import streamlit as st
 
     from pages import _ui as ui
-    from pages._ui import home
 
     st.set_page_config(page_title="DeepDive Lab", page_icon="🤿", layout="wide")
     tr = ui.translator()
 
-    def home_page() -> None:
-        home.render(LESSONS)
-
-    nav = {"": [st.Page(home_page, title=tr("home"), icon="🏠", url_path="home", default=True)]}
+    nav = {"": [st.Page("pages/home/home.py", title=tr("home"), icon="🏠", url_path="home", default=True)]}
     for group, items in LESSONS.items():
         nav[tr(group)] = [
             st.Page(l.path, title=ui.translator(importlib.import_module(l.engine).STRINGS)("title"),

@@ -1,0 +1,60 @@
+"""The linear regression page through AppTest: a link reproduces the numbers, divergence is
+explained on the page, the shared cache serves a second student, Chinese everywhere."""
+import engine.linear_regression as L
+from engine.numerics import fmt
+from pages._ui.run import shared_cache
+
+PAGE = "pages/basics/linear_regression.py"
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_link_reproduces_the_experiment(app_at):
+    query = {"lr": "0.1", "batch_size": "20", "num_epochs": "5", "seed": "7", "noise": "0.1", "impl": "concise"}
+    first = app_at(query)
+    first.switch_page(PAGE).run()
+    assert not first.exception and not first.warning
+    link = dict(first.query_params)
+    assert {k: link[k] for k in query} == query
+    second = app_at(link)                     # another browser opening the shared link
+    second.switch_page(PAGE).run()
+    assert metrics(first) == metrics(second)
+    expected = L.run(L.Settings(lr=0.1, batch_size=20, num_epochs=5, noise=0.1, impl="concise"), seed=7)
+    assert metrics(first)["Final loss"] == fmt(expected.final_loss)
+
+
+def test_divergence_is_explained_not_raised(app_at):
+    at = app_at({"lr": "10"})
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "diverged" in at.error[0].value and "2/λmax" in at.error[0].value
+    assert metrics(at)["Final loss"] in ("+inf", "NaN")
+
+
+def test_settings_survive_a_visit_to_another_page(app_at):
+    at = app_at({"lr": "0.1"})
+    at.switch_page(PAGE).run()
+    at.switch_page("pages/home/home.py").run()
+    at.switch_page(PAGE).run()
+    assert at.query_params["lr"] == "0.1"
+    assert at.select_slider(key="engine.linear_regression.core.lr").value == 0.1
+
+
+def test_second_student_gets_the_shared_cached_result(app_at):
+    at = app_at({"seed": "12345"})
+    at.switch_page(PAGE).run()
+    n = len(shared_cache())
+    other = app_at({"seed": "12345"})
+    other.switch_page(PAGE).run()
+    assert len(shared_cache()) == n and metrics(other) == metrics(at)
+
+
+def test_chinese_reaches_the_explanation_and_charts(app_at):
+    at = app_at({"lang": "zh"})
+    at.switch_page(PAGE).run()
+    assert at.title[0].value == "线性回归"
+    assert any("小批量" in m.value for m in at.markdown)
+    figs = [c.proto.spec for c in at.get("plotly_chart")]
+    assert any("训练损失" in spec for spec in figs)
