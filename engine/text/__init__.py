@@ -1,4 +1,25 @@
-"""Text corpora and vocabularies (d2l §8.2): tokenize, Vocab, generated corpora, uploads, The Time Machine."""
+"""Text corpora and vocabularies (d2l §8.2–8.3): tokenize, Vocab, corpus_ids; generated corpora,
+uploads (encoding detection), The Time Machine; the text-and-vocabulary lesson's analysis and figures."""
+from engine.text.analysis import (SOURCES, Analysis, CorpusSettings, Settings, analyse, ngram_frame, ngrams,
+                                  show_token, vocab_frame, zipf_fit, zipf_frame)
+from engine.text.corpora import (DEFAULT_CHARS, GENERATED, RECALL_ALPHABET, RECALL_MAX_DISTANCE, RECALL_NUM_PAIRS,
+                                 brackets_text, chinese_text, english_text, generate, max_nesting, recall_min_distance,
+                                 recall_task, recall_text, recall_vocab)
+from engine.text.figures import fig_top, fig_zipf
+from engine.text.strings import CORPUS_STRINGS, STRINGS
+from engine.text.timemachine import TIME_MACHINE_SHA1, TIME_MACHINE_URL, load_time_machine, time_machine_corpus
+from engine.text.upload import (DEFAULT_MAX_CHARS, MIN_CHARS, MIN_DISTINCT, Upload, UploadError, decode_upload,
+                                decode_upload_info, detect_encoding, is_chinese)
 from engine.text.vocab import UNK, Corpus, Vocab, corpus_ids, count_corpus, preprocess_time_machine, tokenize
 
-__all__ = ["UNK", "Corpus", "Vocab", "corpus_ids", "count_corpus", "preprocess_time_machine", "tokenize"]
+__all__ = [
+    "UNK", "Corpus", "Vocab", "corpus_ids", "count_corpus", "preprocess_time_machine", "tokenize",
+    "DEFAULT_CHARS", "GENERATED", "RECALL_ALPHABET", "RECALL_MAX_DISTANCE", "RECALL_NUM_PAIRS", "brackets_text",
+    "chinese_text", "english_text", "generate", "max_nesting", "recall_min_distance", "recall_task", "recall_text",
+    "recall_vocab",
+    "DEFAULT_MAX_CHARS", "MIN_CHARS", "MIN_DISTINCT", "Upload", "UploadError", "decode_upload", "decode_upload_info",
+    "detect_encoding", "is_chinese",
+    "TIME_MACHINE_SHA1", "TIME_MACHINE_URL", "load_time_machine", "time_machine_corpus",
+    "SOURCES", "Analysis", "CorpusSettings", "Settings", "analyse", "ngram_frame", "ngrams", "show_token",
+    "vocab_frame", "zipf_fit", "zipf_frame", "fig_top", "fig_zipf", "CORPUS_STRINGS", "STRINGS",
+]

@@ -1,0 +1,45 @@
+"""Figures of the text-and-vocabulary lesson, in the shared template (d2l §8.3.2's log–log plot)."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.express as px
+import plotly.graph_objects as go
+
+from engine.i18n import Translator
+from engine.plotting import PALETTE, style
+from engine.text.analysis import Analysis, ngram_frame, zipf_frame
+
+
+def fig_zipf(a: Analysis, tr: Translator) -> go.Figure:
+    """Count against rank of unigrams, bigrams and trigrams on log–log axes, with the unigram fit."""
+    df = zipf_frame(a)
+    df["series"] = df["n"].map(lambda n: tr(f"ngram.{n}"))
+    fig = px.line(df, x="rank", y="count", color="series", markers=True, log_x=True, log_y=True,
+                  color_discrete_sequence=PALETTE, labels={"series": tr("series")})
+    fig.update_traces(marker=dict(size=4), line=dict(width=2))
+    alpha, c, lo, hi = a.fit
+    if np.isfinite(alpha):
+        ranks = np.geomspace(lo, hi, 30)
+        fig.add_trace(go.Scatter(x=ranks, y=np.exp(c) * ranks ** -alpha, mode="lines", name=tr("fit", alpha=alpha),
+                                 line=dict(color=PALETTE[7], dash="dash", width=1.5)))
+    fig.update_xaxes(exponentformat="power")
+    fig.update_yaxes(exponentformat="power")
+    return style(fig, tr("zipf_title"), tr("rank_axis"), tr("freq_axis"), height=420)
+
+
+def fig_top(a: Analysis, tr: Translator, top_k: int) -> go.Figure:
+    """Bars of the most frequent unigrams, bigrams and trigrams, one panel each."""
+    frames = []
+    for n in (1, 2, 3):
+        df = ngram_frame(a, n, top_k)
+        df["series"] = tr(f"ngram.{n}")
+        frames.append(df)
+    import pandas as pd
+    df = pd.concat(frames, ignore_index=True)
+    fig = px.bar(df, x="count", y="token", color="series", facet_col="series", orientation="h",
+                 color_discrete_sequence=PALETTE, labels={"series": tr("series"), "token": "", "count": tr("count_axis")})
+    fig.update_yaxes(matches=None, showticklabels=True, autorange="reversed", type="category")
+    fig.update_xaxes(matches=None)
+    fig.for_each_annotation(lambda ann: ann.update(text=ann.text.split("=")[-1]))
+    fig.update_layout(showlegend=False)
+    return style(fig, tr("top_title", k=top_k, what=""), height=max(320, 22 * top_k + 120))

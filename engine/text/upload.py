@@ -1,0 +1,190 @@
+"""Uploaded .txt files: detect the encoding, normalise line endings, refuse what cannot be learned from.
+
+The order of evidence: a byte-order mark, then strict UTF-8 (the most common case, and one that
+almost never decodes by accident), then Chinese double-byte encodings scored by how many of the
+characters are common ones (detectors confuse short GBK text with Big5), then charset-normalizer.
+"""
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from engine.text.vocab import Corpus
+
+DEFAULT_MAX_CHARS = 300_000      # what a lesson keeps of an upload (The Time Machine is ~180,000 characters)
+MIN_CHARS = 200                  # fewer non-space characters are too few to train on
+MIN_DISTINCT = 5                 # fewer distinct characters are not a language
+DETECT_BYTES = 1 << 18           # charset detection looks at the first 256 KiB
+MAX_CONTROL_SHARE = 0.01         # more control characters than this: not text
+
+_BOMS = (  # longest first: a UTF-32 LE mark begins with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32 LE"), (codecs.BOM_UTF32_BE, "utf-32", "UTF-32 BE"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 (BOM)"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 LE"), (codecs.BOM_UTF16_BE, "utf-16", "UTF-16 BE"),
+)
+# charset-normalizer often names a neighbouring Western code page for Latin-1 text
+_WESTERN = {"latin_1", "iso8859_1", "cp1252", "cp1250", "cp1257", "cp775", "cp850", "cp852", "cp437",
+            "iso8859_2", "iso8859_4", "iso8859_9", "iso8859_13", "iso8859_15", "mac_roman", "mac_latin2",
+            "cp1254", "cp858", "cp863", "cp865"}
+
+
+class UploadError(ValueError):
+    """An upload that cannot be used. ``key`` names the bilingual message in ``engine.text.STRINGS``,
+    ``details`` fills it in."""
+
+    def __init__(self, key: str, **details):
+        self.key, self.details = key, details
+        super().__init__(f"{key}: {details}")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A decoded upload and what was found on the way."""
+    corpus: Corpus
+    encoding: str            # shown to the student, e.g. "UTF-8 (BOM)", "GBK", "Latin-1"
+    codec: str               # the Python codec used
+    num_bytes: int           # size of the file
+    num_chars: int           # characters kept
+    truncated: bool          # True if the file was longer than the budget
+    line_endings: str        # "\n", "\r\n", "\r", "mixed" or "" (a single line)
+
+
+@lru_cache(maxsize=1)
+def _common_chinese() -> tuple[frozenset, frozenset]:
+    """GB2312 level 1 (3,755 most used simplified characters) and Big5's frequently used block
+    (5,401 traditional characters), each with their encoding's punctuation rows."""
+    def block(codec, leads, trails):
+        out = set()
+        for lead in leads:
+            for trail in trails:
+                try:
+                    out.add(bytes([lead, trail]).decode(codec))
+                except UnicodeDecodeError:
+                    pass
+        return frozenset(out)
+    gb = block("gb2312", [*range(0xA1, 0xA4), *range(0xB0, 0xD8)], range(0xA1, 0xFF))
+    big5 = block("big5", range(0xA1, 0xC7), [*range(0x40, 0x7F), *range(0xA1, 0xFF)])
+    return gb, big5
+
+
+def _strict(raw: bytes, codec: str) -> str | None:
+    """Decode, allowing only a character cut in half at the very end (the file may have been cut)."""
+    try:
+        return codecs.getincrementaldecoder(codec)("strict").decode(raw, final=False)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _common_share(text: str, common: frozenset) -> tuple[float, int]:
+    wide = [c for c in text[:100_000] if ord(c) > 0x7F]
+    return (sum(c in common for c in wide) / len(wide) if wide else 0.0), len(wide)
+
+
+def detect_encoding(raw: bytes) -> tuple[str, str]:
+    """``(codec, display name)`` for ``raw``; raises ``UploadError('upload_binary')`` when it is not text.
+    ``raw`` may end in the middle of a character (a cut file)."""
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            return codec, name
+    sample = raw[:DETECT_BYTES]
+    if b"\x00" in sample:                        # UTF-16 without a mark has a NUL in every other byte
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        half = len(sample) // 2 or 1
+        if odd > 0.3 * half and even == 0:
+            return "utf-16-le", "UTF-16 LE"
+        if even > 0.3 * half and odd == 0:
+            return "utf-16-be", "UTF-16 BE"
+        raise UploadError("upload_binary", reason="nul")
+    if raw.isascii():
+        return "ascii", "ASCII"
+    if _strict(raw, "utf-8") is not None:       # the C decoders are fast: check all of it
+        return "utf-8", "UTF-8"
+    gb_common, big5_common = _common_chinese()
+    gb, big5 = _strict(raw, "gb18030"), _strict(raw, "big5")
+    gb_share, gb_wide = _common_share(gb, gb_common) if gb else (0.0, 0)
+    big5_share, _ = _common_share(big5, big5_common) if big5 else (0.0, 0)
+    if gb and gb_share >= 0.8 and gb_share >= big5_share:
+        return ("gbk", "GBK") if _strict(raw, "gbk") is not None else ("gb18030", "GB18030")
+    if big5 and big5_share >= 0.8:
+        return "big5", "Big5"
+    from charset_normalizer import from_bytes
+    best = from_bytes(sample).best()
+    if best is None:
+        raise UploadError("upload_binary", reason="undecodable")
+    codec = best.encoding
+    if codec in _WESTERN:
+        if not any(0x80 <= b <= 0x9F for b in raw):   # then Windows-1252 and Latin-1 read alike
+            return "latin_1", "Latin-1 (ISO-8859-1)"
+        if _strict(raw, "cp1252") is not None:
+            return "cp1252", "Windows-1252"
+    return codec, codec.replace("_", "-").upper()
+
+
+def _line_endings(text: str) -> str:
+    crlf = text.count("\r\n")
+    cr, lf = text.count("\r") - crlf, text.count("\n") - crlf
+    kinds = [k for k, n in (("\r\n", crlf), ("\r", cr), ("\n", lf)) if n]
+    return "mixed" if len(kinds) > 1 else (kinds[0] if kinds else "")
+
+
+def is_chinese(text: str) -> bool:
+    """True when at least a fifth of the non-space characters are CJK ideographs."""
+    chars = [c for c in text[:20_000] if not c.isspace()]
+    han = sum("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in chars)
+    return bool(chars) and han >= 0.2 * len(chars)
+
+
+def _cut(text: str, max_chars: int) -> str:
+    """At most ``max_chars``, ending at a line break (or a space) if one is near the end."""
+    text = text[:max_chars]
+    for sep in ("\n", " "):
+        at = text.rfind(sep)
+        if at >= 0.8 * max_chars:
+            return text[:at]
+    return text
+
+
+def decode_upload_info(raw: bytes, max_chars: int = DEFAULT_MAX_CHARS, name: str = "upload.txt") -> Upload:
+    """Decode an uploaded file, or raise ``UploadError`` saying why it cannot be used."""
+    if not raw or not raw.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise UploadError("upload_empty")
+    cut_bytes = len(raw) > 4 * max_chars + 4            # no encoding needs more than 4 bytes a character
+    part = raw[:4 * max_chars + 4] if cut_bytes else raw
+    codec, encoding = detect_encoding(part)
+    try:
+        # a cut file may end in half a character; a whole file must not
+        text = codecs.getincrementaldecoder(codec)("strict").decode(part, final=not cut_bytes)
+    except UnicodeDecodeError:
+        raise UploadError("upload_binary", reason="undecodable", encoding=encoding) from None
+    text = text.lstrip("\ufeff")
+    endings = _line_endings(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = sum(unicodedata.category(c) == "Cc" and c not in "\n\t\f\v" for c in text[:100_000])
+    if "\x00" in text or control > MAX_CONTROL_SHARE * min(len(text), 100_000):
+        raise UploadError("upload_binary", reason="control", count=control)
+    truncated = cut_bytes or len(text) > max_chars
+    if len(text) > max_chars:
+        text = _cut(text, max_chars)
+    visible = [c for c in text if not c.isspace()]
+    if not visible:
+        raise UploadError("upload_empty")
+    if len(visible) < MIN_CHARS:
+        raise UploadError("upload_too_small", chars=len(visible), min_chars=MIN_CHARS)
+    distinct = len(set(visible))
+    if distinct < MIN_DISTINCT:
+        raise UploadError("upload_too_few_tokens", distinct=distinct, min_distinct=MIN_DISTINCT)
+    note = f"encoding: {encoding}" + (f"; truncated to {len(text):,} characters" if truncated else "")
+    corpus = Corpus(name=name, text=text, lang="zh" if is_chinese(text) else "en", source="upload", note=note)
+    return Upload(corpus, encoding, codec, len(raw), len(text), truncated, endings)
+
+
+def decode_upload(raw: bytes, max_chars: int = DEFAULT_MAX_CHARS, name: str = "upload.txt") -> Corpus:
+    """The uploaded text as a ``Corpus`` (``note`` says the encoding and any truncation);
+    raises ``UploadError(key, **details)`` for empty, binary, too small or too uniform files."""
+    return decode_upload_info(raw, max_chars, name).corpus
+
+
+def with_name(upload: Upload, name: str) -> Upload:
+    return replace(upload, corpus=replace(upload.corpus, name=name))
