@@ -44,7 +44,8 @@ STRINGS = {
     "end": {"en": "end", "zh": "终点"},
     # page text
     "metric_loss": {"en": "Final loss", "zh": "最终损失"},
-    "metric_w_err": {"en": "Error in w (true − learned)", "zh": "w 的误差（真实 − 学习）"},
+    "metric_w1_err": {"en": "Error in w₁ (true − learned)", "zh": "w₁ 的误差（真实 − 学习）"},
+    "metric_w2_err": {"en": "Error in w₂", "zh": "w₂ 的误差"},
     "metric_b_err": {"en": "Error in b", "zh": "b 的误差"},
     "metric_lr_crit": {"en": "Critical learning rate 2/λmax", "zh": "临界学习率 2/λmax"},
     "diverged": {"en": "**The training diverged.** The loss became {kind} at step {step} (epoch {epoch}); the last finite loss was {last}. "

@@ -85,8 +85,8 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
             retrain_ph.empty()
             return hit
         retrain_ph.empty()
-        box = st.container(border=True)
-        with box:
+        slot = st.empty()                       # cleared as a whole when training ends
+        with slot.container(border=True):
             bar = st.progress(0.0, text=tr("training"))
             stop_clicked = st.button(tr("stop"), key="_stop", icon=":material/stop_circle:")
             chart = st.empty()
@@ -113,7 +113,7 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
                 pending.append(e)
 
         result = fn(settings, seed=seed, device=device, on_step=on_step, budget=budget)
-        box.empty()
+        slot.empty()
         if budget.deterministic and not pending:
             cache.put(key, result)
         else:

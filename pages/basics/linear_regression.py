@@ -15,11 +15,12 @@ ui.header(tr)
 r = ui.run_cached(L.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
                   live=lambda ev: L.fig_loss(L.batches_frame(ev["batches"]), None, tr))
 
-c = st.columns(4)
+c = st.columns(5)
 c[0].metric(tr("metric_loss"), fmt(r.final_loss))
-c[1].metric(tr("metric_w_err"), ", ".join(fmt(e, 2) for e in r.w_error))
-c[2].metric(tr("metric_b_err"), fmt(r.b_error, 2))
-c[3].metric(tr("metric_lr_crit"), fmt(r.lr_critical, 3))
+c[1].metric(tr("metric_w1_err"), fmt(r.w_error[0], 2))
+c[2].metric(tr("metric_w2_err"), fmt(r.w_error[1], 2))
+c[3].metric(tr("metric_b_err"), fmt(r.b_error, 2))
+c[4].metric(tr("metric_lr_crit"), fmt(r.lr_critical, 3))
 if r.divergence:
     d = r.divergence
     st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite),
