@@ -38,6 +38,8 @@ CORE: Table = {
                 "zh": "已在第 {step} 步停止。图表显示目前训练的结果；修改设置或点击“重新训练”再次运行。"},
     "stopped_short": {"en": "Stopped: the charts show what was trained until you pressed Stop. Press Retrain to run it in full.",
                       "zh": "已停止：图表显示按下“停止”之前训练的结果。点击“重新训练”完整运行。"},
+    "waiting_for_other": {"en": "Someone in your class is training exactly these settings right now; their result will appear here for you too.",
+                          "zh": "你的同学正在用完全相同的设置训练，结果出来后也会显示在这里。"},
     "retrain": {"en": "Retrain", "zh": "重新训练"},
     "budget_units": {"en": "This run reached the work budget ({units} steps) and stopped early, so the shared server stays fast for the class. Lower epochs or data size for a complete run.",
                      "zh": "本次训练达到工作量上限（{units} 步），已提前停止，以保证共享服务器对全班保持流畅。减少轮数或数据量可完整运行。"},

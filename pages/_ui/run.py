@@ -79,7 +79,13 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
             return mine[1]
         st.session_state.pop("_partial", None)
 
-    with cache.key_lock(key):
+    lock = cache.key_lock(key)
+    held = lock.acquire(blocking=False)
+    if not held:
+        # a classmate is training exactly this right now: wait for their result
+        retrain_ph.info(tr("waiting_for_other"), icon="⏳")
+        held = lock.acquire(timeout=MAX_SECONDS + 10)
+    try:
         hit = cache.get(key)          # someone else may have computed it while we waited
         if hit is not None:
             retrain_ph.empty()
@@ -108,7 +114,7 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
                     fig = live(event)
                     if fig is not None:
                         last[1] += 1
-                        chart.plotly_chart(fig, key=f"_live{last[1]}", width="stretch")
+                        chart.plotly_chart(fig, key=f"_live{last[1]}", width="stretch", theme=None)
             except ScriptControlException as e:    # the student pressed Stop (or changed a widget)
                 pending.append(e)
 
@@ -122,3 +128,6 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
             raise pending[0]
         del stop_clicked
         return result
+    finally:
+        if held:
+            lock.release()
