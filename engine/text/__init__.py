@@ -1,8 +1,8 @@
 """Text corpora and vocabularies (d2l §8.2–8.3): tokenize, Vocab, corpus_ids; generated corpora,
 uploads (encoding detection), The Time Machine; the text-and-vocabulary lesson's analysis and figures."""
-from engine.text.analysis import (SOURCES, Analysis, CorpusSettings, Settings, analyse, ngram_frame, ngrams,
+from engine.text.analysis import (Analysis, Settings, analyse, ngram_frame, ngrams,
                                   show_token, vocab_frame, zipf_fit, zipf_frame)
-from engine.text.corpora import (DEFAULT_CHARS, GENERATED, RECALL_ALPHABET, RECALL_MAX_DISTANCE, RECALL_NUM_PAIRS,
+from engine.text.corpora import (SOURCES, CorpusSettings, DEFAULT_CHARS, GENERATED, RECALL_ALPHABET, RECALL_MAX_DISTANCE, RECALL_NUM_PAIRS,
                                  brackets_text, chinese_text, english_text, generate, max_nesting, recall_min_distance,
                                  recall_task, recall_text, recall_vocab)
 from engine.text.figures import fig_top, fig_zipf

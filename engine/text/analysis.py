@@ -9,21 +9,7 @@ import numpy as np
 import pandas as pd
 
 from engine import settings as S
-from engine.text.corpora import GENERATED
 from engine.text.vocab import Corpus, Vocab, tokenize
-
-SOURCES = GENERATED + ("upload", "time_machine")
-
-
-@dataclass(frozen=True)
-class CorpusSettings:
-    """Which corpus a sequence lesson reads (the shared corpus picker). Its one field, ``corpus``,
-    is in the URL; a page's own Settings must not have a field of that name."""
-    corpus: str = S.choice("english", SOURCES, doc="a generated corpus, an upload, or The Time Machine")
-
-    def __post_init__(self):
-        S.check(self)
-
 
 @dataclass(frozen=True)
 class Settings:

@@ -8,7 +8,9 @@ stretch of filler) and ``brackets`` (every closing bracket must match the one op
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
+from engine import settings as S
 from engine.text.vocab import Corpus, Vocab
 
 GENERATED = ("recall", "brackets", "english", "chinese")   # names, in the order the picker offers them
@@ -188,3 +190,16 @@ def generate(name: str, seed: int = 0, num_chars: int = DEFAULT_CHARS) -> Corpus
     text = _MAKERS[name](seed, num_chars)
     return Corpus(name=name, text=text, lang="zh" if name == "chinese" else "en", source="generated",
                   note=f"seed={seed}")
+
+
+SOURCES = GENERATED + ("upload", "time_machine")
+
+
+@dataclass(frozen=True)
+class CorpusSettings:
+    """Which corpus a sequence lesson reads (the shared corpus picker). Its one field, ``corpus``,
+    is in the URL; a page's own Settings must not have a field of that name."""
+    corpus: str = S.choice("english", SOURCES, doc="a generated corpus, an upload, or The Time Machine")
+
+    def __post_init__(self):
+        S.check(self)

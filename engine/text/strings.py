@@ -21,7 +21,7 @@ CORPUS_STRINGS = {
                            "zh": "此链接要求使用上传的文本，但上传内容无法随链接分享：请上传你自己的文件，否则本页使用“{fallback}”。"},
     "corpus_upload_ok": {"en": "“{name}”: {chars:,} characters, encoding detected: {encoding}{endings}. Language: {lang}.",
                          "zh": "“{name}”：{chars:,} 个字符，识别出的编码：{encoding}{endings}。语言：{lang}。"},
-    "corpus_endings": {"en": "; line endings {endings} normalised to \\n", "zh": "；换行符 {endings} 已统一为 \\n"},
+    "corpus_endings": {"en": "; line endings {endings} normalised to LF", "zh": "；换行符 {endings} 已统一为 LF"},
     "corpus_truncated": {"en": "The file is larger than this lesson's budget: only its first {chars:,} characters are used ({size:,} bytes uploaded).",
                          "zh": "文件超出本课程的处理上限：只使用前 {chars:,} 个字符（上传了 {size:,} 字节）。"},
     "corpus_refused": {"en": "“{name}” cannot be used: {reason} The page uses “{fallback}” meanwhile.",

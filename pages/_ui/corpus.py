@@ -1,0 +1,143 @@
+"""The corpus picker shared by the sequence lessons: generated corpora, an uploaded .txt, The Time Machine.
+
+The choice is a setting (``CorpusSettings.corpus``), so it is in the URL; an upload cannot travel in a
+link, so it is kept in this browser session (one file, truncated text only) and survives page switches.
+Text from an upload is only ever shown as plain text (``st.text``), never as Markdown or HTML.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+
+import streamlit as st
+
+from engine.datasets.download import DownloadError
+from engine.i18n import Translator
+from engine.text import (CORPUS_STRINGS, DEFAULT_MAX_CHARS, GENERATED, Corpus, CorpusSettings, UploadError,
+                         decode_upload_info, generate, load_time_machine)
+from pages._ui.state import _KEPT, current_seed, entered, settings_form
+
+UPLOAD_KEY = "_corpus_upload"          # session: {"digest", "name", "upload" or "error"} — one upload at most
+_WIDGET = "_corpus_file"
+_TM_ERROR = "_corpus_tm_error"         # session: (message, when) of the last failed download
+_LINK_NOTICE = "_corpus_upload_link"
+TM_RETRY_S = 60                        # a failed download is not retried on every rerun
+MAX_UPLOAD_MB = 16
+TM_OPENER = None                       # tests replace it to serve bytes without a network
+
+
+def _md_escape(text: str) -> str:
+    """A file name inside a Markdown message: every Markdown/HTML special character escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~&$:\"'])", r"\\\1", text)[:120]
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _generated(name: str, seed: int) -> Corpus:
+    return generate(name, seed)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _decode(digest: str, name: str, max_chars: int, _raw: bytes):
+    """Decoding by content hash (``_raw`` is not hashed by Streamlit: ``digest`` stands for it)."""
+    try:
+        return decode_upload_info(_raw, max_chars, name)
+    except UploadError as e:
+        return {"key": e.key, "details": e.details}
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _time_machine() -> Corpus:
+    return load_time_machine(opener=TM_OPENER)
+
+
+def _on_file_change() -> None:
+    if st.session_state.get(_WIDGET) is None:       # the student removed the file
+        st.session_state.pop(UPLOAD_KEY, None)
+
+
+def _upload(ctr: Translator, max_chars: int, fallback: str) -> Corpus | None:
+    f = st.file_uploader(ctr("corpus_upload_label"), type=["txt"], key=_WIDGET, on_change=_on_file_change,
+                         help=ctr("corpus_upload_help", max_chars=max_chars), max_upload_size=MAX_UPLOAD_MB)
+    if f is not None:
+        raw = f.getvalue()
+        digest = hashlib.sha1(raw).hexdigest()
+        kept = st.session_state.get(UPLOAD_KEY)
+        if not kept or kept["digest"] != digest or kept.get("max_chars") != max_chars:
+            out = _decode(digest, f.name, max_chars, raw)
+            st.session_state[UPLOAD_KEY] = {"digest": digest, "name": f.name, "max_chars": max_chars,
+                                            ("error" if isinstance(out, dict) else "upload"): out}
+    kept = st.session_state.get(UPLOAD_KEY)
+    name_fb = ctr(f"corpus.{fallback}")
+    if not kept:
+        st.info(ctr("corpus_upload_link" if st.session_state.get(_LINK_NOTICE) else "corpus_upload_waiting",
+                    fallback=name_fb), icon="📄")
+        return None
+    st.session_state.pop(_LINK_NOTICE, None)
+    if "error" in kept:
+        err = kept["error"]
+        st.warning(ctr("corpus_refused", name=_md_escape(kept["name"]), fallback=name_fb,
+                       reason=ctr(err["key"], **err["details"])), icon="🚫")
+        return None
+    u = kept["upload"]
+    shown = {"\r\n": "CRLF", "\r": "CR", "mixed": "CRLF/CR/LF"}.get(u.line_endings)
+    endings = ctr("corpus_endings", endings=shown) if shown else ""
+    st.info(ctr("corpus_upload_ok", name=_md_escape(kept["name"]), chars=u.num_chars, encoding=u.encoding,
+                endings=endings, lang=ctr(f"corpus_lang.{u.corpus.lang}")), icon="📄")
+    if u.truncated:
+        st.warning(ctr("corpus_truncated", chars=u.num_chars, size=u.num_bytes), icon="✂️")
+    return u.corpus
+
+
+def _time_machine_or_none(ctr: Translator, fallback: str) -> Corpus | None:
+    failed = st.session_state.get(_TM_ERROR)
+    if failed and time.time() - failed[1] < TM_RETRY_S:
+        corpus = None
+    else:
+        try:
+            with st.spinner(ctr("corpus_downloading")):
+                corpus = _time_machine()
+            st.session_state.pop(_TM_ERROR, None)
+            return corpus
+        except DownloadError as e:
+            failed = (str(e), time.time())
+            st.session_state[_TM_ERROR] = failed
+    st.warning(ctr("corpus_offline", detail=_md_escape(failed[0][:200]), fallback=ctr(f"corpus.{fallback}")), icon="📡")
+    return None
+
+
+def corpus_picker(tr: Translator, *, default: str = "english", container=None,
+                  max_chars: int = DEFAULT_MAX_CHARS) -> Corpus:
+    """The corpus chooser (in the sidebar unless ``container`` is given) → the chosen ``Corpus``.
+
+    ``default``: the source used until the student or the link picks another. When the choice cannot
+    be had (no upload yet, a refused upload, The Time Machine offline), a notice says why and the
+    generated ``default`` (or "english") is returned, so the page stays usable."""
+    ctr = Translator(tr.lang, CORPUS_STRINGS, *tr.tables)
+    ns = CorpusSettings.__module__
+    st.session_state.setdefault(_KEPT, {}).setdefault(ns, {}).setdefault("corpus", default)
+    arriving_with_upload = entered() and st.query_params.get("corpus") == "upload"
+    if arriving_with_upload and UPLOAD_KEY not in st.session_state:
+        st.session_state[_LINK_NOTICE] = True
+    s = settings_form(CorpusSettings, ctr, container=container)
+    fallback = default if default in GENERATED else "english"
+    if s.corpus != "upload":
+        st.session_state.pop(_LINK_NOTICE, None)
+    corpus = None
+    with (container or st.sidebar):
+        if s.corpus == "upload":
+            corpus = _upload(ctr, max_chars, fallback)
+        elif s.corpus == "time_machine":
+            corpus = _time_machine_or_none(ctr, fallback)
+    if corpus is None:
+        corpus = _generated(s.corpus if s.corpus in GENERATED else fallback, current_seed())
+    return corpus
+
+
+def corpus_preview(corpus: Corpus, tr: Translator, chars: int = 1500) -> None:
+    """The beginning of the text, as plain text, in an expander, with where it came from."""
+    ctr = Translator(tr.lang, CORPUS_STRINGS, *tr.tables)
+    with st.expander(ctr("corpus_preview", chars=min(chars, len(corpus.text))), icon=":material/description:"):
+        if corpus.source == "time_machine":
+            st.caption(ctr("corpus_tm_note"))
+        st.text(corpus.text[:chars])
