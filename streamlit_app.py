@@ -19,6 +19,9 @@ LESSONS: dict[str, list[Lesson]] = {
         Lesson("pages/basics/linear_regression.py", "engine.linear_regression", "📈"),
         Lesson("pages/basics/activations.py", "engine.mlp.activations", "〽️"),
     ],
+    "group_sequences": [
+        Lesson("pages/sequences/text_vocab.py", "engine.text", "🔤"),
+    ],
 }
 
 

@@ -1,0 +1,67 @@
+"""Text and vocabularies (d2l §8.2–8.3): corpus → tokens → vocabulary → n-gram counts and Zipf's law."""
+import math
+
+import streamlit as st
+
+import engine.text as T
+from pages import _ui as ui
+from pages._ui.corpus import corpus_picker, corpus_preview
+
+tr = ui.translator(T.STRINGS)
+corpus = corpus_picker(tr)
+s = ui.settings_form(T.Settings, tr)
+ui.header(tr)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)      # no copy on every rerun; the result is never mutated
+def analysed(corpus: T.Corpus, settings: T.Settings) -> T.Analysis:
+    return T.analyse(corpus, settings)
+
+
+a = analysed(corpus, s)
+corpus_preview(corpus, tr)
+st.subheader(tr("corpus_stats"))
+c = st.columns(5)
+c[0].metric(tr("num_chars"), f"{a.num_chars:,}")
+c[1].metric(tr("num_tokens"), f"{a.num_tokens:,}")
+c[2].metric(tr("num_distinct"), f"{a.num_distinct:,}")
+c[3].metric(tr("vocab_size"), f"{len(a.vocab):,}")
+c[4].metric(tr("unk_share"), f"{a.unk_share:.1%}")
+if not a.tokens:
+    st.warning(tr("no_tokens"))
+
+st.subheader(tr("vocab_header"))
+vocab_df = T.vocab_frame(a)
+left, right = st.columns([2, 3])
+with left:
+    shown = vocab_df.head(200).rename(columns={"token": tr("col_token"), "index": tr("col_index"), "count": tr("col_count")})
+    st.dataframe(shown, hide_index=True, height=320)
+    st.caption(tr("vocab_caption", shown=len(shown), total=len(vocab_df)))
+with right:
+    st.markdown(tr("explain_unk", min_freq=s.min_freq, dropped=a.num_distinct - (len(a.vocab) - 1),
+                   distinct=a.num_distinct, unk=a.unk_share, kept=len(a.vocab) - 1, size=len(a.vocab)))
+    st.caption(tr("explain_ids"))
+    first = a.tokens[:12]
+    st.code(f"tokens = {[T.show_token(t) for t in first]}\nvocab[tokens] = {a.vocab[first]}", language=None, wrap_lines=True)
+
+st.subheader(tr("ngram_header"))
+ui.plot(T.fig_zipf(a, tr))
+alpha, _, lo, hi = a.fit
+if math.isfinite(alpha):
+    counts = [c for _, c in a.ngram_counts[1]]
+    with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
+        st.markdown(tr("explain_zipf", lo=lo, hi=hi, alpha=alpha, ratio=counts[0] / counts[hi - 1],
+                       alpha2=a.alphas[2], alpha3=a.alphas[3], n1=len(a.ngram_counts[1]),
+                       n2=len(a.ngram_counts[2]), n3=len(a.ngram_counts[3])))
+cols = st.columns(3)
+for n, col in zip((1, 2, 3), cols):
+    with col:
+        st.markdown(f"**{tr(f'ngram.{n}')}**")
+        df = T.ngram_frame(a, n, s.top_k)
+        st.dataframe(df.rename(columns={"token": tr("col_token"), "count": tr("col_count"), "share": tr("col_share")}),
+                     hide_index=True, column_config={tr("col_share"): st.column_config.NumberColumn(format="percent")})
+ui.plot(T.fig_top(a, tr, s.top_k))
+
+ui.code_from_engine(tr, T.tokenize, T.Vocab, T.corpus_ids)
+ui.csv_download(vocab_df, tr, f"vocab_{s.token}")
+ui.share_link(tr)
