@@ -17,6 +17,7 @@ class Lesson(NamedTuple):
 LESSONS: dict[str, list[Lesson]] = {
     "group_basics": [
         Lesson("pages/basics/linear_regression.py", "engine.linear_regression", "📈"),
+        Lesson("pages/basics/softmax_regression.py", "engine.softmax_regression", "🧮"),
         Lesson("pages/basics/activations.py", "engine.mlp.activations", "〽️"),
     ],
     "group_sequences": [

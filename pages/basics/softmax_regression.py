@@ -1,0 +1,75 @@
+"""Softmax regression (d2l §3.4–3.7): widgets → Settings → data → cached run → charts."""
+import math
+
+import streamlit as st
+
+import engine.softmax_regression as L
+from engine.datasets.images import load_image_data
+from engine.numerics import fmt
+from pages import _ui as ui
+
+tr = ui.translator(L.STRINGS)
+st.sidebar.subheader(tr("data_header"))
+ui.settings_form(L.Settings, tr, ["dataset", "num_train"])
+st.sidebar.subheader(tr("train_header"))
+s = ui.settings_form(L.Settings, tr, ["impl", "lr", "batch_size", "num_epochs"])
+ui.header(tr)
+
+bar = st.empty()
+data = load_image_data(s.dataset, on_progress=lambda f, done, total: bar.progress(
+    min(1.0, done / total) if total else 0.0, text=tr("downloading", file=f, done=f"{done / 1e6:.1f} MB")))
+bar.empty()
+if data.fallback_reason:
+    st.info(tr("fallback_info", reason=f"`{data.fallback_reason}`"), icon="📦")
+r = ui.run_cached(L.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
+                  namespace=f"softmax_regression.run.{data.name}",     # the data actually used is part of the key
+                  live=lambda ev: L.fig_curves(L.epochs_frame(ev["epochs"]), tr, num_epochs=s.num_epochs))
+st.markdown(tr("data_in_use", name=tr(f"dataset.{r.dataset}"), n_train=f"{r.num_train_used:,}",
+               avail=f"{len(data.X_train):,}", n_test=f"{r.num_test:,}", h=r.image_shape[0], w=r.image_shape[1],
+               c=len(r.class_names)))
+
+c = st.columns(4)
+c[0].metric(tr("metric_test_acc"), fmt(r.test_acc, 3))
+c[1].metric(tr("metric_train_acc"), fmt(r.last("train_acc"), 3))
+c[2].metric(tr("metric_train_loss"), fmt(r.last("train_loss")))
+c[3].metric(tr("metric_steps"), f"{r.steps:,}")
+if r.divergence:
+    d = r.divergence
+    st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
+if r.stop_reason == "units":
+    st.warning(tr("budget_capped", units=f"{L.MAX_UNITS:,}", step_cost=L.STEP_COST, epoch=fmt(r.last("epoch"), 3)), icon="⏱️")
+else:
+    ui.budget_notice(r.stop_reason, tr, L.MAX_UNITS)
+if r.dataset == "digits" and s.batch_size >= 128 and s.num_epochs <= 10 and r.divergence is None:
+    st.caption(tr("digits_note", steps=r.steps))
+
+ui.plot(L.fig_curves(r.epochs, tr, r.divergence, num_epochs=s.num_epochs))
+ui.plot(L.fig_weights(r, tr))
+st.caption(tr("weights_explain"))
+left, right = st.columns(2)
+with left:
+    ui.plot(L.fig_confusion(r, tr))
+with right:
+    ui.plot(L.fig_predictions(r, tr))
+
+st.subheader(tr("stability_header"))
+stab = ui.settings_form(L.StabilitySettings, tr, container=st.container(),
+                        namespace="engine.softmax_regression.stability")
+table = L.stability_table(stab.logit_scale)
+ce = dict(scale=fmt(stab.logit_scale), limit=fmt(L.overflow_scale(), 3),
+          ce_naive=fmt(float(table["ce_naive"][0])), ce_stable=fmt(float(table["ce_stable"][0])))
+(st.warning if table["naive"].isna().any() else st.success)(
+    tr("stability_nan" if table["naive"].isna().any() else "stability_ok", **ce))
+ui.plot(L.fig_stability(table, tr, stab.logit_scale))
+st.dataframe(L.stability_display(table, tr), hide_index=True)
+st.caption(tr("stability_explain"))
+
+with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
+    q, d_in = len(r.class_names), r.W.shape[0]
+    st.markdown(tr("explain_md", d=d_in, q=q, params=f"{d_in * q + q:,}", loss=fmt(r.last("train_loss")),
+                   uniform=fmt(math.log(q), 3), lr=fmt(s.lr), batch=s.batch_size,
+                   steps_per_epoch=-(-r.num_train_used // s.batch_size), steps=f"{r.steps:,}"))
+ui.code_from_engine(tr, *((L.softmax, L.cross_entropy, L.sgd, L.step_scratch) if s.impl == "scratch"
+                          else (L.concise_net, L.step_concise)), L.log_softmax)
+ui.csv_download(r.epochs, tr, "softmax_regression_epochs")
+ui.share_link(tr)
