@@ -162,7 +162,7 @@ def _grammar_text(grammar: dict, seed: int, num_chars: int, sep: str, tag: str) 
         if sep:
             sentence = sentence[0].upper() + sentence[1:] + "."
         line.append(sentence)
-        size += len(sentence) + 1
+        size += len(sentence)                   # the separators only add to it
         if rng.random() < 0.25:                 # a paragraph of a few sentences per line
             lines.append(sep.join(line))
             line = []

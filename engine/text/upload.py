@@ -82,6 +82,18 @@ def _common_share(text: str, common: frozenset) -> tuple[float, int]:
     return (sum(c in common for c in wide) / len(wide) if wide else 0.0), len(wide)
 
 
+def _plausible(text: str | None) -> float:
+    """Share of characters that ordinary text is made of: printable ASCII, white space, Latin-1
+    letters, and common Chinese characters (a wrong UTF-16 byte order gives rare code points)."""
+    if not text:
+        return 0.0
+    gb, big5 = _common_chinese()
+    sample = text[:20_000]
+    ok = sum((" " <= c <= "~") or c in "\n\r\t" or ("\u00c0" <= c <= "\u00ff") or c in gb or c in big5
+             for c in sample)
+    return ok / len(sample)
+
+
 def detect_encoding(raw: bytes) -> tuple[str, str]:
     """``(codec, display name)`` for ``raw``; raises ``UploadError('upload_binary')`` when it is not text.
     ``raw`` may end in the middle of a character (a cut file)."""
@@ -89,13 +101,11 @@ def detect_encoding(raw: bytes) -> tuple[str, str]:
         if raw.startswith(bom):
             return codec, name
     sample = raw[:DETECT_BYTES]
-    if b"\x00" in sample:                        # UTF-16 without a mark has a NUL in every other byte
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        half = len(sample) // 2 or 1
-        if odd > 0.3 * half and even == 0:
-            return "utf-16-le", "UTF-16 LE"
-        if even > 0.3 * half and odd == 0:
-            return "utf-16-be", "UTF-16 BE"
+    if b"\x00" in sample:                        # UTF-16 without a mark, or binary
+        scores = {codec: _plausible(_strict(sample, codec)) for codec in ("utf-16-le", "utf-16-be")}
+        codec = max(scores, key=scores.get)
+        if scores[codec] >= 0.9:
+            return codec, codec.upper().replace("-LE", " LE").replace("-BE", " BE")
         raise UploadError("upload_binary", reason="nul")
     if raw.isascii():
         return "ascii", "ASCII"
@@ -119,7 +129,8 @@ def detect_encoding(raw: bytes) -> tuple[str, str]:
             return "latin_1", "Latin-1 (ISO-8859-1)"
         if _strict(raw, "cp1252") is not None:
             return "cp1252", "Windows-1252"
-    return codec, codec.replace("_", "-").upper()
+    names = {"utf_16_le": "UTF-16 LE", "utf_16_be": "UTF-16 BE", "utf_32_le": "UTF-32 LE", "utf_32_be": "UTF-32 BE"}
+    return codec, names.get(codec, codec.replace("_", "-").upper())
 
 
 def _line_endings(text: str) -> str:
