@@ -19,6 +19,7 @@ LESSONS: dict[str, list[Lesson]] = {
         Lesson("pages/basics/linear_regression.py", "engine.linear_regression", "📈"),
         Lesson("pages/basics/softmax_regression.py", "engine.softmax_regression", "🧮"),
         Lesson("pages/basics/activations.py", "engine.mlp.activations", "〽️"),
+        Lesson("pages/basics/playground.py", "engine.mlp.playground", "🛝"),
     ],
     "group_sequences": [
         Lesson("pages/sequences/text_vocab.py", "engine.text", "🔤"),

@@ -1,0 +1,45 @@
+"""Neural network playground (d2l §4.1–4.3, after TensorFlow Playground): a small MLP learns a
+2-D decision boundary, redrawn live while it trains."""
+import streamlit as st
+
+import engine.mlp.playground as P
+from engine.numerics import fmt
+from pages import _ui as ui
+
+tr = ui.translator(P.STRINGS)
+st.sidebar.subheader(tr("data_header"))
+ui.settings_form(P.Settings, tr, ["dataset", "noise", "num_examples", "test_ratio"])
+st.sidebar.subheader(tr("net_header"))
+ui.settings_form(P.Settings, tr, ["num_layers", "num_hiddens", "activation"])
+st.sidebar.subheader(tr("train_header"))
+s = ui.settings_form(P.Settings, tr, ["lr", "batch_size", "num_epochs"])
+ui.header(tr)
+
+r = ui.run_cached(P.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
+                  live=lambda ev: P.fig_boundary_live(ev, tr))
+final = r.final
+c = st.columns(5)
+c[0].metric(tr("metric_train_acc"), fmt(final["train_acc"], 3))
+c[1].metric(tr("metric_test_acc"), fmt(final["test_acc"], 3))
+c[2].metric(tr("metric_train_loss"), fmt(final["train_loss"]))
+c[3].metric(tr("metric_test_loss"), fmt(final["test_loss"]))
+c[4].metric(tr("metric_params"), f"{r.num_params:,}")
+if r.divergence:
+    d = r.divergence
+    st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
+ui.budget_notice(r.stop_reason, tr, P.MAX_STEPS)
+
+left, right = st.columns([3, 2])
+with left:
+    ui.plot(P.fig_boundary(r, tr))
+with right:
+    ui.plot(P.fig_losses(r.curve, tr, r.divergence))
+    ui.plot(P.fig_accuracy(r.curve, tr))
+
+with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
+    st.markdown(tr("explain_md", arch=" → ".join(map(str, s.layer_sizes)), act=tr(f"activation.{s.activation}"),
+                   act_sym=P.ACT_SYMBOLS[s.activation], params=f"{r.num_params:,}", batch=s.batch_size,
+                   lr=fmt(s.lr), steps=int(final["step"]), train=s.num_train, test=s.num_test))
+ui.code_from_engine(tr, P.mlp, P.train_step, P.sgd)
+ui.csv_download(r.curve, tr, "playground_curve")
+ui.share_link(tr)
