@@ -1,0 +1,147 @@
+"""The text-and-vocabulary page and the shared corpus picker through AppTest: a real upload
+(GBK, refused, Markdown-looking), kept across page switches; a link asking for an upload;
+The Time Machine served from a local copy, and offline."""
+from __future__ import annotations
+
+import io
+import urllib.error
+from pathlib import Path
+
+import pytest
+
+import engine.text as T
+from pages._ui import corpus as picker
+
+PAGE = "pages/sequences/text_vocab.py"
+OTHER = "pages/basics/linear_regression.py"
+CORPUS = "engine.text.corpora.corpus"
+TM_PATH = Path(__file__).resolve().parents[2] / "../shared/data/timemachine.txt"
+ZH = "今天天气很好，我们去公园散步吧。小猫在花园里玩，孩子们在河边读书。学习深度学习需要耐心。\n" * 10
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def problems(at):
+    return [e.value for e in at.exception] + [e.value for e in at.error]
+
+
+def open_page(app_at, query=None):
+    at = app_at(query)
+    at.switch_page(PAGE).run()
+    assert not problems(at), problems(at)
+    return at
+
+
+def upload(at, name: str, raw: bytes):
+    at.sidebar.get("file_uploader")[0].set_value((name, raw, "text/plain")).run()
+    assert not problems(at), problems(at)
+    return at
+
+
+def test_defaults_show_the_statistics_and_charts(app_at):
+    at = open_page(app_at)
+    a = T.analyse(T.generate("english", 0), T.Settings())
+    m = metrics(at)
+    assert m["Tokens"] == f"{a.num_tokens:,}" and m["Vocabulary size len(vocab)"] == f"{len(a.vocab):,}"
+    assert m["Share of <unk>"] == "0.0%" and len(at.get("plotly_chart")) == 2
+    assert at.query_params["corpus"] == "english"
+
+
+def test_words_min_freq_and_unk(app_at):
+    at = open_page(app_at, {"token": "word", "min_freq": "30"})
+    a = T.analyse(T.generate("english", 0), T.Settings(token="word", min_freq=30))
+    assert a.unk_share > 0
+    assert metrics(at)["Share of <unk>"] == f"{a.unk_share:.1%}"
+    assert any("<unk>" in m.value and "min_freq = 30" in m.value for m in at.markdown)
+
+
+def test_chinese_generated_corpus_words_with_jieba(app_at):
+    at = open_page(app_at, {"corpus": "chinese", "token": "word", "lang": "zh"})
+    a = T.analyse(T.generate("chinese", 0), T.Settings(token="word"))
+    assert metrics(at)["词元数"] == f"{a.num_tokens:,}"
+
+
+def test_gbk_upload_is_decoded_and_kept_across_pages(app_at):
+    at = open_page(app_at)
+    at.selectbox(key=CORPUS).set_value("upload").run()
+    assert any("Choose a .txt file" in i.value for i in at.info)
+    upload(at, "短文.txt", ZH.replace("\n", "\r\n").encode("gbk"))
+    info = " ".join(i.value for i in at.info)
+    assert "GBK" in info and "CRLF" in info and "Chinese" in info
+    chars = f"{len(ZH):,}"
+    assert metrics(at)["Characters"] == chars
+    at.switch_page(OTHER).run()
+    at.switch_page(PAGE).run()                 # the file uploader is gone; the decoded text is kept
+    assert not problems(at) and metrics(at)["Characters"] == chars
+    assert at.selectbox(key=CORPUS).value == "upload"
+
+
+def test_refused_upload_keeps_the_page_usable(app_at):
+    at = open_page(app_at, {"corpus": "upload"})
+    upload(at, "photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    assert any("cannot be used" in w.value and "not look like text" in w.value for w in at.warning)
+    assert at.get("plotly_chart") and metrics(at)["Characters"] == f"{len(T.generate('english').text):,}"
+    upload(at, "tiny.txt", b"too short")
+    assert any("only 8 non-space characters" in w.value for w in at.warning)
+
+
+def test_uploaded_text_is_shown_as_plain_text(app_at):
+    hostile = "**bold** <b>tag</b> [link](http://x) <script>alert(1)</script>\n" * 20
+    at = open_page(app_at, {"corpus": "upload"})
+    upload(at, "**x**<b>.txt", hostile.encode())
+    assert any("**bold** <b>tag</b>" in t.value for t in at.text)          # st.text: shown verbatim
+    assert not any("<b>tag</b>" in m.value or "**bold**" in m.value for m in at.markdown)
+    assert any(r"\*\*x\*\*\<b\>" in i.value for i in at.info)           # the file name is escaped
+
+
+def test_truncated_upload_says_so(app_at):
+    at = open_page(app_at, {"corpus": "upload"})
+    big = ("It was a bright cold day in April, and the clocks were striking thirteen.\n" * 6000).encode()
+    upload(at, "big.txt", big)
+    assert any("only its first" in w.value for w in at.warning)
+    assert int(metrics(at)["Characters"].replace(",", "")) <= T.DEFAULT_MAX_CHARS
+
+
+def test_link_asking_for_an_upload_falls_back_with_a_notice(app_at):
+    at = open_page(app_at, {"corpus": "upload"})
+    assert any("cannot travel in a link" in i.value for i in at.info)
+    assert metrics(at)["Characters"] == f"{len(T.generate('english').text):,}"
+
+
+class FakeResponse(io.BytesIO):
+    headers = {}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        self.close()
+
+
+@pytest.fixture
+def isolated_tm(monkeypatch, tmp_path):
+    import engine.datasets.download as download
+    monkeypatch.setattr(download, "CACHE_DIR", tmp_path)
+    picker._time_machine.clear()
+    yield monkeypatch
+    picker._time_machine.clear()
+
+
+def test_time_machine_downloads_verified(app_at, isolated_tm):
+    if not TM_PATH.exists():
+        pytest.skip("../shared/data/timemachine.txt is not here")
+    isolated_tm.setattr(picker, "TM_OPENER", lambda url, timeout: FakeResponse(TM_PATH.read_bytes()))
+    at = open_page(app_at, {"corpus": "time_machine"})
+    assert metrics(at)["Tokens"] == "170,580" and metrics(at)["Vocabulary size len(vocab)"] == "28"
+    assert not at.warning
+
+
+def test_time_machine_offline_keeps_the_page_usable(app_at, isolated_tm):
+    def offline(url, timeout):
+        raise urllib.error.URLError("no network")
+    isolated_tm.setattr(picker, "TM_OPENER", offline)
+    at = open_page(app_at, {"corpus": "time_machine"})
+    assert any("could not be downloaded" in w.value for w in at.warning)
+    assert at.get("plotly_chart") and metrics(at)["Characters"] == f"{len(T.generate('english').text):,}"
