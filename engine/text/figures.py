@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
@@ -22,9 +23,11 @@ def fig_zipf(a: Analysis, tr: Translator) -> go.Figure:
         ranks = np.geomspace(lo, hi, 30)
         fig.add_trace(go.Scatter(x=ranks, y=np.exp(c) * ranks ** -alpha, mode="lines", name=tr("fit", alpha=alpha),
                                  line=dict(color=PALETTE[7], dash="dash", width=1.5)))
-    fig.update_xaxes(exponentformat="power")
-    fig.update_yaxes(exponentformat="power")
-    return style(fig, tr("zipf_title"), tr("rank_axis"), tr("freq_axis"), height=420)
+    # start at rank 1 and count 1: no stray minor labels (0.8, 0.9) left of the first point
+    fig.update_xaxes(exponentformat="power", dtick="D2", range=[-0.05, np.log10(max(2, df["rank"].max())) + 0.05])
+    fig.update_yaxes(exponentformat="power", dtick="D2", range=[-0.05, np.log10(max(2, df["count"].max())) + 0.1])
+    fig = style(fig, tr("zipf_title"), tr("rank_axis"), tr("freq_axis"), height=440)
+    return fig.update_layout(legend=dict(y=-0.22), margin=dict(b=90))
 
 
 def fig_top(a: Analysis, tr: Translator, top_k: int) -> go.Figure:
@@ -34,12 +37,11 @@ def fig_top(a: Analysis, tr: Translator, top_k: int) -> go.Figure:
         df = ngram_frame(a, n, top_k)
         df["series"] = tr(f"ngram.{n}")
         frames.append(df)
-    import pandas as pd
     df = pd.concat(frames, ignore_index=True)
-    fig = px.bar(df, x="count", y="token", color="series", facet_col="series", orientation="h",
+    fig = px.bar(df, x="count", y="token", color="series", facet_col="series", orientation="h", facet_col_spacing=0.1,
                  color_discrete_sequence=PALETTE, labels={"series": tr("series"), "token": "", "count": tr("count_axis")})
     fig.update_yaxes(matches=None, showticklabels=True, autorange="reversed", type="category")
     fig.update_xaxes(matches=None)
     fig.for_each_annotation(lambda ann: ann.update(text=ann.text.split("=")[-1]))
     fig.update_layout(showlegend=False)
-    return style(fig, tr("top_title", k=top_k, what=""), height=max(320, 22 * top_k + 120))
+    return style(fig, tr("top_title", k=top_k), height=max(320, 22 * top_k + 120))

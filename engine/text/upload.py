@@ -1,12 +1,14 @@
 """Uploaded .txt files: detect the encoding, normalise line endings, refuse what cannot be learned from.
 
 The order of evidence: a byte-order mark, then strict UTF-8 (the most common case, and one that
-almost never decodes by accident), then Chinese double-byte encodings scored by how many of the
-characters are common ones (detectors confuse short GBK text with Big5), then charset-normalizer.
+almost never decodes by accident), then Western text in Latin-1/Windows-1252 (accented letters alone
+in ASCII words), then Chinese double-byte encodings scored by how many of the characters are common
+ones (detectors confuse short GBK text with Big5), then charset-normalizer for the rest.
 """
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -94,6 +96,15 @@ def _plausible(text: str | None) -> float:
     return ok / len(sample)
 
 
+def _latin_like(raw: bytes) -> bool:
+    """Western text in a one-byte code page: its non-ASCII bytes, read as Windows-1252, are letters or
+    signs standing alone or in pairs inside ASCII text ("très", "Grüße", "€5"). Chinese in GBK or Big5
+    makes longer runs ("你好" is four bytes), and Cyrillic or Greek words too."""
+    runs = re.findall(r"[^\x00-\x7f]+", raw[:DETECT_BYTES].decode("cp1252", errors="replace"))
+    return bool(runs) and all(len(r) <= 2 and all(unicodedata.category(c)[0] in "LPS" and c != "\ufffd" for c in r)
+                              for r in runs)
+
+
 def detect_encoding(raw: bytes) -> tuple[str, str]:
     """``(codec, display name)`` for ``raw``; raises ``UploadError('upload_binary')`` when it is not text.
     ``raw`` may end in the middle of a character (a cut file)."""
@@ -111,6 +122,11 @@ def detect_encoding(raw: bytes) -> tuple[str, str]:
         return "ascii", "ASCII"
     if _strict(raw, "utf-8") is not None:       # the C decoders are fast: check all of it
         return "utf-8", "UTF-8"
+    if _latin_like(raw):
+        if not any(0x80 <= b <= 0x9F for b in raw):
+            return "latin_1", "Latin-1 (ISO-8859-1)"
+        if _strict(raw, "cp1252") is not None:
+            return "cp1252", "Windows-1252"
     gb_common, big5_common = _common_chinese()
     gb, big5 = _strict(raw, "gb18030"), _strict(raw, "big5")
     gb_share, gb_wide = _common_share(gb, gb_common) if gb else (0.0, 0)

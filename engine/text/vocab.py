@@ -119,7 +119,8 @@ def corpus_ids(corpus: Corpus, token: str = "char", min_freq: int = 0,
     ``load_corpus_time_machine`` (d2l §8.2.4): lines are tokenized, then concatenated."""
     tokens = tokenize(corpus.lines, token, corpus.lang)
     vocab = Vocab(tokens, min_freq)
-    ids = [vocab[tok] for line in tokens for tok in line]
+    get = vocab.token_to_idx.get          # vocab[tok], without a method call per token
+    ids = [get(tok, 0) for line in tokens for tok in line]
     if max_tokens > 0:
         ids = ids[:max_tokens]
     return ids, vocab

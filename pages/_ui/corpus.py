@@ -7,6 +7,7 @@ Text from an upload is only ever shown as plain text (``st.text``), never as Mar
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import time
 
@@ -100,9 +101,10 @@ def _time_machine_or_none(ctr: Translator, fallback: str) -> Corpus | None:
             st.session_state.pop(_TM_ERROR, None)
             return corpus
         except DownloadError as e:
+            logging.getLogger("deepdive").warning("The Time Machine: %s", e)
             failed = (str(e), time.time())
             st.session_state[_TM_ERROR] = failed
-    st.warning(ctr("corpus_offline", detail=_md_escape(failed[0][:200]), fallback=ctr(f"corpus.{fallback}")), icon="📡")
+    st.warning(ctr("corpus_offline", fallback=ctr(f"corpus.{fallback}")), icon="📡")
     return None
 
 

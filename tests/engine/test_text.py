@@ -114,11 +114,16 @@ def test_upload_encodings_round_trip(text, codec, shown):
     assert u.corpus.source == "upload" and shown in u.corpus.note and not u.truncated
 
 
-@pytest.mark.parametrize("text", ["你好，世界", "深度学习", "今天天气很好", "我们去公园散步吧。"])
-def test_short_gbk_is_not_taken_for_big5(text):
-    # charset-normalizer alone reads several of these as Big5 or CP949 mojibake
-    codec, _ = T.detect_encoding(text.encode("gbk"))
-    assert text.encode("gbk").decode(codec) == text
+@pytest.mark.parametrize("text, codec", [
+    ("你好，世界", "gbk"), ("深度学习", "gbk"), ("今天天气很好", "gbk"), ("我们去公园散步吧。", "gbk"),
+    ("Ça va très bien, merci !", "latin-1"), ("Grüße aus München!", "latin-1"), ("Noël à la plage.", "cp1252"),
+    ("Привет, как дела? Это проверка кодировки.", "cp1251"),
+])
+def test_short_samples_are_read_right(text, codec):
+    # charset-normalizer alone reads the Chinese ones as Big5/CP949 mojibake, and "Grüße" as UTF-16
+    data = text.encode(codec)
+    found, _ = T.detect_encoding(data)
+    assert data.decode(found) == text
 
 
 def test_line_endings_are_normalised():
