@@ -19,10 +19,16 @@ LESSONS: dict[str, list[Lesson]] = {
         Lesson("pages/basics/linear_regression.py", "engine.linear_regression", "📈"),
         Lesson("pages/basics/softmax_regression.py", "engine.softmax_regression", "🧮"),
         Lesson("pages/basics/activations.py", "engine.mlp.activations", "〽️"),
+        Lesson("pages/basics/mlp.py", "engine.mlp", "🧠"),
         Lesson("pages/basics/playground.py", "engine.mlp.playground", "🛝"),
     ],
     "group_sequences": [
         Lesson("pages/sequences/text_vocab.py", "engine.text", "🔤"),
+    ],
+    "group_attention": [
+        Lesson("pages/attention/attention_playground.py", "engine.attention.playground", "🎯"),
+        Lesson("pages/attention/seq2seq_attention.py", "engine.attention.translation", "🔁"),
+        Lesson("pages/attention/transformer_toy.py", "engine.transformer", "🤖"),
     ],
 }
 

@@ -1,0 +1,64 @@
+"""Multilayer perceptron on images (d2l §4.2–4.6), against softmax regression on one chart."""
+import streamlit as st
+
+import engine.mlp as M
+from engine.datasets.images import load_image_data
+from engine.numerics import fmt
+from pages import _ui as ui
+
+tr = ui.translator(M.STRINGS)
+st.sidebar.subheader(tr("data_header"))
+ui.settings_form(M.Settings, tr, ["dataset", "num_train"])
+st.sidebar.subheader(tr("net_header"))
+ui.settings_form(M.Settings, tr, ["num_layers", "num_hiddens", "activation", "init"])
+st.sidebar.subheader(tr("reg_header"))
+ui.settings_form(M.Settings, tr, ["dropout", "weight_decay"])
+st.sidebar.subheader(tr("train_header"))
+s = ui.settings_form(M.Settings, tr, ["lr", "batch_size", "num_epochs", "compare"])
+ui.header(tr)
+
+bar = st.empty()
+data = load_image_data(s.dataset, on_progress=lambda f, done, total: bar.progress(
+    min(1.0, done / total) if total else 0.0, text=tr("downloading", file=f, done=f"{done / 1e6:.1f} MB")))
+bar.empty()
+if data.fallback_reason:
+    st.info(tr("fallback_info", reason=f"`{data.fallback_reason}`"), icon="📦")
+r = ui.run_cached(M.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
+                  namespace=f"mlp.run.{data.name}",          # the data actually used is part of the key
+                  live=lambda ev: M.fig_compare(M.history_frame(ev["history"]), tr, num_epochs=s.num_epochs))
+st.markdown(tr("data_in_use", name=tr(f"dataset.{r.dataset}"), n_train=f"{r.num_train_used:,}",
+               avail=f"{len(data.X_train):,}", n_test=f"{r.num_test:,}", h=data.image_shape[0],
+               w=data.image_shape[1], c=data.num_classes))
+
+c = st.columns(4)
+c[0].metric(tr("metric_mlp_acc"), fmt(r.last("mlp", "test_acc"), 3))
+if s.compare:
+    c[1].metric(tr("metric_softmax_acc"), fmt(r.last("softmax", "test_acc"), 3),
+                delta=fmt(r.last("mlp", "test_acc") - r.last("softmax", "test_acc"), 2) + " (MLP − softmax)",
+                delta_color="off")
+c[2].metric(tr("metric_params"), f"{r.num_params['mlp']:,}")
+c[3].metric(tr("metric_weight_norm"), fmt(r.weight_norm["mlp"]))
+for model, d in r.divergence.items():
+    if d is not None:
+        st.error(tr("diverged", model=tr(f"model.{model}"), kind=d.kind, step=d.step, epoch=d.epoch,
+                    last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
+if r.stop_reason == "units":
+    st.warning(tr("budget_capped", units=f"{M.MAX_UNITS:.2g}", epoch=fmt(r.history["epoch"].max(), 3)), icon="⏱️")
+else:
+    ui.budget_notice(r.stop_reason, tr, M.MAX_UNITS)
+
+ui.plot(M.fig_compare(r.history, tr, r.divergence, num_epochs=s.num_epochs))
+
+with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
+    hidden = (tr("hidden_md", L=s.num_layers, act=r"\mathrm{" + tr(f"activation.{s.activation}") + "}", h=s.num_hiddens)
+              if s.num_layers else tr("no_hidden_md"))
+    st.markdown(tr("explain_md", arch=" → ".join(map(str, r.layer_sizes)), d=r.layer_sizes[0], hidden=hidden,
+                   q=r.layer_sizes[-1], params=f"{r.num_params['mlp']:,}",
+                   params_softmax=f"{r.layer_sizes[0] * r.layer_sizes[-1] + r.layer_sizes[-1]:,}",
+                   penalty=tr("penalty_md", wd=fmt(s.weight_decay)) if s.weight_decay else "",
+                   dropout=(tr("dropout_on_md", p=fmt(s.dropout), scale=fmt(1 / (1 - s.dropout), 3))
+                            if s.dropout and s.num_layers else tr("dropout_off_md")),
+                   lr=fmt(s.lr), wd=fmt(s.weight_decay), batch=s.batch_size, steps=f"{r.steps['mlp']:,}"))
+ui.code_from_engine(tr, M.build_net, M.mlp, M.Dropout, M.sgd_with_weight_decay, M.train_epoch)
+ui.csv_download(r.history, tr, "mlp_vs_softmax")
+ui.share_link(tr)
