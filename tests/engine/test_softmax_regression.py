@@ -173,6 +173,8 @@ def test_budget_caps_the_run_and_reproduces(digits):
     # the heaviest settings on the largest data stay within the lesson's cap
     heaviest = L.Settings(num_train=60_000, batch_size=1, num_epochs=50)
     assert heaviest.num_train * heaviest.num_epochs * (1 + L.STEP_COST) > L.MAX_UNITS
+    # … while the book's run on Fashion-MNIST (10 epochs of 60,000 at batch 256) is never cut short
+    assert 10 * (60_000 + math.ceil(60_000 / 256) * L.STEP_COST) <= L.MAX_UNITS
 
 
 def test_live_records_and_progress(digits):
