@@ -131,6 +131,16 @@ class Result:
     divergence: dict                  # model -> Divergence | None
     stop_reason: str | None
 
+    @property
+    def chance_loss(self) -> float:
+        """ln q: the cross-entropy of guessing every class with probability 1/q."""
+        return math.log(self.layer_sizes[-1])
+
+    def worse_than_chance(self, model: str = "mlp") -> bool:
+        """Trained without inf/NaN, yet the final training loss is above ln q."""
+        loss = self.last(model, "train_loss")
+        return self.divergence.get(model) is None and math.isfinite(loss) and loss > self.chance_loss
+
     def last(self, model: str, column: str) -> float:
         h = self.history[self.history["model"] == model]
         return float(h[column].iloc[-1]) if len(h) else float("nan")

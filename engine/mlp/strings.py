@@ -74,6 +74,10 @@ STRINGS = {
                        "它的曲线在此中止；请降低学习率。"},
     "budget_capped": {"en": "This run reached the work budget ({units} multiply-adds, about 3 s of one core) and stopped at epoch {epoch}, so the shared server stays fast for the class. Fewer epochs, examples, layers or units give a complete run.",
                       "zh": "本次训练达到工作量上限（{units} 次乘加，约单核 3 秒），在第 {epoch} 轮停止，以保证共享服务器对全班保持流畅。减少轮数、样本数、层数或单元数可完整运行。"},
+    "worse_than_chance": {"en": "**The MLP ended worse than guessing:** its training loss {loss} is above ln {q} = {chance}, the loss of giving every class probability 1/{q}. "
+                                "With η = {lr} the first updates throw the weights so far that most units end up saturated (sigmoid, tanh) or dead (a ReLU whose input stays negative passes no gradient), and the network cannot recover. Lower the learning rate.",
+                          "zh": "**多层感知机最终比随机猜还差：** 其训练损失 {loss} 高于 ln {q} = {chance}，即给每个类别 1/{q} 概率时的损失。"
+                                "η = {lr} 时最初几次更新就把权重推得太远，多数单元饱和（sigmoid、tanh）或“死亡”（输入始终为负的 ReLU 不再传回梯度），网络无法恢复。请降低学习率。"},
     "explain_md": {
         "en": r"""**Network.** {arch}: each image is flattened to $\mathbf{{x}}\in\mathbb R^{{{d}}}$, then {hidden}and the output layer gives $q = {q}$ logits $\mathbf{{o}}$ — {params} parameters (softmax regression has {params_softmax}).
 

@@ -27,6 +27,8 @@ c[4].metric(tr("metric_params"), f"{r.num_params:,}")
 if r.divergence:
     d = r.divergence
     st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
+elif r.worse_than_chance:
+    st.warning(tr("worse_than_chance", loss=fmt(final["train_loss"]), lr=fmt(s.lr)), icon="📉")
 ui.budget_notice(r.stop_reason, tr, P.MAX_STEPS)
 
 left, right = st.columns([3, 2])

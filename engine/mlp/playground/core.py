@@ -82,6 +82,12 @@ class Result:
     def final(self) -> dict:
         return self.curve.iloc[-1].to_dict()
 
+    @property
+    def worse_than_chance(self) -> bool:
+        """Trained, finite, and still at or above ln 2, the loss of answering 50 % everywhere."""
+        loss = self.final["train_loss"]
+        return self.divergence is None and len(self.curve) > 1 and math.isfinite(loss) and loss >= math.log(2)
+
 
 CURVE_COLUMNS = ["step", "epoch", "train_loss", "test_loss", "train_acc", "test_acc"]
 

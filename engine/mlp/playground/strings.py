@@ -63,6 +63,10 @@ STRINGS = {
                  "zh": "**训练发散了。** 损失在第 {step} 步（第 {epoch} 轮）变为 {kind}；最后一个有限损失是 {last}。"
                        "η = {lr} 时每一步都放大而不是缩小权重的误差，直到某个数超出 float32 的范围。"
                        "图表显示的是崩溃之前的网络。请降低学习率。"},
+    "worse_than_chance": {"en": "**The network ended no better than guessing:** its training loss {loss} is at or above ln 2 = 0.693, the loss of answering 50 % everywhere. "
+                                "With η = {lr} the first updates throw the weights so far that the units saturate (sigmoid, tanh) or die (a ReLU whose input stays negative passes no gradient). Lower the learning rate.",
+                          "zh": "**网络最终并不比随机猜更好：** 其训练损失 {loss} 不低于 ln 2 = 0.693，即处处回答 50% 时的损失。"
+                                "η = {lr} 时最初几次更新就把权重推得太远，单元饱和（sigmoid、tanh）或“死亡”（输入始终为负的 ReLU 不再传回梯度）。请降低学习率。"},
     "explain_md": {
         "en": r"""**Network.** {arch} with {act} after each hidden layer: $\mathbf{{h}}_\ell = {act_sym}(\mathbf{{W}}_\ell \mathbf{{h}}_{{\ell-1}} + \mathbf{{b}}_\ell)$, $\mathbf{{h}}_0 = \mathbf{{x}} \in \mathbb{{R}}^2$, and one output $o = \mathbf{{w}}^\top \mathbf{{h}}_L + b$ — {params} parameters.
 
