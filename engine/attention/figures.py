@@ -1,0 +1,117 @@
+"""Figures of the attention lessons: heatmaps (px.imshow) of scores, weights and outputs, the
+saturation curve, the alignment of a translation, and training curves with / without attention."""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from engine.i18n import Translator
+from engine.plotting import DIVERGING, PALETTE, SEQUENTIAL, style
+
+
+def _heatmap(M: np.ndarray, rows: Sequence[str], cols: Sequence[str], *, scale: str, zmin=None, zmax=None,
+             text: np.ndarray | None = None, colorbar: str = "", hover: str = "value") -> go.Figure:
+    """px.imshow on positions, with the labels as tick text: repeated tokens ('9', '9') stay
+    separate cells instead of being merged into one category."""
+    M = np.asarray(M, dtype=float)
+    if scale == DIVERGING and zmin is None:
+        m = float(np.nanmax(np.abs(M))) if np.isfinite(M).any() else 1.0
+        zmin, zmax = -(m or 1.0), (m or 1.0)
+    fig = px.imshow(M, color_continuous_scale=scale, zmin=zmin, zmax=zmax, aspect="auto")
+    if text is None:
+        text = np.vectorize(lambda v: "" if not math.isfinite(v) else f"{v:.2f}")(M)
+    fig.update_traces(text=text, texttemplate="%{text}",
+                      hovertemplate=f"%{{y}} · %{{x}}<br>{hover} = %{{z:.4g}}<extra></extra>",
+                      x=list(range(M.shape[1])), y=list(range(M.shape[0])))
+    fig.update_xaxes(tickvals=list(range(M.shape[1])), ticktext=list(cols), showgrid=False, side="bottom")
+    fig.update_yaxes(tickvals=list(range(M.shape[0])), ticktext=list(rows), showgrid=False, autorange="reversed")
+    fig.update_layout(coloraxis_colorbar=dict(title=colorbar))
+    return fig
+
+
+def _labels(prefix: str, n: int) -> list[str]:
+    return [f"{prefix}{i + 1}" for i in range(n)]
+
+
+def _height(n_rows: int) -> int:
+    return max(220, 90 + 36 * n_rows)
+
+
+def fig_matrix(M: np.ndarray, title: str, row_prefix: str, col_prefix: str, tr: Translator) -> go.Figure:
+    """A small input or output matrix (Q, K, V, attention output), signed values."""
+    fig = _heatmap(M, _labels(row_prefix, M.shape[0]), _labels(col_prefix, M.shape[1]), scale=DIVERGING)
+    return style(fig, title, tr("axis_feature"), tr("axis_row"), height=_height(M.shape[0]))
+
+
+def fig_scores(scores: np.ndarray, mask: np.ndarray, title: str, tr: Translator) -> go.Figure:
+    """Scores before the softmax; masked positions are shown as −∞ (they get weight 0)."""
+    shown = np.where(mask, scores, np.nan)
+    text = np.where(mask, np.vectorize(lambda v: f"{v:.2f}")(scores), "−∞")
+    fig = _heatmap(shown, _labels("q", scores.shape[0]), _labels("k", scores.shape[1]), scale=DIVERGING,
+                   text=text, colorbar=tr("score"), hover=tr("score"))
+    return style(fig, title, tr("axis_key"), tr("axis_query"), height=_height(scores.shape[0]))
+
+
+def fig_weights(weights: np.ndarray, title: str, tr: Translator) -> go.Figure:
+    """Softmax weights in [0, 1]; each row's label shows its sum (1 unless every key is masked)."""
+    rows = [f"q{i + 1} (Σ={s:.3f})" for i, s in enumerate(weights.sum(axis=1))]
+    fig = _heatmap(weights, rows, _labels("k", weights.shape[1]), scale=SEQUENTIAL, zmin=0.0, zmax=1.0,
+                   colorbar=tr("weight"), hover=tr("weight"))
+    return style(fig, title, tr("axis_key"), tr("axis_query"), height=_height(weights.shape[0]))
+
+
+def fig_saturation(curve: pd.DataFrame, n_keys: int, d: int, tr: Translator) -> go.Figure:
+    """Mean max weight and entropy of the softmax against d, with and without 1/√d."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(tr("sat_max"), tr("sat_entropy")), horizontal_spacing=0.12)
+    for scaled, colour, dash in ((True, PALETTE[0], "solid"), (False, PALETTE[3], "dash")):
+        c = curve[curve["scaled"] == scaled]
+        name = tr("scaled_on") if scaled else tr("scaled_off")
+        for col, y in ((1, "max_weight"), (2, "entropy")):
+            fig.add_trace(go.Scatter(x=c["d"], y=c[y], mode="lines+markers", name=name, legendgroup=name,
+                                     showlegend=col == 1, line=dict(color=colour, dash=dash)), row=1, col=col)
+    fig.add_hline(y=1 / n_keys, line=dict(color=PALETTE[7], dash="dot", width=1), row=1, col=1,
+                  annotation_text=tr("uniform"), annotation_position="bottom right")
+    fig.add_hline(y=math.log(n_keys), line=dict(color=PALETTE[7], dash="dot", width=1), row=1, col=2,
+                  annotation_text=tr("uniform"), annotation_position="bottom right")
+    fig.add_vline(x=d, line=dict(color=PALETTE[2], width=1), annotation_text=f"d = {d}")
+    fig.update_xaxes(type="log", dtick=math.log10(2), tickformat="d", title_text=tr("axis_d"))
+    fig.update_yaxes(title_text=tr("axis_max_weight"), range=[0, 1.02], row=1, col=1)
+    fig.update_yaxes(title_text=tr("axis_entropy"), rangemode="tozero", row=1, col=2)
+    return style(fig, tr("sat_title", n=n_keys), height=400)
+
+
+def fig_alignment(alignment: np.ndarray, input_tokens: Sequence[str], output_tokens: Sequence[str],
+                  tr: Translator) -> go.Figure:
+    """Where the decoder looked: rows are output tokens, columns input words, rows sum to 1."""
+    fig = _heatmap(alignment, list(output_tokens), list(input_tokens), scale=SEQUENTIAL, zmin=0.0, zmax=1.0,
+                   colorbar=tr("weight"), hover=tr("weight"))
+    fig.update_xaxes(tickangle=-35)
+    return style(fig, tr("alignment_title"), tr("axis_input"), tr("axis_output"),
+                 height=max(320, 120 + 30 * len(output_tokens)))
+
+
+def fig_curves(history: pd.DataFrame, tr: Translator) -> go.Figure:
+    """Training loss (log) and test exact-match accuracy per epoch, both models on one chart."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(tr("curve_loss"), tr("curve_accuracy")),
+                        horizontal_spacing=0.12)
+    for model, colour, dash in (("attention", PALETTE[0], "solid"), ("no_attention", PALETTE[1], "dash")):
+        h = history[history["model"] == model]
+        if not len(h):
+            continue
+        name = tr(f"model.{model}")
+        trained = h[h["epoch"] > 0]
+        fig.add_trace(go.Scatter(x=trained["epoch"], y=trained["train_loss"], mode="lines+markers", name=name,
+                                 legendgroup=model, line=dict(color=colour, dash=dash)), row=1, col=1)
+        fig.add_trace(go.Scatter(x=h["epoch"], y=h["test_accuracy"] * 100, mode="lines+markers", name=name,
+                                 legendgroup=model, showlegend=False, line=dict(color=colour, dash=dash)),
+                      row=1, col=2)
+    fig.update_yaxes(type="log", exponentformat="power", title_text=tr("axis_loss"), row=1, col=1)
+    fig.update_yaxes(range=[-2, 102], title_text=tr("axis_accuracy"), row=1, col=2)
+    fig.update_xaxes(title_text=tr("axis_epoch"))
+    return style(fig, tr("curves_title"), height=380)

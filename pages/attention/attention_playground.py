@@ -1,0 +1,102 @@
+"""Attention playground (d2l §11.1–11.3): Q, K, V (random or edited) → scores → weights → output."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import engine.attention as A
+import engine.attention.playground as P
+from engine.numerics import fmt
+from pages import _ui as ui
+
+tr = ui.translator(P.STRINGS)
+st.sidebar.subheader(tr("inputs_header"))
+ui.settings_form(P.Settings, tr, ["source", "n_queries", "n_keys", "d", "d_v", "std"])
+st.sidebar.subheader(tr("scoring_header"))
+s = ui.settings_form(P.Settings, tr, ["scale", "temperature", "causal", "valid_len", "num_hiddens"])
+ui.header(tr)
+seed = ui.current_seed()
+drawn = P.random_qkv(s, seed)
+
+
+def edited_matrix(name: str) -> np.ndarray:
+    """A data editor fed with the last edited values (kept in session_state, also across pages);
+    a new shape keeps the overlapping cells, the button or a new seed goes back to the draw."""
+    shape, last, version = s.shapes[name], f"att_last_{name}", f"att_version_{name}"
+    if st.button(tr("redraw"), key=f"att_redraw_{name}") or st.session_state.get(f"att_seed_{name}") != seed:
+        st.session_state[last], st.session_state[f"att_seed_{name}"] = None, seed
+        st.session_state[version] = st.session_state.get(version, 0) + 1       # a fresh editor, no old edits
+    base = P.resize(st.session_state.get(last), shape, drawn[name])
+    cols = [f"{name.lower()}{j + 1}" for j in range(shape[1])]
+    table = st.data_editor(pd.DataFrame(base, columns=cols), num_rows="fixed",
+                           key=f"att_editor_{name}_{st.session_state[version]}")
+    M, problems = P.validate_matrix(table, shape)
+    if problems:
+        lines = [tr(f"cell_{c.kind}", row=c.row, col=c.col, given=c.given.replace("`", "'"), max=fmt(P.MAX_ABS))
+                 for c in problems[:8]]
+        st.warning(tr("bad_cells", name=name) + "\n\n" + "\n".join(f"- {line}" for line in lines), icon="✏️")
+    st.session_state[last] = M
+    return M
+
+
+if s.source == "edited":
+    st.caption(tr("editor_caption"))
+    tabs = st.tabs(["Q", "K", "V"])
+    QKV = {}
+    for tab, name in zip(tabs, "QKV"):
+        with tab:
+            QKV[name] = edited_matrix(name)
+else:
+    QKV = drawn
+p = P.attend(s, seed, QKV["Q"], QKV["K"], QKV["V"])
+
+c = st.columns(4)
+c[0].metric(tr("metric_max"), fmt(float(p.max_weight.mean()), 3))
+c[1].metric(tr("metric_entropy"), fmt(float(p.entropy.mean()), 3))
+c[2].metric(tr("metric_uniform"), fmt(float(np.log(s.effective_valid_len)), 3))
+c[3].metric(tr("metric_rows"), ", ".join(f"{x:.3f}" for x in p.row_sums[:4]) + (" …" if len(p.row_sums) > 4 else ""))
+
+with st.expander(tr("inputs_title"), expanded=s.source == "random"):
+    cols = st.columns(3)
+    for col, name, (rp, cp) in zip(cols, "QKV", (("q", "d"), ("k", "d"), ("k", "v"))):
+        with col:
+            ui.plot(A.fig_matrix(getattr(p, name), name, rp, cp, tr), key=f"att_in_{name}")
+
+st.subheader(tr("dot_title") if s.scale else tr("dot_title_unscaled"))
+left, mid, right = st.columns([4, 4, 3])
+with left:
+    ui.plot(A.fig_scores(p.scores, p.mask, tr("scores_title"), tr), key="att_dot_scores")
+with mid:
+    ui.plot(A.fig_weights(p.weights, tr("weights_title"), tr), key="att_dot_weights")
+with right:
+    ui.plot(A.fig_matrix(p.output, tr("output_title"), "o", "v", tr), key="att_dot_out")
+
+st.subheader(tr("additive_title"))
+left, mid, right = st.columns([4, 4, 3])
+with left:
+    ui.plot(A.fig_scores(p.additive_scores, p.mask, tr("scores_title"), tr), key="att_add_scores")
+with mid:
+    ui.plot(A.fig_weights(p.additive_weights, tr("weights_title"), tr), key="att_add_weights")
+with right:
+    ui.plot(A.fig_matrix(p.additive_output, tr("output_title"), "o", "v", tr), key="att_add_out")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def saturation(n_keys: int, seed: int, temperature: float):
+    return P.saturation_curve(n_keys, seed, temperature)
+
+
+curve = saturation(s.n_keys, seed, s.temperature)
+ui.plot(A.fig_saturation(curve, s.n_keys, s.d, tr), key="att_saturation")
+if not s.scale and s.d >= 16:
+    st.info(tr("saturated", d=s.d, max=fmt(float(p.max_weight.mean()), 3)), icon="🌡️")
+
+with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
+    vec = lambda a: ", ".join(f"{x:.2f}" if np.isfinite(x) else "-\\infty" for x in a)
+    s1 = np.where(p.mask[0], p.scores[0], -np.inf)
+    st.markdown(tr("explain_md", d=s.d, sqrt_d=fmt(float(np.sqrt(s.d)), 3), T=fmt(s.temperature),
+                   noscale="" if s.scale else tr("noscale_note"), s1=vec(s1), valid=s.effective_valid_len,
+                   causal=tr("causal_note") if s.causal else "", w1=vec(p.weights[0]), sum1=f"{p.row_sums[0]:.4f}",
+                   o1=vec(p.output[0]), h=s.num_hiddens))
+ui.code_from_engine(tr, A.masked_softmax, A.DotProductAttention, A.AdditiveAttention)
+ui.csv_download(P.weights_table(p), tr, "attention_weights")
+ui.share_link(tr)
