@@ -22,6 +22,11 @@ LESSONS: dict[str, list[Lesson]] = {
         Lesson("pages/basics/mlp.py", "engine.mlp", "🧠"),
         Lesson("pages/basics/playground.py", "engine.mlp.playground", "🛝"),
     ],
+    "group_training": [
+        Lesson("pages/training/exploding_gradients.py", "engine.gradients.strings_exploding", "💥"),
+        Lesson("pages/training/gradient_clipping.py", "engine.gradients.strings_clipping", "✂️"),
+        Lesson("pages/training/gradient_checking.py", "engine.gradients.strings_checking", "🩺"),
+    ],
     "group_sequences": [
         Lesson("pages/sequences/text_vocab.py", "engine.text", "🔤"),
     ],

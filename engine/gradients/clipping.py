@@ -139,6 +139,25 @@ class Result:
     min_loss_w: float                   # where the expected loss is smallest (w*, u*) — loss 0
     stop_reason: str | None
 
+    @property
+    def largest_step_plain(self) -> float:
+        """η·‖g‖ for the largest finite gradient without clipping: how far one update moved."""
+        g = self.plain["grad_norm"]
+        g = g[np.isfinite(g)]
+        return self.settings.lr * float(g.max()) if len(g) else math.nan
+
+    @property
+    def clipped_share(self) -> float:
+        """Fraction of the clipped run's updates whose gradient was above θ."""
+        return float(self.clipped["clipped"].iloc[1:].mean()) if len(self.clipped) > 1 else 0.0
+
+    @property
+    def loss_at_start(self) -> float:
+        return float(self.plain["loss"].iloc[0])
+
+    def loss_at(self, w: float, u: float = TRUE_U) -> float:
+        return float(expected_loss(w, u, self.settings.true_w, self.settings.num_steps))
+
     def runs(self) -> pd.DataFrame:
         """Both runs in one long table (run = 'plain' / 'clipped'), for the charts and the CSV."""
         return pd.concat([self.plain.assign(run="plain"), self.clipped.assign(run="clipped")], ignore_index=True)

@@ -224,3 +224,14 @@ def fig_sweep(result, tr: Translator) -> go.Figure:
     fig.update_xaxes(type="log", exponentformat="power", autorange="reversed")
     _log_y(fig, range=[-16, 1])
     return style(fig, tr("sweep_title"), tr("eps_axis"), tr("rel_axis"))
+
+
+def params_table(result, tr: Translator) -> pd.DataFrame:
+    """The per-parameter verdicts with translated headers, for the page (the CSV keeps the raw names)."""
+    p = result.params
+    return pd.DataFrame({
+        tr("col_param"): p["param"], tr("col_shape"): p["shape"],
+        tr("col_rel"): [f"{v:.2e}" for v in p["rel_error"]],
+        tr("col_verdict"): [tr(f"verdict.{v}") for v in p["verdict"]],
+        tr("col_worst"): p["worst_index"], tr("col_backward"): p["autograd"], tr("col_numeric"): p["numeric"],
+    })

@@ -191,6 +191,15 @@ class Result:
     sweep: pd.DataFrame           # eps, rel_error: the correct network (same precision, no dropout)
     stop_reason: str | None = None
 
+    @property
+    def num_params(self) -> int:
+        return len(self.entries)
+
+    @property
+    def evaluations(self) -> int:
+        """Calls of J the check needed: two per parameter entry."""
+        return 2 * self.num_params
+
 
 def run(settings: Settings, seed: int = 0, device="cpu", on_step: Callable | None = None,
         budget: Budget | None = None) -> Result:

@@ -1,0 +1,105 @@
+"""Vanishing and exploding gradients (d2l §4.8, §9.7; DLFS2 §6.1): a scalar chain, deep networks
+with four initialisations, BPTT and the LSTM cell. Three Settings, one sidebar section each."""
+import streamlit as st
+
+from engine.gradients import bptt as BP, deep_nets as DN, figures as F, scalar_chain as SC
+from engine.gradients.strings_exploding import STRINGS
+from engine.numerics import fmt
+from pages import _ui as ui
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def computed(module: str, settings, seed: int, device: str):
+    """One pass each, no training loop: a plain bounded cache is enough (no budget, no Stop)."""
+    return {"chain": SC, "deep": DN, "bptt": BP}[module].run(settings, seed=seed, device=device)
+
+
+tr = ui.translator(STRINGS)
+seed, device = ui.current_seed(), str(ui.current_device())
+st.sidebar.subheader(tr("chain_header"))
+sc = ui.settings_form(SC.Settings, tr)
+st.sidebar.subheader(tr("deep_header"))
+dn = ui.settings_form(DN.Settings, tr)
+st.sidebar.subheader(tr("bptt_header"))
+bp = ui.settings_form(BP.Settings, tr)
+ui.header(tr)
+
+# ---- 1 · the scalar chain -----------------------------------------------------------------
+st.header(tr("chain_header"))
+r1 = computed("chain", sc, seed, device)
+exact, is_exact = SC.exact_text(r1.exact)
+c = st.columns(4)
+c[0].metric(tr("metric_exact"), exact)
+c[1].metric(tr("metric_f64"), fmt(r1.float64, 6))
+c[2].metric(tr("metric_f32"), fmt(r1.float32, 6))
+c[3].metric(tr("metric_log"), f"{r1.exact_log10:.6f}")
+for dtype, (t, kind) in (("float32", r1.overflow32), ("float64", r1.overflow64)):
+    if t is not None:
+        (st.error if kind == "inf" else st.info)(tr("chain_bad", dtype=dtype, kind=tr(f"kind_{kind}"), t=t), icon="💥")
+ui.plot(F.fig_chain(r1, tr))
+with st.expander(tr("exact_all" if is_exact else "exact_rounded", w=sc.w_text, T=sc.T, n=SC.significant_digits(r1.exact))):
+    st.code(SC.exact_digits(r1.exact), language=None, wrap_lines=True)
+st.caption(tr("book_caption"))
+st.dataframe(SC.book_table(), hide_index=True)
+st.markdown(tr("chain_explain", w=sc.w_text, T=sc.T, exact=exact, logw=f"{r1.log10_w:.6f}",
+               log=f"{r1.exact_log10:.4f}", f32=fmt(r1.float32, 8), f64=fmt(r1.float64, 12)))
+
+# ---- 2 · deep networks --------------------------------------------------------------------
+st.header(tr("deep_header"))
+r2 = computed("deep", dn, seed, device)
+c = st.columns(4)
+c[0].metric(tr("metric_gain"), fmt(r2.gain) if r2.gain is not None else tr("no_closed_form"))
+c[1].metric(tr("metric_var"), f"{fmt(r2.weight_var)} / {fmt(r2.weight_var_sample)}")
+c[2].metric(tr("metric_act_ratio"), fmt(r2.act_ratio))
+c[3].metric(tr("metric_grad_ratio"), fmt(r2.grad_ratio))
+for (layer, kind), what in ((r2.act_bad, tr("act_short")), (r2.grad_bad, tr("grad_short"))):
+    if kind in ("inf", "NaN"):
+        st.error(tr("deep_bad", what=what, kind=tr(f"kind_{kind}"), layer=layer, L=dn.num_layers,
+                    gain=fmt(r2.gain) if r2.gain else "?"), icon="💥")
+    elif kind == "0":
+        st.info(tr("deep_vanished", what=what, kind=tr("kind_0"), layer=layer), icon="🕳️")
+left, right = st.columns([3, 2])
+with left:
+    ui.plot(F.fig_layer_norms(r2, tr))
+with right:
+    ui.plot(F.fig_weight_grads(r2, tr))
+ui.plot(F.fig_histograms(r2, tr))
+formula = tr(f"formula.{dn.init}", sigma=fmt(dn.sigma))
+explain_args = dict(n=dn.width, var=fmt(r2.weight_var), formula=formula, act=tr(f"activation.{dn.activation}"),
+                    L=dn.num_layers, nvar=fmt(dn.width * r2.weight_var))
+if r2.gain is not None:
+    st.markdown(tr("deep_explain_known", c=fmt(DN.GAIN_C[dn.activation]), gain=fmt(r2.gain),
+                   total=fmt(r2.total_factor),
+                   **explain_args))
+else:
+    st.markdown(tr("deep_explain_unknown", **explain_args))
+
+# ---- 3 · BPTT and the LSTM cell -------------------------------------------------------------
+st.header(tr("bptt_header"))
+r3 = computed("bptt", bp, seed, device)
+last = r3.steps.iloc[-1]
+c = st.columns(5)
+c[0].metric(tr("metric_sigma"), fmt(float(r3.singular_values[0])))
+c[1].metric(tr("metric_rho"), fmt(r3.spectral_radius))
+c[2].metric(tr("metric_dh_linear"), fmt(last["linear"]))
+c[3].metric(tr("metric_dh_tanh"), fmt(last["tanh"]))
+c[4].metric(tr("metric_cell"), fmt(last["lstm_cell"]))
+for key, short in (("linear", "bptt_linear_short"), ("tanh", "bptt_tanh_short"), ("lstm_cell", "bptt_lstm_short")):
+    step, kind = r3.bad[key]
+    if kind in ("inf", "NaN"):
+        st.error(tr("bptt_bad", what=tr(short), kind=tr(f"kind_{kind}"), step=step, s=fmt(bp.sigma_max)), icon="💥")
+ui.plot(F.fig_bptt(r3, tr))
+st.markdown(tr("bptt_explain", s=fmt(bp.sigma_max), rho=fmt(r3.spectral_radius, 3), tanh_d=fmt(r3.mean_tanh_derivative, 3),
+               fb=fmt(bp.forget_bias), f=fmt(r3.mean_forget_gate, 3), T=bp.num_steps,
+               cell=fmt(r3.cell_ratio, 3)))
+
+ui.code_from_engine(tr, SC.chain, DN.xavier_uniform, DN.he_normal, DN.forward_backward, BP.recurrent_matrix,
+                    BP.bptt_norms, BP.cell_path_norms)
+c = st.columns(3)
+with c[0]:
+    ui.csv_download(r1.steps, tr, "scalar_chain")
+with c[1]:
+    ui.csv_download(r2.layers, tr, "deep_network_layers")
+with c[2]:
+    ui.csv_download(r3.steps, tr, "bptt_norms")
+ui.share_link(tr)

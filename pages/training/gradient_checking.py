@@ -1,0 +1,54 @@
+"""Gradient checking (Ng, course 2 week 1): two-sided differences against a hand-written
+backward pass, per parameter; a switch plants a bug, dropout shows why the check needs it off."""
+import streamlit as st
+
+from engine.gradients import figures as F, grad_check as GC
+from engine.gradients.strings_checking import STRINGS
+from engine.numerics import fmt
+from pages import _ui as ui
+
+tr = ui.translator(STRINGS)
+st.sidebar.subheader(tr("net_header"))
+ui.settings_form(GC.Settings, tr, ["num_hiddens", "batch_size", "bug", "dropout"])
+st.sidebar.subheader(tr("check_header"))
+s = ui.settings_form(GC.Settings, tr, ["eps", "dtype"])
+ui.header(tr)
+
+r = ui.run_cached(GC.run, s, tr, seed=ui.current_seed(), device=ui.current_device())
+p = r.params.set_index("param")
+c = st.columns(4)
+c[0].metric(tr("metric_overall"), f"{r.overall:.2e}")
+c[1].metric(tr("metric_verdict"), tr(f"verdict.{GC.verdict(r.overall)}"))
+c[2].metric(tr("metric_located"), ", ".join(r.located) or tr("nothing"))
+c[3].metric(tr("metric_evals"), f"{r.evaluations:,}")
+
+if s.dropout == "fresh_mask":
+    st.warning(tr("dropout_fail", two_eps=fmt(2 * s.eps)), icon="🎲")
+elif s.dtype == "float32" and r.located:
+    st.warning(tr("float32_fail", eps=fmt(s.eps)), icon="🔢")
+elif r.located:
+    wrong = list(r.located)
+    others = [k for k in GC.PARAM_NAMES if k not in wrong]
+    st.warning(tr("bug_found", params=", ".join(wrong), rel=", ".join(f"{p.loc[k, 'rel_error']:.1e}" for k in wrong),
+                  others=", ".join(others), hint=tr(f"hint.{s.bug}", batch=s.batch_size) if s.bug != "none" else ""),
+               icon="🐞")
+elif s.bug == "b2_mean" and s.batch_size == 1:
+    st.info(tr("bug_hidden"), icon="🙈")
+else:
+    st.success(tr("passed", worst=f"{r.params['rel_error'].max():.1e}"), icon="✅")
+if s.dropout == "fixed_mask":
+    st.info(tr("fixed_mask_note"), icon="📌")
+
+left, right = st.columns(2)
+with left:
+    ui.plot(F.fig_rel_errors(r, tr))
+with right:
+    ui.plot(F.fig_entries(r, tr))
+st.dataframe(F.params_table(r, tr), hide_index=True)
+ui.plot(F.fig_sweep(r, tr))
+
+with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
+    st.markdown(tr("explain_md", eps=fmt(s.eps), evals=f"{r.evaluations:,}", P=r.num_params, batch=s.batch_size, dtype=s.dtype))
+ui.code_from_engine(tr, GC.LinearFunction, GC.TanhFunction, GC.numerical_gradient, GC.relative_error)
+ui.csv_download(r.entries, tr, "gradient_check_entries")
+ui.share_link(tr)

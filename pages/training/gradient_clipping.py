@@ -1,0 +1,52 @@
+"""The loss cliff and gradient clipping (d2l §9.5; Pascanu et al. 2013): a one-unit RNN trained
+twice on the same minibatches, without and with clipping; the loss surface with both paths."""
+import streamlit as st
+
+from engine.gradients import clipping as CL, figures as F
+from engine.gradients.strings_clipping import STRINGS
+from engine.numerics import fmt
+from pages import _ui as ui
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def surface(true_w: float, T: int):
+    return CL.loss_surface(true_w, T)
+
+
+tr = ui.translator(STRINGS)
+st.sidebar.subheader(tr("task_header"))
+ui.settings_form(CL.Settings, tr, ["num_steps", "true_w"])
+st.sidebar.subheader(tr("train_header"))
+s = ui.settings_form(CL.Settings, tr, ["lr", "theta", "num_iters", "batch_size"])
+ui.header(tr)
+
+r = ui.run_cached(CL.run, s, tr, seed=ui.current_seed(), device=ui.current_device())
+plain, clipped = r.plain, r.clipped
+c = st.columns(4)
+c[0].metric(tr("metric_plain_loss"), fmt(plain["loss"].iloc[-1]))
+c[1].metric(tr("metric_clip_loss"), fmt(clipped["loss"].iloc[-1]))
+c[2].metric(tr("metric_max_norm"), fmt(plain["grad_norm"].max()))
+c[3].metric(tr("metric_clipped_share"), f"{r.clipped_share:.0%}")
+if r.divergence_plain:
+    d = r.divergence_plain
+    st.error(tr("plain_diverged", step=d.step, kind=d.kind, last=fmt(d.last_finite),
+                g=fmt(plain["grad_norm"].iloc[:-1].max()), move=fmt(r.largest_step_plain)), icon="💥")
+if r.divergence_clipped:
+    d = r.divergence_clipped
+    st.error(tr("clipped_diverged", step=d.step, kind=d.kind, move=fmt(s.lr * s.theta)), icon="💥")
+ui.budget_notice(r.stop_reason, tr, CL.MAX_UNITS)
+
+left, right = st.columns([5, 4])
+with left:
+    ui.plot(F.fig_surface(r, surface(s.true_w, s.num_steps), tr))
+with right:
+    ui.plot(F.fig_clip_loss(r, tr))
+    ui.plot(F.fig_clip_norms(r, tr))
+
+with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
+    st.markdown(tr("explain_md", T=s.num_steps, w_star=fmt(s.true_w), L105=fmt(r.loss_at(1.05)),
+                   L_start=fmt(r.loss_at_start), gap=fmt(1 - s.true_w), step_max=fmt(s.lr * s.theta),
+                   share=f"{r.clipped_share:.0%}"))
+ui.code_from_engine(tr, CL.ScalarRNN, CL.grad_clipping, CL.train)
+ui.csv_download(r.runs(), tr, "gradient_clipping_runs")
+ui.share_link(tr)
