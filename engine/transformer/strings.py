@@ -1,0 +1,174 @@
+"""Every string of the two Transformer pages and their charts, in English and 中文.
+``SHARED`` is used by both; ``TOY_STRINGS`` and ``LM_STRINGS`` by one page each."""
+
+SHARED = {
+    # model settings (both pages)
+    "model_header": {"en": "Model", "zh": "模型"},
+    "train_header": {"en": "Training", "zh": "训练"},
+    "num_hiddens": {"en": "Model width d (num_hiddens)", "zh": "模型宽度 d（num_hiddens）"},
+    "num_hiddens_help": {"en": "Features per token. Each head works in d/h of them.",
+                         "zh": "每个词元的特征数。每个头使用其中的 d/h 个。"},
+    "num_heads": {"en": "Heads h per layer", "zh": "每层的头数 h"},
+    "num_heads_help": {"en": "Heads attend in parallel, each with its own W_q, W_k, W_v, so each can look for something else (d2l §11.5).",
+                       "zh": "多个头并行计算注意力，各有自己的 W_q、W_k、W_v，因此可以关注不同的东西（11.5 节）。"},
+    "num_layers": {"en": "Decoder blocks (layers)", "zh": "解码器块（层数）"},
+    "lr": {"en": "Learning rate η (Adam)", "zh": "学习率 η（Adam）"},
+    "lr_help": {"en": "The starting value; it decays to 0 along a cosine over the run. Too large: the loss jumps or becomes NaN.",
+                "zh": "初始值；训练过程中按余弦曲线衰减到 0。过大时损失会跳动甚至变为 NaN。"},
+    "batch_size": {"en": "Batch size", "zh": "批量大小"},
+    "num_epochs": {"en": "Epochs", "zh": "迭代轮数"},
+    # attention heatmaps
+    "panel": {"en": "layer {layer} · head {head}", "zh": "第 {layer} 层 · 第 {head} 头"},
+    "keys_axis": {"en": "key (position looked at)", "zh": "键（被关注的位置）"},
+    "queries_axis": {"en": "query (position looking)", "zh": "查询（发出关注的位置）"},
+    "weight_axis": {"en": "weight", "zh": "权重"},
+    "attention_hover": {"en": "query %{y} → key %{x}<br>weight %{z:.3f}<extra></extra>",
+                        "zh": "查询 %{y} → 键 %{x}<br>权重 %{z:.3f}<extra></extra>"},
+    # positional encoding
+    "pe_title": {"en": "Positional encoding P (sin on even columns, cos on odd ones)",
+                 "zh": "位置编码 P（偶数列为 sin，奇数列为 cos）"},
+    "pe_dim_axis": {"en": "encoding dimension j", "zh": "编码维度 j"},
+    "pe_pos_axis": {"en": "position i", "zh": "位置 i"},
+    "pe_col": {"en": "column {j}", "zh": "第 {j} 列"},
+    "pe_cols_title": {"en": "Columns of P: the lower the column, the faster it oscillates",
+                      "zh": "P 的各列：列号越小，振荡越快"},
+    # block diagram
+    "diag_title": {"en": "The decoder-only Transformer, bottom to top", "zh": "仅解码器 Transformer（自下而上）"},
+    "diag_input": {"en": "tokens in (indices)", "zh": "输入词元（索引）"},
+    "diag_embedding": {"en": "Embedding × √d", "zh": "嵌入 × √d"},
+    "diag_pe": {"en": "+ positional encoding", "zh": "+ 位置编码"},
+    "diag_masked_attention": {"en": "Masked multi-head self-attention (h = {h})", "zh": "掩蔽多头自注意力（h = {h}）"},
+    "diag_attention": {"en": "Multi-head self-attention (h = {h})", "zh": "多头自注意力（h = {h}）"},
+    "diag_addnorm": {"en": "Add & norm", "zh": "残差连接与层规范化"},
+    "diag_ffn": {"en": "Position-wise feed-forward", "zh": "基于位置的前馈网络"},
+    "diag_residual": {"en": "residual", "zh": "残差"},
+    "diag_dense": {"en": "Dense → softmax over the vocabulary", "zh": "全连接层 → 词表上的 softmax"},
+    "diag_output": {"en": "probability of the next token", "zh": "下一个词元的概率"},
+    # curves
+    "epoch_axis": {"en": "epoch", "zh": "轮次（epoch）"},
+    "diverged_at": {"en": "{kind} at step {step}", "zh": "第 {step} 步出现 {kind}"},
+    "metric_params": {"en": "Parameters", "zh": "参数量"},
+    "budget_units": {"en": "This run reached the work budget ({units} token·parameters) and stopped early, so the shared server stays fast for the class. What was trained so far is shown. Lower epochs, data or model size for a complete run.",
+                     "zh": "本次训练达到工作量上限（{units} 词元·参数），已提前停止，以保证共享服务器对全班保持流畅。下方显示已训练的结果。减少轮数、数据量或模型规模可完整运行。"},
+    "diverged": {"en": "**The training diverged.** The loss became {kind} at step {step} (epoch {epoch}); the last finite loss was {last}. "
+                       "A learning rate of {lr} makes Adam's steps too large for this model: the attention scores grow until the softmax overflows. Lower the learning rate.",
+                 "zh": "**训练发散了。** 损失在第 {step} 步（第 {epoch} 轮）变为 {kind}；最后一个有限损失是 {last}。"
+                       "学习率 {lr} 使 Adam 的步长对这个模型过大：注意力分数不断增大，直到 softmax 溢出。请降低学习率。"},
+    "attention_explain": {"en": "Each row is one query and sums to 1: how much of each earlier position's value goes into this position's output. "
+                                "Positions to the right of the diagonal are the future; the causal mask gives them weight exactly 0.",
+                          "zh": "每一行是一个查询，和为 1：表示各个此前位置的值在该位置的输出中占多少。"
+                                "对角线右侧是“未来”的位置，因果掩蔽使其权重恰好为 0。"},
+    "structure_header": {"en": "Inside the model", "zh": "模型内部"},
+}
+
+TOY_STRINGS = {
+    "title": {"en": "Transformer on toy tasks", "zh": "Transformer：玩具任务"},
+    "summary": {"en": "A tiny decoder-only Transformer learns to copy, reverse or sort a string while you watch; then see, layer by layer and head by head, where it looks (d2l §11.5–11.7).",
+                "zh": "一个小型仅解码器 Transformer 现场学习复制、反转或排序字符串；然后逐层、逐头查看它在看哪里（11.5–11.7 节）。"},
+    "task_header": {"en": "Task", "zh": "任务"},
+    "task": {"en": "Task", "zh": "任务"},
+    "task_help": {"en": "The output for input x: x itself, x reversed, or x's symbols in alphabetical order.",
+                  "zh": "输入 x 的输出：x 本身、x 反转，或按字母顺序排列的 x。"},
+    "task.copy": {"en": "Copy", "zh": "复制"},
+    "task.reverse": {"en": "Reverse", "zh": "反转"},
+    "task.sort": {"en": "Sort", "zh": "排序"},
+    "seq_len": {"en": "Input length k", "zh": "输入长度 k"},
+    "alphabet_size": {"en": "Alphabet size (a, b, c, …)", "zh": "字母表大小（a, b, c, …）"},
+    "pos_encoding": {"en": "Positional encoding", "zh": "位置编码"},
+    "pos_encoding_help": {"en": "Off: attention sees a set of tokens, not a sequence. Copy and reverse then become nearly impossible; sort does not care about order.",
+                          "zh": "关闭时，注意力只看到词元的集合而不是序列。复制和反转几乎无法学会；排序与顺序无关。"},
+    "num_examples": {"en": "Training sequences", "zh": "训练序列数"},
+    "num_examples_help": {"en": "Generated once from the seed. The accuracy is measured on fresh sequences too.",
+                          "zh": "由随机种子一次性生成。准确率也会在新生成的序列上测量。"},
+    "loss_series": {"en": "training loss (output tokens)", "zh": "训练损失（输出词元）"},
+    "train_acc_series": {"en": "exact match, training sequences", "zh": "完全匹配率（训练序列）"},
+    "valid_acc_series": {"en": "exact match, fresh sequences", "zh": "完全匹配率（新序列）"},
+    "acc_axis": {"en": "exact-match accuracy", "zh": "完全匹配准确率"},
+    "loss_axis": {"en": "cross-entropy (log scale)", "zh": "交叉熵（对数坐标）"},
+    "curves_title": {"en": "Loss and exact-match accuracy", "zh": "损失与完全匹配准确率"},
+    "metric_acc": {"en": "Exact match (fresh sequences)", "zh": "完全匹配（新序列）"},
+    "metric_train_acc": {"en": "Exact match (training)", "zh": "完全匹配（训练集）"},
+    "metric_loss": {"en": "Final loss", "zh": "最终损失"},
+    "metric_steps": {"en": "Steps trained", "zh": "已训练步数"},
+    "try_header": {"en": "Try an input", "zh": "输入一个字符串试试"},
+    "input_label": {"en": "Input ({k} symbols from {alphabet})", "zh": "输入（{k} 个取自 {alphabet} 的符号）"},
+    "input_help": {"en": "Spaces are ignored and capitals read as small letters.", "zh": "空格会被忽略，大写字母按小写读取。"},
+    "input_empty": {"en": "Type {k} symbols from {alphabet} — showing the example drawn from the seed instead.",
+                    "zh": "请输入 {k} 个取自 {alphabet} 的符号 —— 现在显示由随机种子生成的示例。"},
+    "input_chars": {"en": "The model only knows the symbols {alphabet}; it never saw {bad}. Showing the example drawn from the seed instead.",
+                    "zh": "模型只认识符号 {alphabet}，从未见过 {bad}。现在显示由随机种子生成的示例。"},
+    "input_length": {"en": "Your input has {n} symbols; the model was trained on exactly k = {k}. Type {k} (or change “Input length k”). Showing the example drawn from the seed instead.",
+                     "zh": "你的输入有 {n} 个符号，而模型只在长度恰为 k = {k} 的输入上训练过。请输入 {k} 个（或修改“输入长度 k”）。现在显示由随机种子生成的示例。"},
+    "col_input": {"en": "input", "zh": "输入"},
+    "col_output": {"en": "model output", "zh": "模型输出"},
+    "col_target": {"en": "right answer", "zh": "正确答案"},
+    "right": {"en": "✅ The model's answer is right.", "zh": "✅ 模型的回答正确。"},
+    "wrong": {"en": "❌ The model's answer is wrong at {n} of {k} positions.", "zh": "❌ 模型的回答有 {n}/{k} 个位置错误。"},
+    "attention_title": {"en": "Attention while writing the output: one row per output token (read → written)",
+                        "zh": "生成输出时的注意力：每个输出词元一行（读入 → 写出）"},
+    "explain_md": {
+        "en": r"""**The sequence.** The model reads one string: the input, the separator `>`, then its own output so far — here `{example}`. At every position it predicts the next token; the loss counts the {k} output tokens only. An answer counts as right only if all {k} tokens are (*exact match*).
+
+**Scaled dot-product attention (d2l §11.3).** $\mathrm{{softmax}}\big(\mathbf{{Q}}\mathbf{{K}}^\top/\sqrt{{d_h}} + \text{{mask}}\big)\mathbf{{V}}$ with $d_h = d/h = {d}/{h} = {dh}$ per head; the mask puts $-\infty$ on every future position, so its weight is exactly 0.
+
+**Multi-head attention (d2l §11.5).** $h = {h}$ heads, each with its own $\mathbf{{W}}_q^{{(i)}}, \mathbf{{W}}_k^{{(i)}}, \mathbf{{W}}_v^{{(i)}}$ ($d \times d_h$), concatenated and mixed by $\mathbf{{W}}_o$; {layers} blocks, {params} parameters in all.
+
+**What to look for.** In the rows that write the output, *copy* puts its weight on the input symbol at the same place (a diagonal), *reverse* on the mirror place (an anti-diagonal), *sort* on the symbols by value, wherever they are. Usually one head of one layer does the job, the others help or idle. Switch the positional encoding off and copy/reverse fail: without it $\mathbf{{q}}_i^\top\mathbf{{k}}_j$ cannot depend on where $j$ is.""",
+        "zh": r"""**序列。** 模型读入一个字符串：输入、分隔符 `>`，然后是它自己已经写出的输出 —— 例如 `{example}`。它在每个位置预测下一个词元；损失只计算 {k} 个输出词元。只有 {k} 个词元全部正确才算答对（*完全匹配*）。
+
+**缩放点积注意力（11.3 节）。** $\mathrm{{softmax}}\big(\mathbf{{Q}}\mathbf{{K}}^\top/\sqrt{{d_h}} + \text{{掩码}}\big)\mathbf{{V}}$，每个头 $d_h = d/h = {d}/{h} = {dh}$；掩码在每个未来位置加上 $-\infty$，使其权重恰好为 0。
+
+**多头注意力（11.5 节）。** $h = {h}$ 个头，各有自己的 $\mathbf{{W}}_q^{{(i)}}, \mathbf{{W}}_k^{{(i)}}, \mathbf{{W}}_v^{{(i)}}$（$d \times d_h$），拼接后由 $\mathbf{{W}}_o$ 混合；共 {layers} 个块，{params} 个参数。
+
+**看什么。** 在写出输出的各行中，*复制*把权重放在同一位置的输入符号上（对角线），*反转*放在镜像位置（反对角线），*排序*则按符号的大小去找，不论它在哪里。通常某一层的某一个头完成主要工作，其他头辅助或闲置。关闭位置编码后复制和反转会失败：没有它，$\mathbf{{q}}_i^\top\mathbf{{k}}_j$ 无法依赖 $j$ 的位置。"""},
+}
+
+LM_STRINGS = {
+    "title": {"en": "Character-level Transformer", "zh": "字符级 Transformer"},
+    "summary": {"en": "A decoder-only Transformer learns your corpus one character at a time: perplexity per epoch, generated text, and the causal attention of every head over a prompt you type (d2l §11.7, §11.9).",
+                "zh": "一个仅解码器 Transformer 逐字符学习你的语料：每轮的困惑度、生成的文本，以及对你输入的提示每个头的因果注意力（11.7、11.9 节）。"},
+    "num_steps": {"en": "Context length (num_steps)", "zh": "上下文长度（num_steps）"},
+    "num_steps_help": {"en": "Characters the model sees at once. Longer contexts cost more per step (attention is quadratic in it).",
+                       "zh": "模型一次看到的字符数。上下文越长，每步开销越大（注意力的开销与其平方成正比）。"},
+    "max_tokens": {"en": "Characters of the corpus used", "zh": "使用的语料字符数"},
+    "max_tokens_help": {"en": "The last 10% of them (at most 4,000) are held out to measure perplexity on text the model never trained on.",
+                        "zh": "其中最后 10%（最多 4,000 个）留作验证，用于在模型从未训练过的文本上测量困惑度。"},
+    "sampling_header": {"en": "Generating text", "zh": "生成文本"},
+    "temperature": {"en": "Temperature", "zh": "温度"},
+    "temperature_help": {"en": "0: always the most likely next character (the book's predict). Higher: sample from softmax(logits / T) — more varied, more mistakes.",
+                         "zh": "0：总是取最可能的下一个字符（书中的 predict）。更高：从 softmax(logits / T) 中采样 —— 更多样，也更多错误。"},
+    "num_preds": {"en": "Characters to generate", "zh": "生成的字符数"},
+    "ppl_title": {"en": "Perplexity per epoch", "zh": "每轮的困惑度"},
+    "ppl_axis": {"en": "perplexity exp(loss) (log scale)", "zh": "困惑度 exp(损失)（对数坐标）"},
+    "ppl_train_series": {"en": "training text", "zh": "训练文本"},
+    "ppl_valid_series": {"en": "held-out end of the corpus", "zh": "语料末尾（留出）"},
+    "metric_ppl": {"en": "Perplexity (training)", "zh": "困惑度（训练）"},
+    "metric_valid_ppl": {"en": "Perplexity (held out)", "zh": "困惑度（留出）"},
+    "metric_tokens_s": {"en": "Tokens per second", "zh": "每秒词元数"},
+    "metric_vocab": {"en": "Vocabulary (characters)", "zh": "词表大小（字符）"},
+    "prompt_label": {"en": "Prompt", "zh": "提示"},
+    "prompt_help": {"en": "Up to {n} characters are read (the context length); longer prompts keep their end.",
+                    "zh": "最多读取 {n} 个字符（上下文长度）；更长的提示只保留末尾。"},
+    "prompt_empty": {"en": "The prompt is empty: generation starts from a space, and there is no attention to show. Type a few characters.",
+                     "zh": "提示为空：生成从一个空格开始，也没有注意力可显示。请输入几个字符。"},
+    "prompt_unknown": {"en": "Not in this corpus's vocabulary, read as <unk>: {chars}", "zh": "不在本语料词表中，按 <unk> 读取：{chars}"},
+    "prompt_truncated": {"en": "The prompt is longer than the context ({n} characters): only its last {n} characters are read.",
+                         "zh": "提示超过上下文长度（{n} 个字符）：只读取最后 {n} 个字符。"},
+    "generated_header": {"en": "Generated text", "zh": "生成的文本"},
+    "generated_caption": {"en": "Prompt, then {n} generated characters at temperature {t}.", "zh": "提示，然后是以温度 {t} 生成的 {n} 个字符。"},
+    "attention_title": {"en": "Causal self-attention over the prompt", "zh": "提示上的因果自注意力"},
+    "explain_md": {
+        "en": r"""**Training.** The corpus "{corpus}" becomes {tokens:,} character indices ({vocab} distinct, index 0 = `<unk>`). Minibatches are {batch} random subsequences of {steps} characters (d2l §8.3.4); the model predicts character $t+1$ from characters $1…t$ at *every* position at once — the causal mask makes that honest.
+
+**Perplexity.** $\exp\big(-\frac1n\sum_t \log P(x_t \mid x_{{<t}})\big)$ = {ppl}: as uncertain as a fair choice among {ppl} characters (1 is perfect, {vocab} is a uniform guess). On the held-out end of the corpus: {vppl}.
+
+**Cost.** Self-attention compares every pair of positions: $O(n^2 d)$ per layer with $n = {steps}$, against $O(n d^2)$ for the dense layers ($d = {d}$). The model has {params} parameters and trained at {tps} tokens per second here.""",
+        "zh": r"""**训练。** 语料“{corpus}”变为 {tokens:,} 个字符索引（{vocab} 个不同字符，索引 0 = `<unk>`）。每个小批量是 {batch} 个长度为 {steps} 的随机子序列（8.3.4 节）；模型在*每个*位置同时根据第 $1…t$ 个字符预测第 $t+1$ 个 —— 因果掩蔽保证它没有偷看。
+
+**困惑度。** $\exp\big(-\frac1n\sum_t \log P(x_t \mid x_{{<t}})\big)$ = {ppl}：相当于在 {ppl} 个字符中等概率选择时的不确定性（1 为完美，{vocab} 为均匀瞎猜）。在留出的语料末尾上：{vppl}。
+
+**开销。** 自注意力比较每一对位置：每层 $O(n^2 d)$，其中 $n = {steps}$；全连接层为 $O(n d^2)$（$d = {d}$）。模型有 {params} 个参数，在此处的训练速度为每秒 {tps} 个词元。"""},
+}
+
+STRINGS = {**SHARED, **TOY_STRINGS}
+CHAR_LM_STRINGS = {**SHARED, **LM_STRINGS}
