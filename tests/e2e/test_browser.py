@@ -1,0 +1,231 @@
+"""End-to-end: the app served by a real ``streamlit run --server.headless true`` on 127.0.0.1,
+opened in Debian's Chromium through Playwright.
+
+How to run (from the repository root)::
+
+    python -m pytest tests/e2e            # about a minute; needs /usr/bin/chromium
+    python -m pytest tests -m "not e2e"   # everything except these
+
+Needs Debian's ``chromium`` (+ ``fonts-noto-cjk`` for readable 中文 screenshots) and the Python
+package ``playwright`` (``playwright install`` is not needed: the system Chromium is used). Without
+/usr/bin/chromium every test here is skipped with that reason. Screenshots of failed pages go to
+``$E2E_SCREENSHOTS`` or a new /tmp/deepdive-e2e-screenshots-* folder (the path is printed in the
+report).
+
+Every page registered in ``streamlit_app.LESSONS`` is opened here automatically. The tests wait
+for Streamlit to finish running (``data-test-script-state`` of the app root), never fixed sleeps.
+"""
+from __future__ import annotations
+
+import importlib
+import time
+import warnings
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+import streamlit_app
+from engine import settings as S
+from engine.i18n import CORE
+from tests.e2e.conftest import HAVE_CHROMIUM, SKIP_REASON
+
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not HAVE_CHROMIUM, reason=SKIP_REASON)]
+
+LESSONS = [l for items in streamlit_app.LESSONS.values() for l in items]
+APP = '[data-testid="stApp"]'
+IDLE = f'{APP}[data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
+CHART = '[data-testid="stPlotlyChart"]'
+SIDEBAR = '[data-testid="stSidebar"]'
+NAV = '[data-testid="stSidebarNav"]'
+TIMEOUT = 90_000          # ms; a cold page trains a model on 2 shared cores
+
+
+def stem(lesson) -> str:
+    return lesson.path.rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def title(lesson, lang: str = "en") -> str:
+    return importlib.import_module(lesson.engine).STRINGS["title"][lang]
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def query(page) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query, keep_blank_values=True).items()}
+
+
+SETTLED_JS = """sel => !!document.querySelector(sel)
+    && !document.querySelector('[data-testid="stSkeleton"]')"""
+
+
+def wait_idle(page, timeout: float = TIMEOUT) -> None:
+    """Wait until the script has finished and every lazily loaded element has been drawn
+    (Plotly is a 3.5 MB bundle, shown as a skeleton until it has loaded), and it stays so for
+    two polls in a row (a rerun chain, e.g. navigation or a query-param write, passes through
+    'notRunning' briefly)."""
+    deadline = time.monotonic() + timeout / 1000
+    steady = 0
+    while steady < 2:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"the app did not settle within {timeout / 1000:.0f} s")
+        page.wait_for_function(SETTLED_JS, arg=IDLE, timeout=left * 1000, polling=100)
+        page.wait_for_timeout(250)
+        steady = steady + 1 if page.evaluate(SETTLED_JS, IDLE) else 0
+
+
+def open_app(page, url: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    wait_idle(page)
+
+
+def assert_charts_render(page) -> int:
+    charts = page.locator(CHART)
+    n = charts.count()
+    assert n > 0, "no Plotly chart on the page"
+    for i in range(n):
+        # Plotly draws into <div class="js-plotly-plot"><svg class="main-svg">…
+        charts.nth(i).locator(".js-plotly-plot svg.main-svg").first.wait_for(state="attached", timeout=TIMEOUT)
+    return n
+
+
+def assert_no_failure(page) -> None:
+    """No exception box, and no error box except a divergence (a lesson, shown with 💥)."""
+    exceptions = page.locator('[data-testid="stException"]').all_inner_texts()
+    assert not exceptions, f"exception on the page: {exceptions}"
+    errors = [t for t in page.locator('[data-testid="stAlertContainer"]:has([data-testid="stAlertContentError"])')
+              .all_inner_texts() if "💥" not in t]
+    assert not errors, f"error box on the page: {errors}"
+    for lang in ("en", "zh"):
+        assert CORE["error_title"][lang] not in page.locator(APP).inner_text()
+
+
+# (a) every registered page renders -------------------------------------------------------------
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=stem)
+def test_every_page_renders(server, page, lesson):
+    open_app(page, f"{server.url}/{stem(lesson)}")
+    assert page.locator("h1").first.inner_text().strip() == title(lesson)
+    assert_charts_render(page)
+    assert_no_failure(page)
+    assert page.locator(f"{SIDEBAR} [data-testid='stSlider']").count() > 0, "no slider in the sidebar"
+    assert {"lang", "seed"} <= set(query(page)), "shared settings missing from the URL"
+
+
+# (b) a shared link as the very first request to a fresh server ----------------------------------
+
+def test_shared_link_is_first_request_to_fresh_server(fresh_server, page):
+    import engine.linear_regression as L
+
+    open_app(page, f"{fresh_server.url}/linear_regression?lr=0.1&num_epochs=5&seed=7&lang=zh")
+    assert urlsplit(page.url).path == "/linear_regression"
+    assert page.locator("h1").first.inner_text().strip() == L.STRINGS["title"]["zh"]
+    # the app's own sidebar (language, seed, the lesson's settings) and the grouped navigation
+    sidebar = page.locator(SIDEBAR)
+    assert sidebar.is_visible()
+    assert sidebar.get_by_role("combobox").first.input_value() == "中文"
+    assert sidebar.locator('[data-testid="stSlider"]').count() >= 4
+    nav = page.locator(NAV).inner_text()
+    assert any(CORE["group_basics"][lang] in nav for lang in ("en", "zh")), nav
+    assert any(L.STRINGS["title"][lang] in nav for lang in ("en", "zh")), nav
+    # Chinese text in the page and its charts
+    assert has_cjk(page.locator('[data-testid="stMain"]').inner_text())
+    assert has_cjk(page.locator(f"{CHART} .js-plotly-plot").first.text_content() or ""), "chart text not in 中文"
+    # the URL keeps the shared values, and the widgets show them
+    q = query(page)
+    assert (q.get("lr"), q.get("num_epochs"), q.get("seed"), q.get("lang")) == ("0.1", "5", "7", "zh"), q
+    epochs = sidebar.locator('[data-testid="stSlider"]', has_text=L.STRINGS["num_epochs"]["zh"])
+    assert epochs.locator('input[type="range"]').input_value() == "5"
+    assert sidebar.locator('[data-testid="stNumberInput"] input').first.input_value() == "7"
+    assert_charts_render(page)
+    assert_no_failure(page)
+    notice = page.locator('[role="dialog"]', has_text="Page not found")
+    if notice.count():           # known: see the STYLE notes; visible in pytest's warnings summary
+        warnings.warn("a deep link as the first request to a fresh server shows Streamlit's "
+                      f"'Page not found' dialog before the lesson: {notice.first.inner_text()!r}")
+
+
+@pytest.mark.xfail(strict=True, reason="streamlit_app.main() builds the navigation with the session's "
+                   "language before ui.sidebar() reads lang from the URL, so a fresh ?lang=zh link shows "
+                   "an English menu until the next rerun")
+def test_shared_link_navigation_in_the_links_language(server, page):
+    open_app(page, f"{server.url}/{stem(LESSONS[0])}?lang=zh")
+    nav = page.locator(NAV).inner_text()
+    assert CORE["home"]["zh"] in nav and title(LESSONS[0], "zh") in nav, nav
+
+
+def test_hostile_link_shows_notice_not_exception(server, page):
+    import engine.linear_regression as L
+
+    open_app(page, f"{server.url}/linear_regression?lr=1e99&batch_size=abc")
+    notice = page.locator('[data-testid="stAlertContentWarning"]', has_text=CORE["url_notice"]["en"])
+    notice.wait_for(timeout=TIMEOUT)
+    text = notice.inner_text()
+    assert "lr" in text and "batch_size" in text, text
+    assert_no_failure(page)                      # lr clamped to its maximum may diverge: 💥 is allowed
+    assert_charts_render(page)
+    bounds, q = S.bounds(L.Settings), query(page)
+    assert float(q["lr"]) == bounds["lr"].hi, q
+    assert int(q["batch_size"]) == L.Settings().batch_size, q
+
+
+# (c) a slider moved with the keyboard -----------------------------------------------------------
+
+def test_keyboard_slider_updates_url_and_chart(server, page):
+    import engine.linear_regression as L
+
+    open_app(page, f"{server.url}/linear_regression")
+    lo = int(S.bounds(L.Settings)["num_epochs"].lo)
+    first_chart = page.locator(f"{CHART} .js-plotly-plot").first
+    slider = page.locator(f'{SIDEBAR} [data-testid="stSlider"]', has_text=L.STRINGS["num_epochs"]["en"])
+    thumb = slider.locator('input[type="range"]')
+    start = int(query(page)["num_epochs"])
+    for key, expected in (("ArrowRight", start + 1), ("Home", lo)):   # Home: the cheapest run
+        before = first_chart.inner_html()
+        thumb.focus()
+        page.keyboard.press(key)
+        page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("num_epochs") == [str(expected)],
+                          timeout=TIMEOUT)
+        wait_idle(page)
+        assert thumb.input_value() == str(expected)
+        first_chart = page.locator(f"{CHART} .js-plotly-plot").first
+        first_chart.locator("svg.main-svg").first.wait_for(state="attached", timeout=TIMEOUT)
+        assert first_chart.inner_html() != before, f"the chart did not change after {key}"
+        assert_no_failure(page)
+
+
+# (d) the language switch -----------------------------------------------------------------------
+
+def test_language_switch_translates_the_page(server, page):
+    lesson = LESSONS[0]
+    open_app(page, f"{server.url}/{stem(lesson)}")
+    assert page.locator("h1").first.inner_text().strip() == title(lesson, "en")
+    page.locator(f'{SIDEBAR} [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="中文").click()
+    page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("lang") == ["zh"], timeout=TIMEOUT)
+    wait_idle(page)
+    page.locator("h1", has_text=title(lesson, "zh")).first.wait_for(timeout=TIMEOUT)
+    assert title(lesson, "zh") in page.locator(NAV).inner_text()
+    assert_charts_render(page)
+    assert_no_failure(page)
+
+
+# (e) Home lists every lesson -------------------------------------------------------------------
+
+def test_home_lists_every_lesson_and_links_work(server, page):
+    open_app(page, f"{server.url}/")
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    nav = page.locator(NAV).inner_text()
+    for lesson in LESSONS:
+        assert title(lesson) in main, f"{title(lesson)} missing from Home"
+        assert title(lesson) in nav, f"{title(lesson)} missing from the navigation"
+    links = page.locator('[data-testid="stMain"] [data-testid="stPageLink"] a')
+    assert links.count() >= len(LESSONS)         # one "Open" link per lesson card
+    assert_no_failure(page)
+    links.first.click()
+    page.wait_for_url(lambda url: urlsplit(url).path == f"/{stem(LESSONS[0])}", timeout=TIMEOUT)
+    wait_idle(page)
+    assert page.locator("h1").first.inner_text().strip() == title(LESSONS[0])
+    assert_charts_render(page)
