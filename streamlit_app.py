@@ -29,6 +29,7 @@ LESSONS: dict[str, list[Lesson]] = {
     ],
     "group_sequences": [
         Lesson("pages/sequences/text_vocab.py", "engine.text", "🔤"),
+        Lesson("pages/sequences/language_model.py", "engine.language_model", "✍️"),
     ],
     "group_attention": [
         Lesson("pages/attention/attention_playground.py", "engine.attention.playground", "🎯"),

@@ -1,0 +1,209 @@
+"""The language-model lesson's settings, its result, and how a model is built from them (d2l §8.5–9.3).
+
+``Settings`` holds what changes the training (and so keys the shared cache); ``Sampling`` holds
+what only changes the text generated afterwards (temperature, length), so moving it retrains nothing.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+import torch
+from torch import nn
+
+from engine import settings as S
+from engine.language_model.concise import RNNModel
+from engine.language_model.scratch import GATES, RNNModelScratch
+from engine.numerics import Divergence
+from engine.text import tokenize
+
+# The work budget, in multiply-adds ×2 (FLOPs) of training: forward + backward ≈ 3 × forward, plus a
+# fixed charge per time step and layer for the per-step overhead (small models are overhead-bound).
+# Calibrated so that the heaviest allowed run stops after ≈15 s on 2 CPU cores.
+MAX_WORK = 3.0e12
+STEP_OVERHEAD = {"scratch": 4.0e6, "concise": 1.5e6}    # FLOP-equivalent per (time step × layer × batch)
+MAX_CORPUS_TOKENS = 200_000      # The Time Machine has ≈170 k characters
+HELDOUT_FRACTION = 0.1
+MAX_HELDOUT_TOKENS = 5_000
+SAMPLE_TOKENS = {"char": 60, "word": 15}
+MAX_TEXT_TOKENS = 120          # typed text: longer is cut, with a notice
+MAX_TEXT_CHARS = 400
+MIN_TEXT_TOKENS = 2
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str = S.choice("lstm", ("rnn", "gru", "lstm"), doc="the recurrent cell (d2l §8.4, §9.1, §9.2)")
+    impl: str = S.choice("concise", ("scratch", "concise"), doc="the book's equations or nn.RNN/nn.GRU/nn.LSTM")
+    token: str = S.choice("char", ("char", "word"), doc="tokens: characters or words (d2l §8.2)")
+    num_layers: int = S.num(1, 1, 3, doc="stacked recurrent layers (d2l §9.3)")
+    num_hiddens: int = S.num(64, 8, 256, step=8, doc="hidden units per layer (book: 256)")
+    dropout: float = S.num(0.0, 0.0, 0.5, step=0.05, doc="dropout between recurrent layers")
+    embedding: bool = S.flag(False, doc="an embedding instead of the book's one-hot input")
+    tie_weights: bool = S.flag(False, doc="share the embedding with the output layer (turns the embedding on)")
+    partition: str = S.choice("sequential", ("sequential", "random"), doc="d2l §8.3.4: how minibatches are cut")
+    theta: float = S.num(1.0, 0.1, 100.0, log=True, doc="gradient clipping threshold θ (book: 1)")
+    lr: float = S.num(2.0, 0.01, 10.0, log=True, doc="learning rate of SGD (book: 1)")
+    num_epochs: int = S.num(10, 1, 100, doc="passes over the training text (book: 500)")
+    batch_size: int = S.num(16, 1, 64, doc="subsequences per minibatch (book: 32)")
+    num_steps: int = S.num(20, 5, 100, step=5, doc="time steps per subsequence (book: 35)")
+    # the text (not a widget: chosen by the shared corpus picker); None = the generated English text
+    text_corpus: object = field(default=None, metadata={"doc": "an engine.text.Corpus"})
+
+    def __post_init__(self):
+        S.check(self)
+
+    @property
+    def uses_embedding(self) -> bool:
+        return self.embedding or self.tie_weights
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """How text is generated from the trained model (d2l §8.5.4)."""
+    temperature: float = S.num(0.0, 0.0, 2.0, step=0.1, doc="0 = most likely token (the book); higher = more random")
+    num_preds: int = S.num(100, 10, 500, step=10, doc="tokens to generate after the prefix")
+
+    def __post_init__(self):
+        S.check(self)
+
+
+def default_corpus():
+    """The generated English text: small, offline, and learnable in seconds."""
+    from engine.text.corpora import generate
+    return generate("english", seed=0)
+
+
+def make_net(s: Settings, vocab_size: int, generator: torch.Generator) -> nn.Module:
+    """The model the settings describe, initialised from ``generator`` only (no global RNG)."""
+    kw = dict(num_layers=s.num_layers, dropout=s.dropout, embedding=s.uses_embedding, tie_weights=s.tie_weights)
+    if s.impl == "scratch":
+        return RNNModelScratch(vocab_size, s.num_hiddens, s.model, generator=generator, **kw)
+    net = RNNModel(vocab_size, s.num_hiddens, s.model, **kw)
+    with torch.no_grad():      # torch's default initialisation, drawn from our generator
+        k = 1.0 / math.sqrt(s.num_hiddens)
+        for p in net.parameters():
+            p.uniform_(-k, k, generator=generator)           # nn.RNN/GRU/LSTM and nn.Linear: U(−1/√h, 1/√h)
+        if net.embedding is not None and not s.tie_weights:
+            net.embedding.weight.normal_(0.0, 1.0, generator=generator)   # nn.Embedding: N(0, 1)
+    return net
+
+
+def num_params(net: nn.Module) -> int:
+    """Trainable numbers in the model (a tied matrix counts once)."""
+    return sum(p.numel() for p in net.parameters() if p.requires_grad)
+
+
+def flops_per_token(model: str, num_hiddens: int, num_layers: int, vocab_size: int, embedding: bool) -> float:
+    """Forward FLOPs (2 × multiply-adds) of the recurrent and output matrix products, per token."""
+    gates = len(GATES[model])
+    total = 0.0
+    for l in range(num_layers):
+        num_inputs = num_hiddens if (l > 0 or embedding) else vocab_size
+        total += 2 * gates * num_hiddens * (num_inputs + num_hiddens)
+    return total + 2 * num_hiddens * vocab_size
+
+
+def work_per_batch(s: Settings, vocab_size: int, batch_size: int, num_steps: int) -> float:
+    """Budget units one training minibatch costs (deterministic: the same run stops at the same step)."""
+    fwd = flops_per_token(s.model, s.num_hiddens, s.num_layers, vocab_size, s.uses_embedding)
+    return batch_size * num_steps * (3 * fwd + STEP_OVERHEAD[s.impl] * s.num_layers / batch_size)
+
+
+@dataclass(frozen=True)
+class Result:
+    settings: Settings
+    seed: int
+    epochs: pd.DataFrame        # epoch, train_ppl, heldout_ppl, tokens_per_s, seconds
+    batches: pd.DataFrame       # step, epoch (fraction), loss
+    samples: pd.DataFrame       # epoch, text (greedy continuation of the held-out prefix)
+    net: nn.Module              # the trained model (eval mode), to generate from and look inside
+    vocab: object               # engine.text.Vocab
+    corpus_name: str
+    lang: str
+    num_train_tokens: int
+    num_heldout_tokens: int
+    batch_size: int             # what was used (shrunk for a tiny corpus)
+    num_steps: int
+    sample_prefix: tuple
+    flops_per_token: float      # forward, recurrent + output products
+    divergence: Divergence | None
+    stop_reason: str | None
+    notes: tuple = ()           # keys of notices for the page ("batch_shrunk", "no_dropout_effect", …)
+
+    @property
+    def final_train_ppl(self) -> float:
+        e = self.epochs.dropna(subset=["train_ppl"])
+        return float(e["train_ppl"].iloc[-1]) if len(e) else float("nan")
+
+    @property
+    def final_heldout_ppl(self) -> float:
+        e = self.epochs.dropna(subset=["heldout_ppl"])
+        return float(e["heldout_ppl"].iloc[-1]) if len(e) else float("nan")
+
+    @property
+    def tokens_per_s(self) -> float:
+        e = self.epochs[self.epochs["epoch"] > 0]
+        return float(e["tokens"].sum() / e["seconds"].sum()) if len(e) and e["seconds"].sum() > 0 else float("nan")
+
+    @property
+    def vocab_size(self) -> int:
+        return len(self.vocab)
+
+
+def join_tokens(tokens, token: str, lang: str) -> str:
+    """Tokens back to text: characters are concatenated, English words joined by spaces."""
+    return " ".join(tokens) if token == "word" and lang != "zh" else "".join(tokens)
+
+
+# ---- typed text ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Prepared:
+    tokens: tuple           # what the model reads (unknown tokens kept as typed; they map to <unk>)
+    ids: tuple
+    unknown: tuple          # distinct tokens missing from the vocabulary
+    truncated: bool         # longer than MAX_TEXT_TOKENS: cut
+    too_short: bool         # fewer than MIN_TEXT_TOKENS: nothing to show
+
+
+def prepare_text(text: str, vocab, token: str = "char", lang: str = "en",
+                 max_tokens: int = MAX_TEXT_TOKENS) -> Prepared:
+    """Typed text → tokens and indices, never an exception: line breaks become spaces, unknown
+    tokens map to ``<unk>`` (and are listed), text beyond ``max_tokens`` is cut."""
+    text = str(text or "")[:MAX_TEXT_CHARS * 2]
+    line = " ".join(str(text or "").split()) if token == "word" else str(text or "").replace("\r", "").replace("\n", " ")
+    tokens = tokenize([line], token, lang)[0]
+    truncated = len(tokens) > max_tokens
+    tokens = tokens[:max_tokens]
+    ids = tuple(vocab[t] for t in tokens)
+    unknown = tuple(dict.fromkeys(t for t, i in zip(tokens, ids) if i == vocab.unk))
+    return Prepared(tuple(tokens), ids, unknown, truncated, len(tokens) < MIN_TEXT_TOKENS)
+
+
+
+@dataclass(frozen=True)
+class Generated:
+    text: str                  # prefix + continuation, as plain text
+    prefix: Prepared
+    used_default: bool         # the typed prefix was empty (or had no token): the held-out start was used
+
+
+def generate(result: Result, prefix_text: str, sampling: Sampling, seed: int = 0) -> Generated:
+    """Continue ``prefix_text`` with the trained model (``predict_ch8``: warm-up, then
+    ``num_preds`` tokens at the chosen temperature, drawn from a generator seeded with ``seed``)."""
+    from engine.language_model.train import predict_ch8
+    from engine.mlp.net import intra_op_threads
+
+    s = result.settings
+    p = prepare_text(prefix_text, result.vocab, s.token, result.lang)
+    used_default = len(p.tokens) == 0
+    if used_default:
+        p = Prepared(result.sample_prefix, tuple(result.vocab[list(result.sample_prefix)]), (), False, False)
+    device = next(result.net.parameters()).device
+    with intra_op_threads(1):
+        tokens = predict_ch8(list(p.tokens), sampling.num_preds, result.net, result.vocab, device,
+                             sampling.temperature, torch.Generator().manual_seed(seed))
+    # the prefix as typed (unknown tokens included), then what the model wrote
+    return Generated(join_tokens(list(p.tokens) + tokens[len(p.tokens):], s.token, result.lang), p, used_default)
