@@ -37,4 +37,5 @@ def fig_compare(history: pd.DataFrame, tr: Translator, divergence: dict | None =
             label = tr("diverged_at", model=tr(f"model.{model}"), kind=d.kind, step=d.step)
             mark_divergence(fig, x, label, row=1, col=1)
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0))
-    return style(fig, tr("compare_title"), height=460)
+    title = tr("compare_title") if history["model"].nunique() > 1 else tr("mlp_title")
+    return style(fig, title, height=460)

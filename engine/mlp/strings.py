@@ -44,6 +44,7 @@ STRINGS = {
                      "zh": "在相同数据上、以相同的 η、批量大小和轮数训练书中的 softmax 回归（3.7 节），画在同一张图上。"},
     # charts
     "compare_title": {"en": "MLP and softmax regression, epoch by epoch", "zh": "多层感知机与 softmax 回归，逐轮对比"},
+    "mlp_title": {"en": "MLP, epoch by epoch", "zh": "多层感知机，逐轮训练"},
     "loss_panel": {"en": "Cross-entropy loss", "zh": "交叉熵损失"},
     "acc_panel": {"en": "Accuracy", "zh": "准确率"},
     "loss_axis": {"en": "loss (nats per example)", "zh": "损失（每样本，nat）"},
