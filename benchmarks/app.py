@@ -1,0 +1,75 @@
+"""The app as a whole: the script time of every registered page, and a class-sized load run.
+
+    python -m benchmarks app          # ≈ 5-8 min on 2 cores; prints one JSON object per line
+
+1. ``app.page.<stem>.cold|cached``: one full app run (navigation, shared sidebar, the page)
+   through ``AppTest``, with every Streamlit cache cleared (cold: the page computes its default
+   settings) and then again in a new session (cached: what the next student of the class waits
+   for). The engine modules are imported before timing; ``import_seconds`` says how long that took.
+2. ``app.load.*``: 30 concurrent students against a real ``streamlit run`` server on 127.0.0.1
+   (see ``benchmarks/_load.py``): p50/p95 response time, errors, the server's peak memory and its
+   memory at the end of each phase. Goal: p95 ≤ 3 s, 0 errors, memory flat once caches are full.
+
+Environment overrides for quick runs: ``APP_BENCH_SESSIONS`` (30), ``APP_BENCH_ACTIONS`` (10 per
+student and phase), ``APP_BENCH_PHASE_SECONDS`` (120), ``APP_BENCH_LOAD=0`` to skip the load run.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import time
+
+from benchmarks._load import load_run
+from tests.e2e.server import ROOT
+
+APP = str(ROOT / "streamlit_app.py")
+
+
+def stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def _timed_run(page: str | None) -> tuple[float, object]:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=300)
+    if page:
+        at.switch_page(page)
+    t = time.perf_counter()
+    at.run()
+    return time.perf_counter() - t, at
+
+
+def _facts(at) -> dict:
+    return {"charts": len(at.get("plotly_chart")), "exceptions": len(at.exception),
+            "errors": sum(1 for e in at.error if getattr(e, "icon", None) != "💥")}
+
+
+def page_times():
+    import streamlit as st
+
+    import streamlit_app
+
+    _timed_run(None)                     # Streamlit's own first-run set-up is not any page's cost
+    pages = [(None, "home", None)] + [(l.path, stem(l.path), l.engine)
+                                      for items in streamlit_app.LESSONS.values() for l in items]
+    for path, name, engine in pages:
+        t = time.perf_counter()
+        if engine:
+            importlib.import_module(engine)
+        import_seconds = time.perf_counter() - t
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        cold, at = _timed_run(path)
+        yield {"name": f"app.page.{name}.cold", "seconds": round(cold, 3),
+               "import_seconds": round(import_seconds, 3), **_facts(at)}
+        cached = min(_timed_run(path)[0] for _ in range(2))
+        yield {"name": f"app.page.{name}.cached", "seconds": round(cached, 3), "cold_over_cached": round(cold / cached, 1)}
+
+
+def run():
+    yield from page_times()
+    if os.environ.get("APP_BENCH_LOAD", "1") != "0":
+        yield from load_run(sessions=int(os.environ.get("APP_BENCH_SESSIONS", 30)),
+                            actions=int(os.environ.get("APP_BENCH_ACTIONS", 10)),
+                            phase_seconds=float(os.environ.get("APP_BENCH_PHASE_SECONDS", 120)))
