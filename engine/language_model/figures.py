@@ -98,11 +98,11 @@ def fig_unit_text(traces: pd.DataFrame, unit: int, quantity: str, tokens, tr: Tr
 
 
 def fig_grad_flow(grad_flow: pd.DataFrame, tr: Translator) -> go.Figure:
-    """‖∂ℓ/∂H_t‖ against how many steps before the loss t is: RNN, GRU, LSTM; before and after training."""
+    """‖∂ℓ/∂H_t‖ / ‖∂ℓ/∂H_T‖ against how many steps before the loss t is: RNN, GRU, LSTM; before and after training."""
     fig = go.Figure()
     for (model, stage), part in grad_flow.groupby(["model", "stage"], sort=False):
         part = part.sort_values("steps_back")
-        fig.add_trace(go.Scatter(x=part["steps_back"], y=finite_or_none(part["grad_norm"].clip(lower=1e-30)),
+        fig.add_trace(go.Scatter(x=part["steps_back"], y=finite_or_none(part["relative"].clip(lower=1e-30)),
                                  mode="lines", name=f"{model.upper()} · {tr(f'stage.{stage}')}",
                                  line=dict(color=MODEL_COLOURS[model], width=2.5 if stage == "trained" else 1.5,
                                            dash="solid" if stage == "trained" else "dot")))

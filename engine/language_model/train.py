@@ -188,7 +188,10 @@ def run(settings, seed: int = 0, device: torch.device | str = "cpu",
     (d2l ``train_ch8``), and record per epoch the training and held-out perplexity, the
     tokens per second and a greedy sample. Any stop (budget, Stop button, divergence) still
     returns a valid ``Result`` with what was trained."""
-    with intra_op_threads(1):       # small matrices: on a shared 2-core server a second thread mostly waits
+    # Dropout draws from torch's global generator (nn.LSTM takes no generator): seed it for this run
+    # and restore it afterwards. Everything else draws from the run's own torch.Generator.
+    with intra_op_threads(1), torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
         return _run(settings, seed, device, on_step, budget)
 
 
