@@ -140,11 +140,18 @@ class Result:
     stop_reason: str | None
 
     @property
+    def steepest_plain(self) -> tuple[int, float]:
+        """(update, ‖g‖) of the largest finite gradient without clipping: where it hit the cliff."""
+        g = self.plain["grad_norm"].where(np.isfinite(self.plain["grad_norm"]))
+        if g.notna().sum() == 0:
+            return 0, math.nan
+        i = int(g.idxmax())
+        return int(self.plain["step"].iloc[i]), float(g.iloc[i])
+
+    @property
     def largest_step_plain(self) -> float:
         """η·‖g‖ for the largest finite gradient without clipping: how far one update moved."""
-        g = self.plain["grad_norm"]
-        g = g[np.isfinite(g)]
-        return self.settings.lr * float(g.max()) if len(g) else math.nan
+        return self.settings.lr * self.steepest_plain[1]
 
     @property
     def clipped_share(self) -> float:

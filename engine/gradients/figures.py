@@ -20,14 +20,38 @@ def positive_or_none(values):
     return [float(v) if (v is not None and math.isfinite(v) and v > 0) else None for v in values]
 
 
-def _mark(fig, bad, tr: Translator, what: str, unit_key: str, **kw):
+def _mark_at(fig, x: float, label: str, x_max: float, colour: str | None = None):
+    """``mark_divergence``, with its label turned to the side that has room (it writes leftwards,
+    which falls off the chart for an early step)."""
+    mark_divergence(fig, x, label)
+    if x < x_max / 2:
+        fig.layout.annotations[-1].xanchor = "left"
+    if colour is not None:
+        fig.layout.shapes[-1].line.color = colour
+        fig.layout.annotations[-1].font.color = colour
+
+
+def _mark(fig, bad, tr: Translator, what: str, unit_key: str, x_max: float):
     at, kind = bad
     if at is not None:
-        mark_divergence(fig, at, tr("became_at", what=what, kind=kind, unit=tr(unit_key), at=at), **kw)
+        _mark_at(fig, at, tr("became_at", what=what, kind=kind, unit=tr(unit_key), at=at), x_max)
 
 
 def _log_y(fig, **kw):
     fig.update_yaxes(type="log", exponentformat="power", **kw)
+
+
+def _finish(fig, title: str, x: str | None, y: str | None, height: int = 400, legend: bool = True) -> go.Figure:
+    """The shared style, plus room below the plot for a legend of long names (so it never
+    sits on the x-axis title) and margins that grow with the tick labels (10⁻³⁰⁰ is wide)."""
+    style(fig, title, x, y, height=height)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    if legend:      # 70 px below the plot area clears the tick labels and the x-axis title
+        fig.update_layout(legend=dict(y=-70 / max(height - 160, 100), yanchor="top"), margin=dict(b=110))
+    else:
+        fig.update_layout(showlegend=False)
+    return fig
 
 
 def _note_log_y(fig, y: float, text: str, colour: str, x: float = 0.01, xanchor: str = "left"):
@@ -52,9 +76,9 @@ def fig_chain(result, tr: Translator) -> go.Figure:
     fig.add_trace(go.Scatter(x=d["t"], y=positive_or_none(d["float32"]), mode="lines", name=f"{w}ᵗ · float32",
                              line=dict(width=2, dash="dash", color=PALETTE[1])))
     _log_y(fig)
-    _mark(fig, result.overflow64, tr, "float64", "unit_step")
-    _mark(fig, result.overflow32, tr, "float32", "unit_step")
-    return style(fig, tr("chain_title", w=w), tr("t_axis"), tr("power_axis"))
+    _mark(fig, result.overflow64, tr, "float64", "unit_step", result.settings.T)
+    _mark(fig, result.overflow32, tr, "float32", "unit_step", result.settings.T)
+    return _finish(fig, tr("chain_title", w=w), tr("t_axis"), tr("power_axis"))
 
 
 def fig_layer_norms(result, tr: Translator) -> go.Figure:
@@ -69,9 +93,10 @@ def fig_layer_norms(result, tr: Translator) -> go.Figure:
                                  mode="lines" if dash == "dot" else "lines+markers",
                                  line=dict(color=colour, dash=dash, width=2 if dash == "solid" else 1.5)))
     _log_y(fig)
-    _mark(fig, result.act_bad, tr, tr("act_short"), "unit_layer")
-    _mark(fig, result.grad_bad, tr, tr("grad_short"), "unit_layer")
-    return style(fig, tr("norms_title"), tr("layer_axis"), tr("rms_axis"))
+    L = result.settings.num_layers
+    _mark(fig, result.act_bad, tr, tr("act_short"), "unit_layer", L)
+    _mark(fig, result.grad_bad, tr, tr("grad_short"), "unit_layer", L)
+    return _finish(fig, tr("norms_title"), tr("layer_axis"), tr("rms_axis"))
 
 
 def fig_weight_grads(result, tr: Translator) -> go.Figure:
@@ -79,8 +104,8 @@ def fig_weight_grads(result, tr: Translator) -> go.Figure:
     fig = go.Figure(go.Bar(x=d["layer"], y=positive_or_none(d["weight_grad_norm"]), marker_color=PALETTE[2],
                            name=tr("wgrad_series")))
     _log_y(fig)
-    _mark(fig, result.weight_grad_bad, tr, tr("wgrad_short"), "unit_layer")
-    return style(fig, tr("wgrad_title"), tr("layer_axis"), tr("wgrad_axis"), height=320)
+    _mark(fig, result.weight_grad_bad, tr, tr("wgrad_short"), "unit_layer", result.settings.num_layers)
+    return _finish(fig, tr("wgrad_title"), tr("layer_axis"), tr("wgrad_axis"), legend=False)
 
 
 def fig_histograms(result, tr: Translator) -> go.Figure:
@@ -92,14 +117,14 @@ def fig_histograms(result, tr: Translator) -> go.Figure:
         for l in layers:
             bad = h.loc[(h["quantity"] == quantity) & (h["layer"] == l), "nonfinite"].iloc[0]
             titles.append(tr("hist_panel", layer=l) + (f" · {bad:.0%} inf/NaN" if bad > 0 else ""))
-    fig = make_subplots(rows=2, cols=len(layers), subplot_titles=titles, vertical_spacing=0.2)
+    fig = make_subplots(rows=2, cols=len(layers), subplot_titles=titles, vertical_spacing=0.2, horizontal_spacing=0.05)
     for r, (quantity, colour) in enumerate((("activation", PALETTE[0]), ("gradient", PALETTE[3])), start=1):
         for c, l in enumerate(layers, start=1):
             d = h[(h["quantity"] == quantity) & (h["layer"] == l)]
             width = float(np.diff(d["x"]).min()) if len(d) > 1 else 1.0
             fig.add_trace(go.Bar(x=d["x"], y=d["fraction"], width=width, marker_color=colour, showlegend=False,
                                  name=tr("act_short" if quantity == "activation" else "grad_short")), row=r, col=c)
-            fig.update_xaxes(exponentformat="power", nticks=4, row=r, col=c)
+            fig.update_xaxes(exponentformat="power", nticks=3, row=r, col=c)
     fig.update_yaxes(title_text=tr("fraction_axis"), row=1, col=1)
     fig.update_yaxes(title_text=tr("fraction_axis"), row=2, col=1)
     fig.update_layout(bargap=0)
@@ -118,8 +143,8 @@ def fig_bptt(result, tr: Translator) -> go.Figure:
                                  line=dict(color=colour, dash=dash, width=2.5 if dash == "solid" else 2)))
     _log_y(fig)
     for key, short in (("linear", "bptt_linear_short"), ("tanh", "bptt_tanh_short"), ("lstm_cell", "bptt_lstm_short")):
-        _mark(fig, result.bad[key], tr, tr(short), "unit_step")
-    return style(fig, tr("bptt_title"), tr("k_axis"), tr("dh_axis"))
+        _mark(fig, result.bad[key], tr, tr(short), "unit_step", result.settings.num_steps)
+    return _finish(fig, tr("bptt_title"), tr("k_axis"), tr("dh_axis"), height=440)
 
 
 # ---- gradient_clipping page -----------------------------------------------------------------
@@ -135,15 +160,16 @@ def fig_surface(result, surface, tr: Translator) -> go.Figure:
     for frame, name, colour in ((result.plain, tr("run_plain"), PALETTE[1]), (result.clipped, tr("run_clipped"), "white")):
         ok = frame[np.isfinite(frame[["w", "u"]]).all(axis=1)]
         fig.add_trace(go.Scatter(x=ok["w"], y=ok["u"], mode="lines+markers", name=name,
-                                 line=dict(color=colour, width=2), marker=dict(size=4, color=colour)))
+                                 line=dict(color=colour, width=2),
+                                 marker=dict(size=5, color=colour, line=dict(color="black", width=0.5))))
     s = result.settings
     fig.add_trace(go.Scatter(x=[s.true_w], y=[1.0], mode="markers", name=tr("teacher"),
                              marker=dict(symbol="star", size=16, color=PALETTE[6], line=dict(color="black", width=1))))
     fig.add_vline(x=1.0, line=dict(color=PALETTE[3], dash="dot"), annotation_text=tr("wall"),
-                  annotation_position="bottom right", annotation_font_color=PALETTE[3])
+                  annotation_position="top left", annotation_font_color="white")
     fig.update_xaxes(range=[gw[0], gw[-1]])
     fig.update_yaxes(range=[gu[0], gu[-1]])
-    return style(fig, tr("surface_title", T=s.num_steps), "w", "u", height=480)
+    return _finish(fig, tr("surface_title", T=s.num_steps), "w", "u", height=560)
 
 
 def _two_runs(result, column: str, tr: Translator) -> go.Figure:
@@ -154,13 +180,14 @@ def _two_runs(result, column: str, tr: Translator) -> go.Figure:
         fig.add_trace(go.Scatter(x=f["step"], y=positive_or_none(f[column]), name=name, mode="lines",
                                  line=dict(color=colour, width=2)))
         if d is not None:
-            mark_divergence(fig, d.step, tr("run_diverged", run=name, kind=d.kind, step=d.step))
+            _mark_at(fig, d.step, tr("run_diverged", run=name, kind=d.kind, step=d.step), result.settings.num_iters, colour)
     _log_y(fig)
+    fig.update_xaxes(range=[0, result.settings.num_iters])
     return fig
 
 
 def fig_clip_loss(result, tr: Translator) -> go.Figure:
-    return style(_two_runs(result, "loss", tr), tr("clip_loss_title"), tr("iter_axis"), tr("loss_axis"))
+    return _finish(_two_runs(result, "loss", tr), tr("clip_loss_title"), tr("iter_axis"), tr("loss_axis"), height=340, legend=False)
 
 
 def fig_clip_norms(result, tr: Translator) -> go.Figure:
@@ -168,7 +195,7 @@ def fig_clip_norms(result, tr: Translator) -> go.Figure:
     theta = result.settings.theta
     fig.add_hline(y=theta, line=dict(color=PALETTE[7], dash="dash"))
     _note_log_y(fig, theta, tr("threshold_line", theta=f"{theta:g}"), PALETTE[7])
-    return style(fig, tr("clip_norm_title"), tr("iter_axis"), tr("norm_axis"))
+    return _finish(fig, tr("clip_norm_title"), tr("iter_axis"), tr("norm_axis"), height=360)
 
 
 # ---- gradient_checking page -----------------------------------------------------------------
@@ -192,7 +219,7 @@ def fig_rel_errors(result, tr: Translator) -> go.Figure:
                            textposition="outside", name=tr("rel_error")))
     _bands(fig, 1e-16, 10.0, tr)
     _log_y(fig, range=[-16, 1])
-    return style(fig, tr("rel_title"), tr("param_axis"), tr("rel_axis"))
+    return _finish(fig, tr("rel_title"), tr("param_axis"), tr("rel_axis"), legend=False)
 
 
 def fig_entries(result, tr: Translator) -> go.Figure:
@@ -209,7 +236,7 @@ def fig_entries(result, tr: Translator) -> go.Figure:
     lo, hi = (float(finite.min()), float(finite.max())) if len(finite) else (-1.0, 1.0)
     fig.add_trace(go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", name=tr("diagonal"),
                              line=dict(color=PALETTE[7], dash="dot", width=1)))
-    return style(fig, tr("entries_title"), tr("numeric_axis"), tr("backward_axis"))
+    return _finish(fig, tr("entries_title"), tr("numeric_axis"), tr("backward_axis"))
 
 
 def fig_sweep(result, tr: Translator) -> go.Figure:
@@ -223,7 +250,7 @@ def fig_sweep(result, tr: Translator) -> go.Figure:
                        yanchor="bottom", font=dict(color=PALETTE[3], size=11))
     fig.update_xaxes(type="log", exponentformat="power", autorange="reversed")
     _log_y(fig, range=[-16, 1])
-    return style(fig, tr("sweep_title"), tr("eps_axis"), tr("rel_axis"))
+    return _finish(fig, tr("sweep_title"), tr("eps_axis"), tr("rel_axis"), legend=False)
 
 
 def params_table(result, tr: Translator) -> pd.DataFrame:

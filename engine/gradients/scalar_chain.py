@@ -19,6 +19,7 @@ import pandas as pd
 
 from engine import settings as S
 from engine.budget import Budget
+from engine.numerics import fmt
 
 MAX_T = 1000
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -146,13 +147,14 @@ class Result:
 
 
 def book_table() -> pd.DataFrame:
-    """The book's four powers: exact (all digits, or 12 when there are thousands), float64, float32."""
+    """The book's four powers, printed: exact (all digits, or 12 when there are thousands), and what
+    float64 and float32 make of them when multiplied step by step."""
     rows = []
     for w_text, T in BOOK_CASES:
         x = exact_power(w_text, T)
         rows.append({"w": w_text, "T": T, "exact": exact_text(x)[0],
-                     "float64": float(chain(float(w_text), T, np.float64)[-1]),
-                     "float32": float(chain(float(w_text), T, np.float32)[-1])})
+                     "float64": fmt(float(chain(float(w_text), T, np.float64)[-1]), 12),
+                     "float32": fmt(float(chain(float(w_text), T, np.float32)[-1]), 8)})
     return pd.DataFrame(rows)
 
 

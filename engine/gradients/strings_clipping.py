@@ -20,8 +20,8 @@ STRINGS = {
     "metric_clip_loss": {"en": "Final loss, clipped at θ", "zh": "最终损失（裁剪到 θ）"},
     "metric_max_norm": {"en": "Largest ‖g‖, no clipping", "zh": "最大 ‖g‖（不裁剪）"},
     "metric_clipped_share": {"en": "Updates clipped", "zh": "被裁剪的更新"},
-    "plain_diverged": {"en": "**Without clipping the run fell off the cliff.** At update {step} the loss became {kind}; the last finite loss was {last}. The largest gradient before that had ‖g‖ = {g}, so one update moved the parameters by η·‖g‖ = {move} — in a landscape where the minimum is about 1 away from the start. After such a jump w is far beyond 1, where L grows like w^(2T): the next gradients are larger still, until float32 overflows.",
-                       "zh": "**不裁剪的训练跌下了悬崖。** 第 {step} 次更新时损失变为 {kind}；最后一个有限损失是 {last}。此前最大的梯度 ‖g‖ = {g}，一次更新就把参数移动了 η·‖g‖ = {move}——而最小值离起点只有约 1 的距离。这样一跳之后 w 远大于 1，那里 L 按 w^(2T) 增长：接下来的梯度更大，直到 float32 溢出。"},
+    "plain_diverged": {"en": "**Without clipping the run fell off the cliff.** At update {cliff} the gradient was ‖g‖ = {g} — the first update's was {g0} — so one step moved the parameters by η·‖g‖ = {move}, in a landscape where the minimum is about 1 away from the start. Far beyond w = 1, L grows like w^(2T): the loss became {kind} at update {step} (the last finite value was {last}). With clipping that step would have been at most η·θ = {clip_move}.",
+                       "zh": "**不裁剪的训练跌下了悬崖。** 第 {cliff} 次更新时梯度 ‖g‖ = {g}——第一次更新时只有 {g0}——于是一步就把参数移动了 η·‖g‖ = {move}，而最小值离起点只有约 1 的距离。在远大于 1 的 w 处，L 按 w^(2T) 增长：损失在第 {step} 次更新时变为 {kind}（最后一个有限值是 {last}）。若裁剪，这一步至多为 η·θ = {clip_move}。"},
     "clipped_diverged": {"en": "**Even with clipping this run diverged** (update {step}, loss {kind}). Clipping bounds each step by η·θ = {move}; that is still too long here. Lower θ or η.",
                          "zh": "**即使裁剪了，这次训练也发散了**（第 {step} 次更新，损失 {kind}）。裁剪把每一步限制在 η·θ = {move} 以内，但在这里仍然太长。请降低 θ 或 η。"},
     "explain_md": {
@@ -36,18 +36,17 @@ STRINGS = {
 
 **梯度裁剪（d2l 9.5 节）。** 对全部参数一起做 g ← min(1, θ/‖g‖)·g。方向不变，所以仍然是下坡；步长至多为 η·θ = {step_max}。本次有 {share} 的更新被裁剪——在悬崖附近梯度几乎总是大于 θ，裁剪让梯度下降变成沿 −g 方向的定长步。"""},
     # charts
-    "surface_title": {"en": "Expected loss over (w, u), T = {T} — the whole surface (two parameters)",
-                      "zh": "(w, u) 上的期望损失，T = {T}——完整曲面（只有两个参数）"},
+    "surface_title": {"en": "Expected loss L(w, u), T = {T}: the whole surface", "zh": "期望损失 L(w, u)，T = {T}：完整曲面"},
     "log_loss": {"en": "log₁₀ L", "zh": "log₁₀ L"},
     "run_plain": {"en": "no clipping", "zh": "不裁剪"},
     "run_clipped": {"en": "clipped at θ", "zh": "裁剪到 θ"},
     "teacher": {"en": "minimum (w*, u*)", "zh": "最小值 (w*, u*)"},
     "wall": {"en": "wall: L ~ w^(2T) beyond w = 1", "zh": "墙：w > 1 时 L ~ w^(2T)"},
     "run_diverged": {"en": "{run}: {kind} at update {step}", "zh": "{run}：第 {step} 次更新出现 {kind}"},
-    "clip_loss_title": {"en": "Expected loss L(w, u) after each update", "zh": "每次更新后的期望损失 L(w, u)"},
+    "clip_loss_title": {"en": "L(w, u) after each update", "zh": "每次更新后的 L(w, u)"},
     "iter_axis": {"en": "update", "zh": "更新次数"},
     "loss_axis": {"en": "L (log scale)", "zh": "L（对数坐标）"},
-    "clip_norm_title": {"en": "Gradient norm ‖g‖ at each update, before clipping", "zh": "每次更新的梯度范数 ‖g‖（裁剪前）"},
+    "clip_norm_title": {"en": "‖g‖ at each update, before clipping", "zh": "每次更新的 ‖g‖（裁剪前）"},
     "norm_axis": {"en": "‖g‖ (log scale)", "zh": "‖g‖（对数坐标）"},
     "threshold_line": {"en": "θ = {theta}", "zh": "θ = {theta}"},
 }

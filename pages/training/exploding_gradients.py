@@ -27,9 +27,9 @@ ui.header(tr)
 # ---- 1 · the scalar chain -----------------------------------------------------------------
 st.header(tr("chain_header"))
 r1 = computed("chain", sc, seed, device)
-exact, is_exact = SC.exact_text(r1.exact)
+exact = SC.exact_text(r1.exact)[0]
 c = st.columns(4)
-c[0].metric(tr("metric_exact"), exact)
+c[0].metric(tr("metric_exact"), SC.pretty(r1.exact, 6), help=exact)
 c[1].metric(tr("metric_f64"), fmt(r1.float64, 6))
 c[2].metric(tr("metric_f32"), fmt(r1.float32, 6))
 c[3].metric(tr("metric_log"), f"{r1.exact_log10:.6f}")
@@ -37,10 +37,10 @@ for dtype, (t, kind) in (("float32", r1.overflow32), ("float64", r1.overflow64))
     if t is not None:
         (st.error if kind == "inf" else st.info)(tr("chain_bad", dtype=dtype, kind=tr(f"kind_{kind}"), t=t), icon="💥")
 ui.plot(F.fig_chain(r1, tr))
-with st.expander(tr("exact_all" if is_exact else "exact_rounded", w=sc.w_text, T=sc.T, n=SC.significant_digits(r1.exact))):
+with st.expander(tr("exact_all", w=sc.w_text, T=sc.T, n=SC.significant_digits(r1.exact))):
     st.code(SC.exact_digits(r1.exact), language=None, wrap_lines=True)
 st.caption(tr("book_caption"))
-st.dataframe(SC.book_table(), hide_index=True)
+st.table(SC.book_table().set_index("w"))
 st.markdown(tr("chain_explain", w=sc.w_text, T=sc.T, exact=exact, logw=f"{r1.log10_w:.6f}",
                log=f"{r1.exact_log10:.4f}", f32=fmt(r1.float32, 8), f64=fmt(r1.float64, 12)))
 
@@ -48,8 +48,9 @@ st.markdown(tr("chain_explain", w=sc.w_text, T=sc.T, exact=exact, logw=f"{r1.log
 st.header(tr("deep_header"))
 r2 = computed("deep", dn, seed, device)
 c = st.columns(4)
-c[0].metric(tr("metric_gain"), fmt(r2.gain) if r2.gain is not None else tr("no_closed_form"))
-c[1].metric(tr("metric_var"), f"{fmt(r2.weight_var)} / {fmt(r2.weight_var_sample)}")
+c[0].metric(tr("metric_gain"), fmt(r2.gain) if r2.gain is not None else "—",
+            help=None if r2.gain is not None else tr("no_closed_form"))
+c[1].metric(tr("metric_var"), fmt(r2.weight_var), help=tr("var_drawn", v=fmt(r2.weight_var_sample)))
 c[2].metric(tr("metric_act_ratio"), fmt(r2.act_ratio))
 c[3].metric(tr("metric_grad_ratio"), fmt(r2.grad_ratio))
 for (layer, kind), what in ((r2.act_bad, tr("act_short")), (r2.grad_bad, tr("grad_short"))):
@@ -95,11 +96,9 @@ st.markdown(tr("bptt_explain", s=fmt(bp.sigma_max), rho=fmt(r3.spectral_radius, 
 
 ui.code_from_engine(tr, SC.chain, DN.xavier_uniform, DN.he_normal, DN.forward_backward, BP.recurrent_matrix,
                     BP.bptt_norms, BP.cell_path_norms)
-c = st.columns(3)
-with c[0]:
-    ui.csv_download(r1.steps, tr, "scalar_chain")
-with c[1]:
-    ui.csv_download(r2.layers, tr, "deep_network_layers")
-with c[2]:
-    ui.csv_download(r3.steps, tr, "bptt_norms")
+for col, (frame, name) in zip(st.columns(3), ((r1.steps, "scalar_chain"), (r2.layers, "deep_network_layers"),
+                                              (r3.steps, "bptt_norms"))):
+    with col:
+        st.caption(tr(f"csv_{name}"))
+        ui.csv_download(frame, tr, name)
 ui.share_link(tr)

@@ -25,12 +25,13 @@ plain, clipped = r.plain, r.clipped
 c = st.columns(4)
 c[0].metric(tr("metric_plain_loss"), fmt(plain["loss"].iloc[-1]))
 c[1].metric(tr("metric_clip_loss"), fmt(clipped["loss"].iloc[-1]))
-c[2].metric(tr("metric_max_norm"), fmt(plain["grad_norm"].max()))
+c[2].metric(tr("metric_max_norm"), fmt(r.steepest_plain[1]))
 c[3].metric(tr("metric_clipped_share"), f"{r.clipped_share:.0%}")
 if r.divergence_plain:
     d = r.divergence_plain
-    st.error(tr("plain_diverged", step=d.step, kind=d.kind, last=fmt(d.last_finite),
-                g=fmt(plain["grad_norm"].iloc[:-1].max()), move=fmt(r.largest_step_plain)), icon="💥")
+    cliff, g = r.steepest_plain
+    st.error(tr("plain_diverged", step=d.step, kind=d.kind, last=fmt(d.last_finite), cliff=cliff, g=fmt(g),
+                g0=fmt(plain["grad_norm"].iloc[1]), move=fmt(r.largest_step_plain), clip_move=fmt(s.lr * s.theta)), icon="💥")
 if r.divergence_clipped:
     d = r.divergence_clipped
     st.error(tr("clipped_diverged", step=d.step, kind=d.kind, move=fmt(s.lr * s.theta)), icon="💥")

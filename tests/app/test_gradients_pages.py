@@ -1,0 +1,174 @@
+"""The three gradient pages through AppTest: the numbers on the page are the engine's, inf/NaN are
+explained (💥) and marked on the charts with the step or layer, a link reproduces the page, the
+bug switch is caught and located, dropout and float32 are explained, 中文 reaches the charts."""
+import dataclasses
+
+from engine.gradients import bptt as BP, clipping as CL, deep_nets as DN, grad_check as GC, scalar_chain as SC
+from engine.numerics import fmt
+
+EXPLODING = "pages/training/exploding_gradients.py"
+CLIPPING = "pages/training/gradient_clipping.py"
+CHECKING = "pages/training/gradient_checking.py"
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def charts(at) -> str:
+    return " ".join(c.proto.spec for c in at.get("plotly_chart"))
+
+
+def booms(at):
+    return [e.value for e in at.error if e.icon == "💥"]
+
+
+def open_page(app_at, page, query=None):
+    at = app_at(query)
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_settings_on_one_page_never_share_a_url_key():
+    names = [f.name for cls in (SC.Settings, DN.Settings, BP.Settings) for f in dataclasses.fields(cls)]
+    assert len(names) == len(set(names))
+
+
+# ---- exploding gradients ------------------------------------------------------------------------
+
+def test_exploding_defaults_show_the_books_numbers(app_at):
+    at = open_page(app_at, EXPLODING)
+    m = metrics(at)
+    assert m["w^T, exact"] == "2.07516×10⁴" and m["float64"] == fmt(1.01 ** 999, 6)
+    assert not booms(at)
+    tables = " ".join(str(t.value) for t in at.table)
+    assert "1.073741824×10⁻²¹" in tables and "9.31322574615478515625×10²⁰" in tables and "4.36073206168×10⁻⁵" in tables
+    r = DN.run(DN.Settings(), seed=0)
+    assert m["Activations: last ÷ first layer"] == fmt(r.act_ratio)
+    assert len(at.get("plotly_chart")) == 5
+
+
+def test_overflow_is_explained_and_marked_with_its_step_and_layer(app_at):
+    query = {"w": "5", "T": "1000", "activation": "identity", "init": "normal", "sigma": "10", "num_layers": "50",
+             "width": "256", "sigma_max": "5", "num_steps": "200", "matrix": "orthogonal"}
+    at = open_page(app_at, EXPLODING, query)
+    errors = booms(at)
+    assert any("float32" in e and "t = 56" in e for e in errors) and any("float64" in e and "t = 442" in e for e in errors)
+    deep = DN.run(DN.Settings(activation="identity", init="normal", sigma=10.0, num_layers=50, width=256))
+    assert any(f"layer {deep.act_bad[0]}" in e for e in errors)
+    bptt = BP.run(BP.Settings(sigma_max=5.0, num_steps=200, matrix="orthogonal"))
+    assert any(f"after {bptt.bad['linear'][0]} steps back" in e for e in errors)
+    spec = charts(at)
+    assert "float32: inf at step 56" in spec and "float64: inf at step 442" in spec
+    assert f"activations: {deep.act_bad[1]} at layer {deep.act_bad[0]}" in spec
+    assert f"× Whᵀ: {bptt.bad['linear'][1]} at step {bptt.bad['linear'][0]}" in spec
+    assert metrics(at)["w^T, exact"] == "9.33264×10⁶⁹⁸" and metrics(at)["float64"] == "+inf"
+
+
+def test_designed_initialisation_gives_a_factor_of_one(app_at):
+    at = open_page(app_at, EXPLODING)
+    at.selectbox(key="engine.gradients.deep_nets.activation").set_value("relu")
+    at.selectbox(key="engine.gradients.deep_nets.init").set_value("he").run()
+    assert not at.exception
+    assert metrics(at)["Factor per layer n·Var(W)·c"] == "1"
+    assert at.query_params["init"] == "he" and at.query_params["activation"] == "relu"
+
+
+def test_underflow_is_shown_as_vanishing_not_as_an_error(app_at):
+    at = open_page(app_at, EXPLODING, {"w": "0.1", "T": "1000", "num_layers": "50", "width": "8",
+                                       "activation": "identity", "sigma": "0.01"})
+    assert not [e for e in at.error if e.icon != "💥"]
+    assert any("underflowed to 0" in i.value for i in at.info)
+
+
+def test_exploding_link_reproduces_the_page(app_at):
+    first = open_page(app_at, EXPLODING, {"w": "0.99", "T": "500", "init": "xavier_normal", "seed": "3",
+                                          "sigma_max": "1.2", "matrix": "orthogonal"})
+    second = open_page(app_at, EXPLODING, dict(first.query_params))
+    assert metrics(first) == metrics(second)
+    assert metrics(first)["w^T, exact"] == SC.pretty(SC.exact_power("0.99", 500), 6)
+    r = BP.run(BP.Settings(sigma_max=1.2, matrix="orthogonal"), seed=3)
+    assert metrics(first)["‖dh‖ after T steps: Whᵀ only"] == fmt(r.steps["linear"].iloc[-1])
+
+
+def test_exploding_in_chinese(app_at):
+    at = open_page(app_at, EXPLODING, {"lang": "zh"})
+    assert at.title[0].value == "梯度消失与梯度爆炸"
+    spec = charts(at)
+    assert "逐层的激活值与梯度的均方根" in spec and "沿时间反向时的" in spec
+    assert any("为什么是连乘" in m.value for m in at.markdown)
+
+
+# ---- clipping ------------------------------------------------------------------------------
+
+def test_clipping_defaults_show_the_cliff_and_the_rescue(app_at):
+    at = open_page(app_at, CLIPPING)
+    r = CL.run(CL.Settings(), seed=0)
+    m = metrics(at)
+    assert m["Final loss, no clipping"] in ("+inf", "NaN")
+    assert m["Final loss, clipped at θ"] == fmt(r.clipped["loss"].iloc[-1])
+    assert m["Largest ‖g‖, no clipping"] == fmt(r.steepest_plain[1])
+    (boom,) = booms(at)
+    assert f"at update {r.divergence_plain.step}" in boom and "η·θ = 0.01" in boom
+    spec = charts(at)
+    assert f"no clipping: {r.divergence_plain.kind} at update {r.divergence_plain.step}" in spec
+    assert "θ = 1" in spec and "wall" in spec
+
+
+def test_small_steps_need_no_clipping_and_a_large_threshold_does_not_help(app_at):
+    calm = open_page(app_at, CLIPPING, {"lr": "0.001", "num_iters": "100"})
+    assert not booms(calm)
+    wild = open_page(app_at, CLIPPING, {"lr": "0.1", "theta": "100"})
+    assert any("Even with clipping" in e for e in booms(wild))
+
+
+def test_clipping_threshold_slider_changes_the_run(app_at):
+    at = open_page(app_at, CLIPPING)
+    before = metrics(at)["Final loss, clipped at θ"]
+    at.select_slider(key="engine.gradients.clipping.theta").set_value(0.5).run()
+    assert not at.exception and at.query_params["theta"] == "0.5"
+    assert metrics(at)["Final loss, clipped at θ"] == fmt(CL.run(CL.Settings(theta=0.5)).clipped["loss"].iloc[-1]) != before
+
+
+# ---- gradient checking --------------------------------------------------------------------------
+
+def test_checking_passes_by_default(app_at):
+    at = open_page(app_at, CHECKING)
+    r = GC.run(GC.Settings(), seed=0)
+    assert metrics(at)["Relative error, all parameters"] == f"{r.overall:.2e}"
+    assert metrics(at)["Verdict"] == "fine" and metrics(at)["Wrong gradient in"] == "—"
+    assert at.success and not at.warning
+
+
+def test_the_bug_switch_is_caught_and_located(app_at):
+    at = open_page(app_at, CHECKING)
+    at.selectbox(key="engine.gradients.grad_check.bug").set_value("tanh_derivative").run()
+    assert not at.exception
+    assert metrics(at)["Wrong gradient in"] == "W1, b1" and metrics(at)["Verdict"] == "bug"
+    (warning,) = at.warning
+    assert warning.icon == "🐞" and "TanhFunction.backward" in warning.value and "W2, b2 check out" in warning.value
+    at.selectbox(key="engine.gradients.grad_check.bug").set_value("b2_mean").run()
+    assert metrics(at)["Wrong gradient in"] == "b2"
+    at.slider(key="engine.gradients.grad_check.batch_size").set_value(1).run()
+    assert metrics(at)["Wrong gradient in"] == "—" and any("batch of one" in i.value for i in at.info)
+
+
+def test_dropout_fails_the_check_and_a_fixed_mask_passes(app_at):
+    at = open_page(app_at, CHECKING, {"dropout": "fresh_mask"})
+    assert metrics(at)["Verdict"] == "bug" and at.warning[0].icon == "🎲"
+    assert "not the backward pass's fault" in at.warning[0].value
+    at.radio(key="engine.gradients.grad_check.dropout").set_value("fixed_mask").run()
+    assert metrics(at)["Verdict"] == "fine" and at.success
+
+
+def test_float32_is_explained(app_at):
+    at = open_page(app_at, CHECKING, {"dtype": "float32"})
+    assert at.warning[0].icon == "🔢" and "float64" in at.warning[0].value
+
+
+def test_checking_in_chinese(app_at):
+    at = open_page(app_at, CHECKING, {"lang": "zh", "bug": "W1_transposed"})
+    assert at.title[0].value == "梯度检验"
+    assert "检验发现了错误" in at.warning[0].value
+    assert "每个参数的相对误差" in charts(at)
