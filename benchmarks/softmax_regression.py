@@ -10,8 +10,15 @@ already float tensors (the book's torchvision dataset converts each image from P
 access), ``num_workers=0`` (the book's 4 workers only add process start-up on 2 cores) and no
 ``Animator`` drawing. Data: Fashion-MNIST if it is in data/cache, else the 8×8 digits (said in
 each record); plus a Fashion-MNIST-sized random set for speed only.
+
+Both loops run with one torch thread (restored afterwards): on a shared 2-core machine under
+load, two OpenMP threads make these small matrix products 40–170× slower (measured at load
+average 13: a 30-epoch digits run took 20.6 s with 2 threads, 0.12 s with 1), which would
+measure the scheduler, not the code. ``torch_threads`` in each record says what was used.
 """
 from __future__ import annotations
+
+import os
 
 import torch
 from torch import nn
@@ -110,12 +117,23 @@ def _compare(data: ImageData, label: str, num_epochs: int, repeat: int, note: st
                   "reference_seconds_per_epoch": round(ref_s / num_epochs, 5),
                   "reference_test_acc": round(ref[2], 4), "reference_train_loss": round(ref[0], 4),
                   "speedup_vs_reference": round(ref_s / ours_s, 2), "capped_by": r.stop_reason}
+        record["torch_threads"] = torch.get_num_threads()       # on a busy 2-core machine, 1 thread is faster
+        record["load_average"] = round(os.getloadavg()[0], 1)    # the machine's load while measuring
         if note:
             record["note"] = note
         yield record
 
 
 def run():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield from _run()
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _run():
     data = load_image_data("fashion_mnist", allow_download=False)
     note = None if data.fallback_reason is None else \
         f"Fashion-MNIST not in data/cache, the book's run is on the 8×8 digits instead ({data.fallback_reason})"

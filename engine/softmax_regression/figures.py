@@ -20,6 +20,16 @@ def class_label(tr: Translator, name: str) -> str:
     return tr(f"class.{name}")
 
 
+def _legend_below(fig: go.Figure) -> go.Figure:
+    """The template puts legends under the plot; leave room for the x-axis title above them."""
+    return fig.update_layout(legend=dict(y=-0.24), margin=dict(b=95))
+
+
+def _bare_images(fig: go.Figure) -> None:
+    fig.update_xaxes(showticklabels=False, showgrid=False, ticks="", showline=False)
+    fig.update_yaxes(showticklabels=False, showgrid=False, ticks="", showline=False)
+
+
 def fig_curves(epochs: pd.DataFrame, tr: Translator, divergence=None, num_epochs: int | None = None) -> go.Figure:
     """Loss on the left axis, accuracies (0–1) on the right, one point per epoch."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
@@ -28,14 +38,16 @@ def fig_curves(epochs: pd.DataFrame, tr: Translator, divergence=None, num_epochs
     for col, colour, dash in (("train_acc", PALETTE[1], "dash"), ("test_acc", PALETTE[2], "dot")):
         fig.add_trace(go.Scatter(x=epochs["epoch"], y=finite_or_none(epochs[col]), mode="lines+markers",
                                  name=tr(col), line=dict(color=colour, width=2.5, dash=dash)), secondary_y=True)
-    fig.update_yaxes(title_text=tr("acc_axis"), range=[0, 1.02], secondary_y=True, showgrid=False)
     fig.update_yaxes(rangemode="tozero", secondary_y=False)
     if num_epochs:
         fig.update_xaxes(range=[0.5, num_epochs + 0.5])
     if divergence is not None:
         mark_divergence(fig, float(epochs["epoch"].iloc[-1]) if len(epochs) else 1.0,
                         tr("diverged_at", kind=divergence.kind, step=divergence.step))
-    return style(fig, tr("curves_title"), tr("epoch_axis"), tr("loss_axis"))
+    style(fig, tr("curves_title"), tr("epoch_axis"), tr("loss_axis"))
+    fig.update_yaxes(title_text=tr("acc_axis"), range=[0, 1.02], tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0],
+                     secondary_y=True, showgrid=False)           # after style(), which titles every y axis
+    return _legend_below(fig)
 
 
 def fig_weights(result, tr: Translator) -> go.Figure:
@@ -51,8 +63,7 @@ def fig_weights(result, tr: Translator) -> go.Figure:
     for ann in fig.layout.annotations:                    # "facet_col=3" → the class name
         j = int(ann.text.split("=")[-1])
         ann.text = class_label(tr, result.class_names[j])
-    fig.update_xaxes(showticklabels=False, showgrid=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False)
+    _bare_images(fig)
     fig.update_layout(coloraxis_colorbar=dict(title=tr("weight")))
     return style(fig, tr("weights_title"), height=430)
 
@@ -61,8 +72,8 @@ def fig_confusion(result, tr: Translator) -> go.Figure:
     names = [class_label(tr, c) for c in result.class_names]
     fig = px.imshow(result.confusion, x=names, y=names, text_auto=True, color_continuous_scale=SEQUENTIAL,
                     labels=dict(x=tr("pred_axis"), y=tr("true_axis"), color=tr("count")), aspect="auto")
-    fig.update_xaxes(side="bottom", showgrid=False, tickangle=-35)
-    fig.update_yaxes(showgrid=False)
+    fig.update_xaxes(side="bottom", showgrid=False, tickangle=-35, type="category")   # digit names are text
+    fig.update_yaxes(showgrid=False, type="category")
     return style(fig, tr("confusion_title", n=result.num_test), tr("pred_axis"), tr("true_axis"), height=480)
 
 
@@ -71,9 +82,10 @@ def fig_predictions(result, tr: Translator) -> go.Figure:
     g = result.grid
     if not len(g):
         return style(go.Figure(), tr("grid_title"))
+    rows = (len(g) + 5) // 6
     fig = px.imshow(result.grid_images, facet_col=0, facet_col_wrap=6, binary_string=False,
                     color_continuous_scale="gray_r", zmin=0, zmax=1,
-                    facet_col_spacing=0.01, facet_row_spacing=0.09)
+                    facet_col_spacing=0.02, facet_row_spacing=min(0.5 / max(rows, 1), 0.16))
     for ann in fig.layout.annotations:
         i = int(ann.text.split("=")[-1])
         row = g.iloc[i]
@@ -81,10 +93,10 @@ def fig_predictions(result, tr: Translator) -> go.Figure:
         ann.text = (f"{mark} {class_label(tr, result.class_names[row['pred']])} ({row['prob']:.0%})"
                     f"<br>{tr('truth')}: {class_label(tr, result.class_names[row['true']])}")
         ann.font = dict(size=11, color=PALETTE[2] if row["correct"] else PALETTE[3])
-    fig.update_xaxes(showticklabels=False, showgrid=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False)
+    _bare_images(fig)
     fig.update_layout(coloraxis_showscale=False)
-    return style(fig, tr("grid_title"), height=170 * ((len(g) + 5) // 6) + 60)
+    style(fig, tr("grid_title"), height=190 * rows + 90)
+    return fig.update_layout(margin=dict(t=95))
 
 
 def fig_stability(table: pd.DataFrame, tr: Translator, logit_scale: float) -> go.Figure:
@@ -97,7 +109,7 @@ def fig_stability(table: pd.DataFrame, tr: Translator, logit_scale: float) -> go
                              text=[fmt(v, 3) for v in values], textposition="outside", cliponaxis=False))
     fig.update_layout(barmode="group")
     fig.update_yaxes(range=[0, 1.15])
-    return style(fig, tr("stability_title", scale=fmt(logit_scale)), tr("class_axis"), tr("prob_axis"))
+    return _legend_below(style(fig, tr("stability_title", scale=fmt(logit_scale)), tr("class_axis"), tr("prob_axis")))
 
 
 def stability_display(table: pd.DataFrame, tr: Translator) -> pd.DataFrame:

@@ -42,7 +42,7 @@ STRINGS = {
     "pred_axis": {"en": "predicted class", "zh": "预测类别"},
     "true_axis": {"en": "true class", "zh": "真实类别"},
     "count": {"en": "images", "zh": "图像数"},
-    "grid_title": {"en": "Test images: prediction (probability), truth — mistakes first", "zh": "测试图像：预测（概率）与真实标签——错误的排在前面"},
+    "grid_title": {"en": "Test images, mistakes first: predicted (probability), true", "zh": "测试图像（错误在前）：预测（概率）与真实"},
     "truth": {"en": "true", "zh": "真实"},
     "stability_title": {"en": "softmax of o = (2, 1, 0.1) × {scale}, in float32", "zh": "o = (2, 1, 0.1) × {scale} 的 softmax（float32）"},
     "class": {"en": "class", "zh": "类别"},
