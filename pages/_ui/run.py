@@ -60,33 +60,34 @@ def shared_cache() -> SharedCache:
 
 
 def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[dict], Any] | None = None,
-               namespace: str | None = None) -> Any:
+               namespace: str | None = None, key: str = "") -> Any:
     """``fn(settings, seed=, device=, on_step=, budget=) -> result``, computed once per
     (function, settings, seed, device) for everyone. While it runs: a progress bar, a live
     chart (``live(event) -> figure``) and a Stop button. A stopped or time-capped run is
-    shown to this student only (it would not reproduce) and never cached."""
+    shown to this student only (it would not reproduce) and never cached. ``key``: a suffix for the
+    widget keys and the kept partial result, for a page that calls ``run_cached`` more than once."""
     ns = namespace or f"{fn.__module__}.{fn.__qualname__}"
-    key = (ns, settings, int(seed), str(device))
+    cache_key = (ns, settings, int(seed), str(device))
     cache = shared_cache()
-    hit = cache.get(key)
+    hit = cache.get(cache_key)
     if hit is not None:
         return hit
 
-    mine = st.session_state.get("_partial")
+    mine = st.session_state.get(f"_partial{key}")
     retrain_ph = st.empty()
-    if mine is not None and mine[0] == key:
-        if not retrain_ph.button(tr("retrain"), key="_retrain"):
+    if mine is not None and mine[0] == cache_key:
+        if not retrain_ph.button(tr("retrain"), key=f"_retrain{key}"):
             return mine[1]
-        st.session_state.pop("_partial", None)
+        st.session_state.pop(f"_partial{key}", None)
 
-    lock = cache.key_lock(key)
+    lock = cache.key_lock(cache_key)
     held = lock.acquire(blocking=False)
     if not held:
         # a classmate is training exactly this right now: wait for their result
         retrain_ph.info(tr("waiting_for_other"), icon="⏳")
         held = lock.acquire(timeout=MAX_SECONDS + 10)
     try:
-        hit = cache.get(key)          # someone else may have computed it while we waited
+        hit = cache.get(cache_key)    # someone else may have computed it while we waited
         if hit is not None:
             retrain_ph.empty()
             return hit
@@ -94,7 +95,7 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
         slot = st.empty()                       # cleared as a whole when training ends
         with slot.container(border=True):
             bar = st.progress(0.0, text=tr("training"))
-            stop_clicked = st.button(tr("stop"), key="_stop", icon=":material/stop_circle:")
+            stop_clicked = st.button(tr("stop"), key=f"_stop{key}", icon=":material/stop_circle:")
             chart = st.empty()
         pending: list[BaseException] = []
         budget = Budget(max_seconds=MAX_SECONDS, stop=lambda: bool(pending))
@@ -114,16 +115,16 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
                     fig = live(event)
                     if fig is not None:
                         last[1] += 1
-                        chart.plotly_chart(fig, key=f"_live{last[1]}", width="stretch", theme=None)
+                        chart.plotly_chart(fig, key=f"_live{key}{last[1]}", width="stretch", theme=None)
             except ScriptControlException as e:    # the student pressed Stop (or changed a widget)
                 pending.append(e)
 
         result = fn(settings, seed=seed, device=device, on_step=on_step, budget=budget)
         slot.empty()
         if budget.deterministic and not pending:
-            cache.put(key, result)
+            cache.put(cache_key, result)
         else:
-            st.session_state["_partial"] = (key, result)
+            st.session_state[f"_partial{key}"] = (cache_key, result)
         if pending:
             raise pending[0]
         del stop_clicked
