@@ -30,6 +30,7 @@ LESSONS: dict[str, list[Lesson]] = {
     "group_sequences": [
         Lesson("pages/sequences/text_vocab.py", "engine.text", "🔤"),
         Lesson("pages/sequences/language_model.py", "engine.language_model", "✍️"),
+        Lesson("pages/sequences/lstm_internals.py", "engine.language_model.strings_inside", "🔬"),
     ],
     "group_attention": [
         Lesson("pages/attention/attention_playground.py", "engine.attention.playground", "🎯"),

@@ -128,7 +128,8 @@ class Result:
     num_heldout_tokens: int
     batch_size: int             # what was used (shrunk for a tiny corpus)
     num_steps: int
-    sample_prefix: tuple
+    sample_prefix: tuple        # the start of the held-out text, continued by the samples
+    heldout_start: tuple        # its first tokens, a default text to look inside the model with
     flops_per_token: float      # forward, recurrent + output products
     divergence: Divergence | None
     stop_reason: str | None

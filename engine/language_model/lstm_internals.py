@@ -105,6 +105,7 @@ LONG_RANGE_MAX_WORK = 1.2e11     # ≈ 20 s under load on 2 CPU cores (the defau
 LONG_RANGE_STEP_OVERHEAD = 3.0e6
 NUM_PAIRS = 1                    # one key–value pair: the task is purely "remember the value"
 EVAL_EXAMPLES = 200
+PROBE_EXAMPLES = 32               # the recall examples the gradient flow is measured on
 
 
 def eval_distances(max_distance: int) -> list[int]:
@@ -119,6 +120,13 @@ def recall_batch(vocab, n: int, distance: int, seed: int) -> tuple[torch.Tensor,
     from engine.text.corpora import recall_task
     inputs, targets = recall_task(n, distance, seed, NUM_PAIRS)
     return torch.tensor([vocab[list(x)] for x in inputs]), torch.tensor(vocab[targets])
+
+
+def example(distance: int, seed: int = 0) -> tuple[str, str]:
+    """One recall example as text: (what the model reads, the answer)."""
+    from engine.text.corpora import recall_task
+    inputs, targets = recall_task(1, distance, seed, NUM_PAIRS)
+    return inputs[0], targets[0]
 
 
 def recall_net(cell: str, vocab_size: int, num_hiddens: int, generator: torch.Generator) -> RNNModel:
@@ -170,7 +178,7 @@ def _run_long_range(settings, seed, device, on_step, budget, models):
     vocab = recall_vocab()
     gen = torch.Generator().manual_seed(seed)
     lo = recall_min_distance(NUM_PAIRS)
-    X_probe, y_probe = recall_batch(vocab, 32, s.recall_distance, seed=10_000 + seed)
+    X_probe, y_probe = recall_batch(vocab, PROBE_EXAMPLES, s.recall_distance, seed=10_000 + seed)
     X_probe, y_probe = X_probe.to(device), y_probe.to(device)
     acc_rows, flow_rows, loss_rows = [], [], []
     total = (s.recall_updates * len(models)) if s.recall_train else 1

@@ -1,6 +1,5 @@
-"""English and 中文 text of the inside-the-LSTM lesson (page and charts). Shares the
-language-model table for the model settings and the quantities' names."""
-from engine.language_model.strings import STRINGS as LM_STRINGS
+"""English and 中文 text of the inside-the-LSTM lesson (page and charts). The page also reads the
+language-model table (``engine.language_model.strings``) for the model settings and the perplexity chart."""
 
 STRINGS = {
     "title": {"en": "Inside the LSTM", "zh": "LSTM 内部"},
@@ -45,9 +44,10 @@ STRINGS = {
     "value_axis": {"en": "value", "zh": "取值"},
     "unit_title": {"en": "Unit {unit} along the text", "zh": "单元 {unit} 沿文本的变化"},
     "unit_text_title": {"en": "The text coloured by unit {unit}'s {q}", "zh": "按单元 {unit} 的{q}着色的文本"},
-    "flow_title": {"en": "Gradient reaching each earlier step, relative to the last: ‖∂ℓ/∂H_t‖ / ‖∂ℓ/∂H_T‖", "zh": "传回每个更早时间步的梯度（相对最后一步）：‖∂ℓ/∂H_t‖ / ‖∂ℓ/∂H_T‖"},
-    "steps_back_axis": {"en": "steps before the prediction (T − t)", "zh": "距预测的步数（T − t）"},
-    "grad_axis": {"en": "gradient norm, relative (log scale)", "zh": "相对梯度范数（对数坐标）"},
+    "flow_title": {"en": "Gradient reaching the token read T − t steps back: ‖∂ℓ/∂x_t‖, relative to the last step",
+                   "zh": "传回 T − t 步之前读入的词元的梯度：‖∂ℓ/∂x_t‖（相对最后一步）"},
+    "steps_back_axis": {"en": "steps before the prediction (T − 1 − t)", "zh": "距预测的步数（T − 1 − t）"},
+    "grad_axis": {"en": "relative gradient norm (log scale)", "zh": "相对梯度范数（对数坐标）"},
     "stage.init": {"en": "at initialisation", "zh": "初始化时"},
     "stage.trained": {"en": "trained", "zh": "训练后"},
     "long_title": {"en": "Recall accuracy against the distance to remember", "zh": "回忆准确率与需要记住的距离"},
@@ -64,8 +64,10 @@ STRINGS = {
                       "zh": "在“{corpus}”上训练的 {hiddens} 单元 LSTM（{epochs} 轮，留出困惑度 {ppl}）。行：单元；列：你的文本中的词元。门的取值从 0（关闭）到 1（打开）；C̃、C、H 以 0 为中心。"},
     "unit_header": {"en": "Follow one unit", "zh": "跟踪一个单元"},
     "flow_header": {"en": "How far back the gradient reaches", "zh": "梯度能回传多远"},
-    "flow_caption": {"en": "The same {n} recall examples (the value {d} steps before the question) for all three models; ℓ is the loss of the answer.",
-                     "zh": "三个模型使用相同的 {n} 个回忆样本（值在提问前 {d} 步）；ℓ 为答案的损失。"},
+    "flow_caption": {"en": "The same {n} recall examples for all three models: the value sits {back} steps before the last input, the answer ℓ is scored after it. Dotted: at initialisation; solid: after training (when switched on).",
+                     "zh": "三个模型使用相同的 {n} 个回忆样本：值位于最后一个输入之前 {back} 步，读完后对答案计算损失 ℓ。虚线：初始化时；实线：训练后（打开训练时）。"},
+    "flow_explain": {"en": "At initialisation the signal from the answer shrinks by a roughly constant factor per step: {back} steps back the RNN keeps {rnn} of it, the GRU {gru}, the LSTM {lstm} (its forget gate starts near σ(1) ≈ 0.73). This is the product of Jacobians of d2l §8.7: it vanishes geometrically, and a model cannot learn to use what its gradient never reaches. After training, look at step {back}: the models that solved the task depend on that token again.",
+                     "zh": "初始化时，来自答案的信号每一步大致按固定比例缩小：{back} 步之前，RNN 保留 {rnn}，GRU 保留 {gru}，LSTM 保留 {lstm}（其遗忘门初始约为 σ(1) ≈ 0.73）。这就是 d2l 8.7 节中雅可比矩阵的连乘：它按几何级数消失，而梯度到达不了的信息，模型就学不会使用。训练后请看第 {back} 步：解决了任务的模型重新依赖那个词元。"},
     "long_header": {"en": "How far back each model remembers", "zh": "各模型能记住多远"},
     "long_off": {"en": "Switch on “Train RNN, GRU and LSTM on the recall task” in the sidebar to train the three models (about 10 s) and measure their memory.",
                  "zh": "在侧边栏打开“在回忆任务上训练 RNN、GRU 与 LSTM”，训练三个模型（约 10 秒）并测量它们的记忆。"},
@@ -95,8 +97,3 @@ $\mathbf C_t = \mathbf F_t \odot \mathbf C_{{t-1}} + \mathbf I_t \odot \tilde{{\
     "long_explain": {"en": "Each example hides one digit (the value of a key) and asks for it {d} steps later; the filler in between carries no information. Chance is 10 %. Within {updates} updates, the models whose state is updated additively through gates (GRU, LSTM) learn to hold the digit; the plain RNN's gradient from the answer fades by a factor at every step (see the chart above), so it learns short distances at best. The LSTM's forget-gate bias starts at 1, a common choice (Gers et al., 2000).",
                      "zh": "每个样本藏有一个数字（某个键的值），并在 {d} 步之后提问；中间的填充字符不含信息。随机猜测的准确率为 10%。在 {updates} 次更新内，状态经由门做加法更新的模型（GRU、LSTM）学会保存这个数字；普通 RNN 从答案传回的梯度每一步都按一定比例衰减（见上图），因此最多只能学会较短的距离。LSTM 遗忘门的偏置初始为 1，这是常见做法（Gers 等，2000）。"},
 }
-
-# the model settings' labels come from the language-model table
-for key in ("num_hiddens", "num_layers", "num_epochs", "lr", "token", "token.char", "token.word", "token_help",
-            "impl", "impl.scratch", "impl.concise", "impl_help", "metric_heldout", "budget_work", "diverged"):
-    STRINGS.setdefault(key, LM_STRINGS[key])

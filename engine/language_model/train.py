@@ -275,4 +275,5 @@ def _run(settings, seed, device, on_step, budget):
         net=net, vocab=vocab, corpus_name=corpus.name, lang=corpus.lang,
         num_train_tokens=len(train_ids), num_heldout_tokens=len(held_ids),
         batch_size=batch_size, num_steps=num_steps, sample_prefix=tuple(sample_prefix),
+        heldout_start=tuple(vocab.to_tokens(held_ids[:C.MAX_TEXT_TOKENS // 2].tolist())),
         flops_per_token=fpt, divergence=divergence, stop_reason=budget.reason, notes=tuple(notes))
