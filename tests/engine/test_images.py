@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import io
 import urllib.error
+import urllib.request
 
 import numpy as np
 import pytest
@@ -215,3 +216,19 @@ def test_digits_are_sklearns_digits():
 def test_bad_choice_is_refused():
     with pytest.raises(ValueError):
         I.load_image_data("cifar")
+
+
+def test_a_failed_download_is_not_retried_at_every_rerun(tmp_path, monkeypatch):
+    import socket
+    calls = []
+
+    def dead(url, timeout=None):
+        calls.append(url)
+        raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+    monkeypatch.setattr(urllib.request, "urlopen", dead)          # the network as the page meets it
+    first = I.load_image_data(cache_dir=tmp_path)
+    again = I.load_image_data(cache_dir=tmp_path)
+    assert first.name == "digits" and again is first and len(calls) == 1
+    monkeypatch.setattr(I, "RETRY_AFTER", 0.0)                     # after a while it tries again
+    I.load_image_data(cache_dir=tmp_path)
+    assert len(calls) == 2
