@@ -1,0 +1,132 @@
+"""The language-model and inside-the-LSTM pages through AppTest: the page shows the engine's numbers,
+typed text is validated and shown as plain text, sampling does not retrain, the budget notice, the
+gates of a typed sentence, one unit followed, the long-range experiment on demand."""
+from __future__ import annotations
+
+import dataclasses
+
+import engine.language_model as L
+import engine.text as T
+from engine.language_model import core as C
+
+LM = "pages/sequences/language_model.py"
+INSIDE = "pages/sequences/lstm_internals.py"
+
+
+def problems(at):
+    return [e.value for e in at.exception] + [e.value for e in at.error if getattr(e, "icon", None) != "💥"]
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def open_page(app_at, page, query=None):
+    at = app_at(query)
+    at.switch_page(page).run()
+    assert not problems(at), problems(at)
+    return at
+
+
+def engine_run(**kw):
+    return L.run(L.Settings(text_corpus=T.generate("english", 0), **kw), seed=0)
+
+
+def test_language_model_defaults_show_the_engines_numbers(app_at):
+    at = open_page(app_at, LM)
+    r = engine_run()
+    m = metrics(at)
+    assert m["Held-out perplexity"] == f"{r.final_heldout_ppl:.4g}"
+    assert m["Vocabulary"] == f"{r.vocab_size:,}" and m["Parameters"] == f"{L.num_params(r.net):,}"
+    assert at.get("plotly_chart")
+    samples = at.dataframe[0].value
+    assert list(samples.iloc[:, 1]) == list(r.samples["text"])
+    # the generated text: the held-out start (empty prefix), continued greedily, in a code box
+    text = L.join_tokens(r.sample_prefix, "char", "en")
+    assert any(c.value.startswith(text) and len(c.value) > len(text) + 50 for c in at.code)
+    assert at.query_params["model"] == "lstm" and at.query_params["prefix"] == ""
+
+
+def test_prefix_with_unknown_characters_and_temperature(app_at):
+    at = open_page(app_at, LM)
+    at.text_input(key="lm_prefix").set_value("The Zebra!").run()
+    assert not problems(at), problems(at)
+    assert any("<unk>" in i.value and "'Z'" in i.value and "'!'" in i.value for i in at.info)
+    greedy = [c.value for c in at.code if c.value.startswith("The Zebra!")]
+    assert greedy and at.query_params["prefix"] == "The Zebra!"
+    before = metrics(at)
+    at.sidebar.slider(key="engine.language_model.core.temperature").set_value(1.5).run()
+    assert not problems(at), problems(at)
+    hot = [c.value for c in at.code if c.value.startswith("The Zebra!")]
+    assert hot and hot != greedy
+    assert metrics(at) == before                        # a new sample, not a new model
+
+
+def test_typed_text_is_plain_text_and_bounded(app_at):
+    at = open_page(app_at, LM, {"prefix": "<b>**x**</b>"})
+    assert any(c.value.startswith("<b>**x**</b>") for c in at.code)
+    assert not any("<b>" in m.value for m in at.markdown)
+    at = open_page(app_at, LM, {"prefix": "a" * 1000})
+    assert any("cut" in w.value for w in at.warning)
+    assert len(at.text_input(key="lm_prefix").value) == L.MAX_TEXT_CHARS
+
+
+def test_scratch_gru_link_reproduces_and_explains_the_gru_variant(app_at):
+    q = {"model": "gru", "impl": "scratch", "num_epochs": "2", "num_hiddens": "32"}
+    at = open_page(app_at, LM, q)
+    r = engine_run(model="gru", impl="scratch", num_epochs=2, num_hiddens=32)
+    assert metrics(at)["Held-out perplexity"] == f"{r.final_heldout_ppl:.4g}"
+    assert any("reset_after" in i.value for i in at.info)
+    assert any("def gru_cell" in c.value for c in at.code)
+
+
+def test_budget_notice_keeps_what_was_trained(app_at, monkeypatch):
+    monkeypatch.setattr(C, "MAX_WORK", 5e9)
+    at = open_page(app_at, LM, {"num_epochs": "37"})
+    assert any("work budget" in w.value for w in at.warning)
+    assert metrics(at)["Held-out perplexity"] not in ("—", "NaN")
+
+
+def test_inside_defaults_gates_unit_and_gradient_flow(app_at):
+    at = open_page(app_at, INSIDE)
+    charts = at.get("plotly_chart")
+    assert len(charts) == 6 + 2 + 1                     # i f o g c h, the unit (text + lines), gradient flow
+    assert any("Switch on" in i.value for i in at.info)  # long-range training is on demand
+    assert at.query_params["recall_train"] == "0"
+    unit = at.slider(key="inside_unit_64")
+    r = engine_run()
+    import numpy as np
+    from engine.language_model import lstm_internals as I
+    p = L.prepare_text(L.join_tokens(r.heldout_start, "char", "en"), r.vocab)
+    c = I.gate_matrix(I.gate_traces(r.net, p.ids, p.tokens), "c")
+    assert unit.value == int(np.argmax(c.std(axis=1)))  # starts at the busiest unit
+    unit.set_value(3).run()
+    assert not problems(at), problems(at)
+    assert any("Unit 3" in str(ch.proto.spec) for ch in at.get("plotly_chart"))
+
+
+def test_inside_typed_sentence_validation(app_at):
+    at = open_page(app_at, INSIDE)
+    at.text_input(key="inside_text").set_value("the cat saw Ω").run()
+    assert not problems(at), problems(at)
+    assert any("'Ω'" in i.value for i in at.info)
+    assert at.query_params["text"] == "the cat saw Ω"
+    at.text_input(key="inside_text").set_value("t").run()
+    assert any("at least 2" in w.value for w in at.warning)
+    assert len(at.get("plotly_chart")) == 9             # the held-out start is shown meanwhile
+
+
+def test_inside_long_range_on_demand(app_at):
+    q = {"recall_train": "1", "recall_updates": "100", "recall_hiddens": "16"}
+    at = open_page(app_at, INSIDE, q)
+    m = metrics(at)
+    assert {"RNN at distance 20", "GRU at distance 20", "LSTM at distance 20"} <= set(m)
+    assert len(at.get("plotly_chart")) == 10
+    assert any("e=" in c.value and "→" in c.value for c in at.code)
+
+
+def test_inside_chinese_corpus(app_at):
+    at = open_page(app_at, INSIDE, {"corpus": "chinese", "num_epochs": "2"})
+    at.text_input(key="inside_text").set_value("小猫在花园").run()
+    assert not problems(at), problems(at)
+    assert len(at.get("plotly_chart")) == 9
