@@ -136,7 +136,7 @@ def test_mlp_beats_softmax_regression_on_the_digits_with_defaults(digits):
     assert r.last("mlp", "test_acc") > r.last("softmax", "test_acc")
     assert r.last("mlp", "test_acc") >= 0.88
     assert r.stop_reason is None and r.steps == {"mlp": 60, "softmax": 60}
-    assert list(r.history["model"][:4]) == ["mlp", "softmax", "mlp", "softmax"]   # trained in turn
+    assert list(r.history["model"][:4]) == ["softmax", "mlp", "softmax", "mlp"]   # trained in turn
     assert not r.worse_than_chance()
 
 
