@@ -25,13 +25,22 @@ def _heatmap(M: np.ndarray, rows: Sequence[str], cols: Sequence[str], *, scale: 
         zmin, zmax = -(m or 1.0), (m or 1.0)
     fig = px.imshow(M, color_continuous_scale=scale, zmin=zmin, zmax=zmax, aspect="auto")
     if text is None:
-        text = np.vectorize(lambda v: "" if not math.isfinite(v) else f"{v:.2f}")(M)
+        text = np.vectorize(lambda v: "" if not math.isfinite(v) or M.shape[1] > 16 else f"{v:.2f}")(M)
     fig.update_traces(text=text, texttemplate="%{text}",
                       hovertemplate=f"%{{y}} · %{{x}}<br>{hover} = %{{z:.4g}}<extra></extra>",
                       x=list(range(M.shape[1])), y=list(range(M.shape[0])))
-    fig.update_xaxes(tickvals=list(range(M.shape[1])), ticktext=list(cols), showgrid=False, side="bottom")
-    fig.update_yaxes(tickvals=list(range(M.shape[0])), ticktext=list(rows), showgrid=False, autorange="reversed")
+    every = max(1, math.ceil(M.shape[1] / 16))          # at most 16 column labels
+    fig.update_xaxes(tickvals=list(range(0, M.shape[1], every)), ticktext=list(cols)[::every], showgrid=False)
+    fig.update_yaxes(tickvals=list(range(M.shape[0])), ticktext=list(rows), showgrid=False, autorange="reversed",
+                     automargin=True)
     fig.update_layout(coloraxis_colorbar=dict(title=colorbar))
+    return fig
+
+
+def _two_panels(fig: go.Figure) -> go.Figure:
+    """Room for the panel titles under the chart title, and the legend under the x axes."""
+    fig.update_layout(margin=dict(t=90, b=110), legend=dict(orientation="h", yanchor="top", y=-0.28,
+                                                            xanchor="center", x=0.5))
     return fig
 
 
@@ -79,11 +88,14 @@ def fig_saturation(curve: pd.DataFrame, n_keys: int, d: int, tr: Translator) -> 
                   annotation_text=tr("uniform"), annotation_position="bottom right")
     fig.add_hline(y=math.log(n_keys), line=dict(color=PALETTE[7], dash="dot", width=1), row=1, col=2,
                   annotation_text=tr("uniform"), annotation_position="bottom right")
-    fig.add_vline(x=d, line=dict(color=PALETTE[2], width=1), annotation_text=f"d = {d}")
-    fig.update_xaxes(type="log", dtick=math.log10(2), tickformat="d", title_text=tr("axis_d"))
+    for col in (1, 2):              # the current d (a shape: on a log axis, shapes take data values)
+        fig.add_vline(x=d, line=dict(color=PALETTE[2], width=1.5), row=1, col=col)
+    lo, hi = min(curve["d"]), max(curve["d"])
+    fig.update_xaxes(type="log", range=[math.log10(lo) - 0.08, math.log10(hi) + 0.08], dtick=math.log10(2),
+                     tickformat="d", title_text=tr("axis_d", d=d))
     fig.update_yaxes(title_text=tr("axis_max_weight"), range=[0, 1.02], row=1, col=1)
     fig.update_yaxes(title_text=tr("axis_entropy"), rangemode="tozero", row=1, col=2)
-    return style(fig, tr("sat_title", n=n_keys), height=400)
+    return _two_panels(style(fig, tr("sat_title", n=n_keys), height=440))
 
 
 def fig_alignment(alignment: np.ndarray, input_tokens: Sequence[str], output_tokens: Sequence[str],
@@ -114,4 +126,4 @@ def fig_curves(history: pd.DataFrame, tr: Translator) -> go.Figure:
     fig.update_yaxes(type="log", exponentformat="power", title_text=tr("axis_loss"), row=1, col=1)
     fig.update_yaxes(range=[-2, 102], title_text=tr("axis_accuracy"), row=1, col=2)
     fig.update_xaxes(title_text=tr("axis_epoch"))
-    return style(fig, tr("curves_title"), height=380)
+    return _two_panels(style(fig, tr("curves_title"), height=420))

@@ -64,7 +64,7 @@ PLAYGROUND_STRINGS = {
     "scaled_on": {"en": "qᵀk / √d", "zh": "qᵀk / √d"},
     "scaled_off": {"en": "qᵀk (no scaling)", "zh": "qᵀk（不缩放）"},
     "uniform": {"en": "uniform", "zh": "均匀"},
-    "axis_d": {"en": "d (log scale)", "zh": "d（对数坐标）"},
+    "axis_d": {"en": "d (log scale; green line: your d = {d})", "zh": "d（对数坐标；绿线：当前 d = {d}）"},
     "axis_max_weight": {"en": "max weight", "zh": "最大权重"},
     "axis_entropy": {"en": "entropy (nats)", "zh": "熵（奈特）"},
     "saturated": {"en": "Without the 1/√d scaling at d = {d}, the largest weight averages {max} and the softmax is close to one-hot: "
@@ -73,7 +73,7 @@ PLAYGROUND_STRINGS = {
     "explain_md": {
         "en": r"""**Scores.** Scaled dot product: $a(\mathbf q_i, \mathbf k_j) = \mathbf q_i^\top \mathbf k_j / (\sqrt{{d}}\,T)$ with $d = {d}$, $\sqrt d = {sqrt_d}$, $T = {T}${noscale}. For query 1: scores $= [{s1}]$.
 
-**Masks.** Keys $j > {valid}$ are padding{causal}: their score becomes $-\infty$ before the softmax, so their weight is exactly $0$.
+**Masks.** {masks}
 
 **Weights.** $\alpha_{{ij}} = \exp(a_{{ij}}) / \sum_{{j'}} \exp(a_{{ij'}})$ over the visible keys. For query 1: $\alpha_{{1\cdot}} = [{w1}]$, sum $= {sum1}$.
 
@@ -84,7 +84,7 @@ PLAYGROUND_STRINGS = {
 **Why $\sqrt d$.** If the entries of $\mathbf q, \mathbf k$ have mean 0 and variance 1, $\mathbf q^\top\mathbf k$ has variance $d$. Dividing by $\sqrt d$ keeps the scores at variance 1 whatever $d$ is, so the softmax neither saturates nor flattens as the model grows.""",
         "zh": r"""**评分。** 缩放点积：$a(\mathbf q_i, \mathbf k_j) = \mathbf q_i^\top \mathbf k_j / (\sqrt{{d}}\,T)$，其中 $d = {d}$，$\sqrt d = {sqrt_d}$，$T = {T}${noscale}。查询 1 的评分 $= [{s1}]$。
 
-**掩码。** 键 $j > {valid}$ 为填充{causal}：softmax 之前评分设为 $-\infty$，因此权重恰好为 $0$。
+**掩码。** {masks}
 
 **权重。** $\alpha_{{ij}} = \exp(a_{{ij}}) / \sum_{{j'}} \exp(a_{{ij'}})$，只在可见的键上求和。查询 1：$\alpha_{{1\cdot}} = [{w1}]$，和 $= {sum1}$。
 
@@ -95,6 +95,12 @@ PLAYGROUND_STRINGS = {
 **为什么除以 $\sqrt d$。** 若 $\mathbf q, \mathbf k$ 的元素均值为 0、方差为 1，则 $\mathbf q^\top\mathbf k$ 的方差为 $d$。除以 $\sqrt d$ 使评分方差保持为 1，无论 $d$ 多大，softmax 都不会饱和或过平。"""},
     "noscale_note": {"en": " — scaling is **off**, so here the score is $\\mathbf q_i^\\top \\mathbf k_j / T$",
                      "zh": " —— 缩放已**关闭**，此处评分为 $\\mathbf q_i^\\top \\mathbf k_j / T$"},
+    "mask_pad": {"en": "Keys $j > {valid}$ are padding{causal}: a masked score becomes $-\\infty$ before the softmax, so its weight is exactly $0$.",
+                 "zh": "键 $j > {valid}$ 为填充{causal}：被掩码的评分在 softmax 之前设为 $-\\infty$，因此权重恰好为 $0$。"},
+    "mask_nopad": {"en": "The valid length covers all {valid} keys, so nothing is padding{causal}.",
+                   "zh": "有效长度覆盖全部 {valid} 个键，没有填充{causal}。"},
+    "mask_nopad_causal": {"en": " — but the causal mask still hides every key $j > i$ from query $i$: a masked score becomes $-\\infty$, its weight exactly $0$",
+                          "zh": " —— 但因果掩码仍对查询 $i$ 隐藏所有 $j > i$ 的键：被掩码的评分为 $-\\infty$，权重恰好为 $0$"},
     "causal_note": {"en": ", and the causal mask hides every key $j > i$ from query $i$",
                     "zh": "，且因果掩码对查询 $i$ 隐藏所有 $j > i$ 的键"},
 }

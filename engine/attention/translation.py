@@ -23,7 +23,8 @@ from engine.mlp.net import intra_op_threads
 from engine.attention.strings import SEQ2SEQ_STRINGS as STRINGS     # the lesson's text (LESSONS reads it)
 from engine.text import UNK, Vocab
 
-MAX_UNITS = 900            # work budget in step-units (see ``step_units``): ≈10 s of CPU for both models
+MAX_UNITS = 600            # work budget in step-units (``step_units``); 1 unit ≈ 11–15 ms on one core,
+                           # so ≤ 8 s for both models; the defaults use ≈ 200 (3 s)
 ATTENTION_COST = 2.5       # the attention decoder's Python loop costs ≈2.5× the plain decoder per step
 NUM_STEPS_TGT = 11         # "yyyy-mm-dd" + <eos>
 MAX_INPUT_CHARS = 80
@@ -50,7 +51,7 @@ class Settings:
 
 def step_units(s: Settings, batch_size: int, attention: bool) -> float:
     """The work of one minibatch: a fixed cost per step (Python and small-matrix overhead)
-    plus one growing with batch × hidden², per layer; measured on 2 CPU cores."""
+    plus one growing with batch × hidden², per layer; fitted to timings with one intra-op thread."""
     per_layer = 1.0 + batch_size * (s.num_hiddens / 64) ** 2 / 60
     return s.num_layers * per_layer * (1.0 if attention else 1.0 / ATTENTION_COST)
 

@@ -26,8 +26,10 @@ def edited_matrix(name: str) -> np.ndarray:
         st.session_state[last], st.session_state[f"att_seed_{name}"] = None, seed
         st.session_state[version] = st.session_state.get(version, 0) + 1       # a fresh editor, no old edits
     base = P.resize(st.session_state.get(last), shape, drawn[name])
-    cols = [f"{name.lower()}{j + 1}" for j in range(shape[1])]
-    table = st.data_editor(pd.DataFrame(base, columns=cols), num_rows="fixed",
+    row, col = {"Q": ("q", "d"), "K": ("k", "d"), "V": ("k", "v")}[name]
+    frame = pd.DataFrame(base, columns=[f"{col}{j + 1}" for j in range(shape[1])],
+                         index=[f"{row}{i + 1}" for i in range(shape[0])])
+    table = st.data_editor(frame, num_rows="fixed",
                            key=f"att_editor_{name}_{st.session_state[version]}")
     M, problems = P.validate_matrix(table, shape)
     if problems:
@@ -93,9 +95,12 @@ if not s.scale and s.d >= 16:
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     vec = lambda a: ", ".join(f"{x:.2f}" if np.isfinite(x) else "-\\infty" for x in a)
     s1 = np.where(p.mask[0], p.scores[0], -np.inf)
+    if s.effective_valid_len < s.n_keys:
+        masks = tr("mask_pad", valid=s.effective_valid_len, causal=tr("causal_note") if s.causal else "")
+    else:
+        masks = tr("mask_nopad", valid=s.n_keys, causal=tr("mask_nopad_causal") if s.causal else "")
     st.markdown(tr("explain_md", d=s.d, sqrt_d=fmt(float(np.sqrt(s.d)), 3), T=fmt(s.temperature),
-                   noscale="" if s.scale else tr("noscale_note"), s1=vec(s1), valid=s.effective_valid_len,
-                   causal=tr("causal_note") if s.causal else "", w1=vec(p.weights[0]), sum1=f"{p.row_sums[0]:.4f}",
+                   noscale="" if s.scale else tr("noscale_note"), s1=vec(s1), masks=masks, w1=vec(p.weights[0]), sum1=f"{p.row_sums[0]:.4f}",
                    o1=vec(p.output[0]), h=s.num_hiddens))
 ui.code_from_engine(tr, A.masked_softmax, A.DotProductAttention, A.AdditiveAttention)
 ui.csv_download(P.weights_table(p), tr, "attention_weights")

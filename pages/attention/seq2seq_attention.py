@@ -33,7 +33,7 @@ for col, m in zip(c, models):
     col.metric(tr("metric_acc", model=tr(f"model.{m}")), f"{100 * r.accuracy(m):.1f} %",
                help=tr("metric_loss", model=tr(f"model.{m}")) + f": {fmt(r.loss(m))}")
 c[-1].metric(tr("metric_pairs"), f"{len(r.train)} / {len(r.test)}")
-ui.budget_notice(r.stop_reason, tr, T.MAX_UNITS)
+ui.budget_notice(r.stop_reason, tr, r.steps)
 ui.plot(A.fig_curves(r.history, tr), key="s2s_curves")
 
 # ---- the student's own input, kept in the link like the settings ----
