@@ -7,10 +7,12 @@ back when the script run has finished, so its latency is what a student waits fo
 page is complete. Students pause 1-3 s between actions (a real class is slower than that).
 
 Phases (each bounded by a number of actions and a deadline):
-  open      every student arrives within a few seconds, opens Home and two lessons (defaults)
-  explore1  random walk: move a widget to a neighbouring value (75 %), switch lesson (20 %),
-            switch language (5 %)
-  explore2  the same again: the shared caches are full by now, so memory should stay flat
+  open      every student arrives within 3 s, opens Home and two random lessons (defaults)
+  follow    the teacher leads: everyone opens the first lesson and makes the same 5 moves, each at
+            their own pace (the shared cache computes each setting once for the class)
+  explore1  each student on their own: move a widget to a neighbouring value (75 %), switch lesson
+            (20 %), switch language (5 %) — mostly settings nobody has computed yet
+  explore2  the same again: RSS at the end of each phase shows whether memory keeps growing
 The server's resident memory (RSS, with any children) is sampled every 0.2 s with psutil.
 
 This module has no ``run()``: it is driven by ``benchmarks/app.py``.
@@ -142,14 +144,16 @@ class Student(threading.Thread):
     def open_page(self, page: str) -> None:
         self.post({"session_id": self.session, "page": page}, "open")
 
-    def move_widget(self) -> None:
+    def move_widget(self, rng: random.Random | None = None) -> None:
+        rng = rng or self.rng
         nodes = {n["key"]: n for n in walk(self.snapshot.get("tree", {})) if n.get("key")}
         movable = [nodes[a["key"]] for a in self.snapshot.get("actions", ())
                    if a.get("kind") == "value" and a["key"] in nodes and a["key"] not in SHARED_KEYS
                    and nodes[a["key"]]["type"] in MOVABLE]
-        self.rng.shuffle(movable)
+        movable.sort(key=lambda n: n["key"])                # same snapshot + same rng = same move
+        rng.shuffle(movable)
         for node in movable:
-            value = neighbour(node, self.rng)
+            value = neighbour(node, rng)
             if value is not None:
                 self.post({"session_id": self.session, "widget_state": {node["key"]: value}}, "move")
                 return
@@ -182,6 +186,13 @@ class Student(threading.Thread):
             time.sleep(self.rng.uniform(0, 3))            # the class opens the link within 3 s
             self.post({}, "create") if self.session is None else self.open_page("")
         return [arrive] + [lambda p=p: self.open_page(p) for p in self.rng.sample(self.pages, lessons)]
+
+    def plan_follow(self, moves: int, seed: int) -> list:
+        """The teacher leads: everyone opens the first lesson and makes the same moves (a shared
+        seed picks them), each at their own pace."""
+        shared = random.Random(seed)
+        lesson = self.pages[0]
+        return [lambda: self.open_page(lesson)] + [lambda: self.move_widget(shared) for _ in range(moves)]
 
     def plan_explore(self, actions: int) -> list:
         plan = []
@@ -263,8 +274,9 @@ def summarize(name: str, phases: list[Phase], **extra) -> dict:
     }
 
 
-def load_run(sessions: int = 30, lessons_opened: int = 2, actions: int = 10, phase_seconds: float = 120,
-             think: tuple[float, float] = (1.0, 3.0), seed: int = 0, server_env: dict | None = None):
+def load_run(sessions: int = 30, lessons_opened: int = 2, follow_moves: int = 5, actions: int = 10,
+             explore_phases: int = 2, phase_seconds: float = 120, think: tuple[float, float] = (1.0, 3.0),
+             seed: int = 0, server_env: dict | None = None):
     """Yield one record per phase, then the overall record (see the module docstring)."""
     extra = ["--server.enableAgentApi", "true", "--server.agentMaxSessions", str(max(100, 2 * sessions)),
              "--server.agentWaitTimeout", "60", "--server.runOnSave", "false"]
@@ -288,8 +300,8 @@ def load_run(sessions: int = 30, lessons_opened: int = 2, actions: int = 10, pha
             s.start()
         phases = []
         plans = [("open", lambda s: s.plan_open(min(lessons_opened, len(pages)))),
-                 ("explore1", lambda s: s.plan_explore(actions)),
-                 ("explore2", lambda s: s.plan_explore(actions))]
+                 ("follow", lambda s: s.plan_follow(follow_moves, seed)),
+                 *((f"explore{i + 1}", lambda s: s.plan_explore(actions)) for i in range(explore_phases))]
         cpu0 = sampler.cpu_seconds()
         for name, make_plan in plans:
             phase = Phase(name, started=time.perf_counter())
@@ -318,5 +330,5 @@ def load_run(sessions: int = 30, lessons_opened: int = 2, actions: int = 10, pha
             rss_end_by_phase_mb={p.name: round(p.rss_end / MB, 1) for p in phases},
             rss_peak_by_phase_mb={p.name: round(p.rss_peak / MB, 1) for p in phases},
             driver="Streamlit agent API (server.enableAgentApi), one session per student",
-            think_s=list(think), actions_per_phase=actions, lessons=len(pages),
+            think_s=list(think), follow_moves=follow_moves, explore_actions=actions, lessons=len(pages),
             server_log_tail=server.log_tail(600) if any(p.errors for p in phases) else None)

@@ -5,13 +5,15 @@
 1. ``app.page.<stem>.cold|cached``: one full app run (navigation, shared sidebar, the page)
    through ``AppTest``, with every Streamlit cache cleared (cold: the page computes its default
    settings) and then again in a new session (cached: what the next student of the class waits
-   for). The engine modules are imported before timing; ``import_seconds`` says how long that took.
+   for); ``app.start`` is the import of every engine module plus Streamlit's first run, paid once
+   per server process.
 2. ``app.load.*``: 30 concurrent students against a real ``streamlit run`` server on 127.0.0.1
    (see ``benchmarks/_load.py``): p50/p95 response time, errors, the server's peak memory and its
    memory at the end of each phase. Goal: p95 ≤ 3 s, 0 errors, memory flat once caches are full.
 
 Environment overrides for quick runs: ``APP_BENCH_SESSIONS`` (30), ``APP_BENCH_ACTIONS`` (10 per
-student and phase), ``APP_BENCH_PHASE_SECONDS`` (120), ``APP_BENCH_LOAD=0`` to skip the load run.
+student and phase), ``APP_BENCH_EXPLORE_PHASES`` (2), ``APP_BENCH_PHASE_SECONDS`` (120),
+``APP_BENCH_LOAD=0`` to skip the load run.
 """
 from __future__ import annotations
 
@@ -46,23 +48,26 @@ def _facts(at) -> dict:
 
 
 def page_times():
+    import logging
+
     import streamlit as st
 
     import streamlit_app
 
-    _timed_run(None)                     # Streamlit's own first-run set-up is not any page's cost
-    pages = [(None, "home", None)] + [(l.path, stem(l.path), l.engine)
-                                      for items in streamlit_app.LESSONS.values() for l in items]
-    for path, name, engine in pages:
-        t = time.perf_counter()
-        if engine:
-            importlib.import_module(engine)
-        import_seconds = time.perf_counter() - t
+    logging.getLogger("streamlit").setLevel(logging.ERROR)     # "missing ScriptRunContext" noise
+    lessons = [l for items in streamlit_app.LESSONS.values() for l in items]
+    t = time.perf_counter()
+    for lesson in lessons:
+        importlib.import_module(lesson.engine)
+    imports = time.perf_counter() - t
+    first, _ = _timed_run(None)          # Streamlit's own first-run set-up is not any page's cost
+    yield {"name": "app.start", "seconds": round(imports + first, 3), "import_seconds": round(imports, 3),
+           "first_run_seconds": round(first, 3), "lessons": len(lessons)}
+    for path, name in [(None, "home")] + [(l.path, stem(l.path)) for l in lessons]:
         st.cache_data.clear()
         st.cache_resource.clear()
         cold, at = _timed_run(path)
-        yield {"name": f"app.page.{name}.cold", "seconds": round(cold, 3),
-               "import_seconds": round(import_seconds, 3), **_facts(at)}
+        yield {"name": f"app.page.{name}.cold", "seconds": round(cold, 3), **_facts(at)}
         cached = min(_timed_run(path)[0] for _ in range(2))
         yield {"name": f"app.page.{name}.cached", "seconds": round(cached, 3), "cold_over_cached": round(cold / cached, 1)}
 
@@ -72,4 +77,5 @@ def run():
     if os.environ.get("APP_BENCH_LOAD", "1") != "0":
         yield from load_run(sessions=int(os.environ.get("APP_BENCH_SESSIONS", 30)),
                             actions=int(os.environ.get("APP_BENCH_ACTIONS", 10)),
+                            explore_phases=int(os.environ.get("APP_BENCH_EXPLORE_PHASES", 2)),
                             phase_seconds=float(os.environ.get("APP_BENCH_PHASE_SECONDS", 120)))

@@ -17,8 +17,13 @@ from tests.e2e.server import StreamlitServer
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-HAVE_CHROMIUM = os.access(CHROMIUM, os.X_OK)
-SKIP_REASON = f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium fonts-noto-cjk)"
+try:
+    import playwright.sync_api  # noqa: F401
+    SKIP_REASON = f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium fonts-noto-cjk)"
+    HAVE_CHROMIUM = os.access(CHROMIUM, os.X_OK)
+except ImportError:
+    SKIP_REASON = "the Python package playwright is not installed (pip install -r requirements.txt)"
+    HAVE_CHROMIUM = False
 
 
 @pytest.hookimpl(hookwrapper=True)
