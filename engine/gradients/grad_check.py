@@ -30,6 +30,7 @@ DROPOUT = ("off", "fresh_mask", "fixed_mask")
 DROPOUT_P = 0.5
 SWEEP_EPS = tuple(10.0 ** -k for k in range(1, 13))   # ε from 1e-1 to 1e-12, for the error-vs-ε chart
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
+MAX_EVALS = (1 + len(SWEEP_EPS)) * 2 * (16 * 16 + 16 + NUM_OUTPUTS * 16 + NUM_OUTPUTS)   # J calls at the largest size
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,7 @@ class Result:
 def run(settings: Settings, seed: int = 0, device="cpu", on_step: Callable | None = None,
         budget: Budget | None = None) -> Result:
     s = settings
-    budget = budget or Budget()
+    budget = (budget or Budget()).capped(MAX_EVALS)
     grads, nums = check(s, seed, budget=budget)
     rows, entries = [], []
     for name in PARAM_NAMES:

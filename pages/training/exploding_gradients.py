@@ -35,14 +35,18 @@ c[2].metric(tr("metric_f32"), fmt(r1.float32, 6))
 c[3].metric(tr("metric_log"), f"{r1.exact_log10:.6f}")
 for dtype, (t, kind) in (("float32", r1.overflow32), ("float64", r1.overflow64)):
     if t is not None:
-        (st.error if kind == "inf" else st.info)(tr("chain_bad", dtype=dtype, kind=tr(f"kind_{kind}"), t=t), icon="💥")
+        if kind == "inf":
+            st.error(tr("chain_bad", dtype=dtype, kind=tr("kind_inf"), t=t), icon="💥")
+        else:
+            st.info(tr("chain_bad", dtype=dtype, kind=tr(f"kind_{kind}"), t=t), icon="🕳️")
 ui.plot(F.fig_chain(r1, tr))
 with st.expander(tr("exact_all", w=sc.w_text, T=sc.T, n=SC.significant_digits(r1.exact))):
     st.code(SC.exact_digits(r1.exact), language=None, wrap_lines=True)
 st.caption(tr("book_caption"))
 st.table(SC.book_table().set_index("w"))
-st.markdown(tr("chain_explain", w=sc.w_text, T=sc.T, exact=exact, logw=f"{r1.log10_w:.6f}",
-               log=f"{r1.exact_log10:.4f}", f32=fmt(r1.float32, 8), f64=fmt(r1.float64, 12)))
+with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
+    st.markdown(tr("chain_explain", w=sc.w_text, T=sc.T, exact=exact, logw=f"{r1.log10_w:.6f}",
+                   log=f"{r1.exact_log10:.4f}", f32=fmt(r1.float32, 8), f64=fmt(r1.float64, 12)))
 
 # ---- 2 · deep networks --------------------------------------------------------------------
 st.header(tr("deep_header"))
@@ -68,12 +72,13 @@ ui.plot(F.fig_histograms(r2, tr))
 formula = tr(f"formula.{dn.init}", sigma=fmt(dn.sigma))
 explain_args = dict(n=dn.width, var=fmt(r2.weight_var), formula=formula, act=tr(f"activation.{dn.activation}"),
                     L=dn.num_layers, nvar=fmt(dn.width * r2.weight_var))
+explain = st.expander(tr("explain"), expanded=True, icon=":material/school:")
 if r2.gain is not None:
-    st.markdown(tr("deep_explain_known", c=fmt(DN.GAIN_C[dn.activation]), gain=fmt(r2.gain),
+    explain.markdown(tr("deep_explain_known", c=fmt(DN.GAIN_C[dn.activation]), gain=fmt(r2.gain),
                    total=fmt(r2.total_factor),
                    **explain_args))
 else:
-    st.markdown(tr("deep_explain_unknown", **explain_args))
+    explain.markdown(tr("deep_explain_unknown", **explain_args))
 
 # ---- 3 · BPTT and the LSTM cell -------------------------------------------------------------
 st.header(tr("bptt_header"))
@@ -90,9 +95,10 @@ for key, short in (("linear", "bptt_linear_short"), ("tanh", "bptt_tanh_short"),
     if kind in ("inf", "NaN"):
         st.error(tr("bptt_bad", what=tr(short), kind=tr(f"kind_{kind}"), step=step, s=fmt(bp.sigma_max)), icon="💥")
 ui.plot(F.fig_bptt(r3, tr))
-st.markdown(tr("bptt_explain", s=fmt(bp.sigma_max), rho=fmt(r3.spectral_radius, 3), tanh_d=fmt(r3.mean_tanh_derivative, 3),
-               fb=fmt(bp.forget_bias), f=fmt(r3.mean_forget_gate, 3), T=bp.num_steps,
-               cell=fmt(r3.cell_ratio, 3)))
+with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
+    st.markdown(tr("bptt_explain", s=fmt(bp.sigma_max), rho=fmt(r3.spectral_radius, 3),
+                   tanh_d=fmt(r3.mean_tanh_derivative, 3), fb=fmt(bp.forget_bias), f=fmt(r3.mean_forget_gate, 3),
+                   T=bp.num_steps, cell=fmt(r3.cell_ratio, 3)))
 
 ui.code_from_engine(tr, SC.chain, DN.xavier_uniform, DN.he_normal, DN.forward_backward, BP.recurrent_matrix,
                     BP.bptt_norms, BP.cell_path_norms)

@@ -38,6 +38,7 @@ else:
     st.success(tr("passed", worst=f"{r.params['rel_error'].max():.1e}"), icon="✅")
 if s.dropout == "fixed_mask":
     st.info(tr("fixed_mask_note"), icon="📌")
+ui.budget_notice(r.stop_reason, tr, GC.MAX_EVALS)
 
 left, right = st.columns(2)
 with left:
