@@ -70,8 +70,10 @@ def default_corpus():
 def seq_data_iter_random(corpus: torch.Tensor, batch_size: int, num_steps: int, generator: torch.Generator):
     """Random partitioning (d2l §8.3.4): cut the text at a random offset into subsequences of
     num_steps + 1 tokens, shuffle them, and yield minibatches (X, Y) with Y = X shifted by one."""
-    offset = int(torch.randint(0, num_steps, (1,), generator=generator))
+    offset = int(torch.randint(0, max(1, min(num_steps, len(corpus) - num_steps - 1)), (1,), generator=generator))
     num_subseqs = (len(corpus) - offset - 1) // num_steps
+    if num_subseqs < 1:
+        return
     starts = offset + num_steps * torch.randperm(num_subseqs, generator=generator)
     for i in range(0, num_subseqs, batch_size):
         idx = starts[i: i + batch_size, None] + torch.arange(num_steps + 1)
@@ -145,14 +147,15 @@ def _train(settings: Settings, seed: int, device, on_step, budget) -> Result:
                                      max_len=s.num_steps).to(device)
     n_params = num_params(net)
     loss, trainer = nn.CrossEntropyLoss(), torch.optim.Adam(net.parameters(), lr=s.lr)
-    per_epoch = max(1, math.ceil(max(0, (len(train_ids) - 1) // s.num_steps - 1) / s.batch_size))
+    num_steps = max(1, min(s.num_steps, len(train_ids) - 2))      # a tiny text still gives one subsequence
+    per_epoch = max(1, math.ceil(max(1, (len(train_ids) - 1) // num_steps - 1) / s.batch_size))
     total = s.num_epochs * per_epoch
     scheduler = torch.optim.lr_scheduler.LambdaLR(trainer, lambda t: 0.5 * (1 + math.cos(math.pi * min(t, total) / total)))
     rows, steps, divergence = [], 0, None
     net.train()
     for epoch in range(1, s.num_epochs + 1):
         l_sum, n, tokens, t0 = 0.0, 0, 0, time.perf_counter()
-        for X, Y in seq_data_iter_random(train_ids, s.batch_size, s.num_steps, gen):
+        for X, Y in seq_data_iter_random(train_ids, s.batch_size, num_steps, gen):
             if not budget.spend(X.numel() * n_params + STEP_UNITS):
                 break
             X, Y = X.to(device), Y.to(device)
@@ -217,13 +220,14 @@ def predict(prompt: Prompt, num_preds: int, net: nn.Module, vocab, num_steps: in
             temperature: float = 0.0, generator: torch.Generator | None = None) -> str:
     """Generate num_preds characters after the prompt (d2l §8.5.4 ``predict``): feed the last
     num_steps characters, sample the next from softmax(logits / temperature) — or take the
-    most likely one when the temperature is 0 — append it, repeat."""
+    most likely one when the temperature is 0 — append it, repeat. ``<unk>`` is never written."""
     device = next(net.parameters()).device
     ids = list(prompt.ids) or [vocab[" "]]
     outputs = []
     for _ in range(num_preds):
         X = torch.tensor([ids[-num_steps:]], device=device)
-        logits = net(X)[0][0, -1]
+        logits = net(X)[0][0, -1].clone()
+        logits[vocab.unk] = float("-inf")          # <unk> is not a character: never write it
         if temperature <= 0:
             nxt = int(logits.argmax())
         else:
@@ -232,6 +236,14 @@ def predict(prompt: Prompt, num_preds: int, net: nn.Module, vocab, num_steps: in
         ids.append(nxt)
         outputs.append(vocab.to_tokens(nxt))
     return "".join(outputs)
+
+
+def generate(result: Result, ids: list[int], num_preds: int, temperature: float, seed: int) -> str:
+    """``predict`` on a prompt's indices, its sampling seeded (the same text for the same link)."""
+    prompt = Prompt(tokens=[], ids=list(ids)[-result.settings.num_steps:], unknown="", truncated=False)
+    with intra_op_threads(1):
+        return predict(prompt, num_preds, result.net, result.vocab, result.settings.num_steps,
+                       temperature, torch.Generator().manual_seed(seed))
 
 
 @torch.no_grad()

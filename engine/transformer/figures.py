@@ -37,14 +37,21 @@ def fig_attention(weights: np.ndarray, key_labels: list[str], query_labels: list
     fig.update_traces(hovertemplate=hover)
     rows = -(-len(panels) // H)
     height = 120 + rows * max(170, min(26 * q + 60, 420))
-    return style(fig, title, height=height)
+    style(fig, title, height=height)
+    fig.update_layout(margin=dict(l=110))          # room for "read → written" row labels
+    return fig
 
 
-def fig_positional_encoding(P: np.ndarray, tr: Translator) -> go.Figure:
-    """P[i, j] of d2l §11.6.3: position i down, encoding dimension j across."""
+def fig_positional_encoding(P: np.ndarray, tr: Translator, used: int | None = None) -> go.Figure:
+    """P[i, j] of d2l §11.6.3: position i down, encoding dimension j across; a line under the
+    ``used`` positions the model actually sees."""
     fig = px.imshow(P, color_continuous_scale=DIVERGING, zmin=-1, zmax=1, aspect="auto",
                     labels=dict(x=tr("pe_dim_axis"), y=tr("pe_pos_axis"), color="P"))
-    return style(fig, tr("pe_title"), tr("pe_dim_axis"), tr("pe_pos_axis"), height=360)
+    if used is not None and used < len(P):
+        fig.add_hline(y=used - 0.5, line=dict(color=PALETTE[7], width=2, dash="dash"),
+                      annotation_text=tr("pe_used", n=used), annotation_position="bottom right",
+                      annotation_bgcolor="rgba(255,255,255,0.9)", annotation_font_color=PALETTE[7])
+    return style(fig, tr("pe_title"), tr("pe_dim_axis"), tr("pe_pos_axis"), height=380)
 
 
 def fig_positional_columns(P: np.ndarray, tr: Translator, columns=(0, 1, 4, 6)) -> go.Figure:
@@ -53,13 +60,15 @@ def fig_positional_columns(P: np.ndarray, tr: Translator, columns=(0, 1, 4, 6)) 
     for n, j in enumerate(c for c in columns if c < P.shape[1]):
         fig.add_trace(go.Scatter(y=P[:, j], mode="lines+markers", name=tr("pe_col", j=j),
                                  line=dict(color=PALETTE[n % len(PALETTE)], width=2), marker=dict(size=4)))
-    return style(fig, tr("pe_cols_title"), tr("pe_pos_axis"), "P", height=300)
+    style(fig, tr("pe_cols_title"), tr("pe_pos_axis"), "P", height=380)
+    fig.update_layout(legend=dict(y=-0.3), margin=dict(b=110))
+    return fig
 
 
 def _box(fig, x0, y0, x1, y1, text, colour):
     fig.add_shape(type="rect", x0=x0, y0=y0, x1=x1, y1=y1, line=dict(color="#444", width=1.5),
                   fillcolor=colour, opacity=0.9, layer="below")
-    fig.add_annotation(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=text, showarrow=False, font=dict(size=13))
+    fig.add_annotation(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=text, showarrow=False, font=dict(size=12))
 
 
 def _arrow(fig, x0, y0, x1, y1):
@@ -73,7 +82,7 @@ def fig_block_diagram(tr: Translator, num_layers: int, num_heads: int, causal: b
     multi-head attention → add & norm → position-wise FFN → add & norm], then a dense layer."""
     fig = go.Figure()
     light = {"emb": "#d9ecf7", "att": "#fde8c4", "norm": "#e8e8e8", "ffn": "#cdeee3", "out": "#f3d9e8"}
-    W0, W1 = 1.0, 5.0
+    W0, W1 = 0.9, 5.1
     _box(fig, W0, 0.0, W1, 0.7, tr("diag_embedding"), light["emb"])
     _box(fig, W0, 1.2, W1, 1.9, tr("diag_pe"), light["emb"])
     _arrow(fig, 3, 0.7, 3, 1.2)
@@ -90,16 +99,17 @@ def fig_block_diagram(tr: Translator, num_layers: int, num_heads: int, causal: b
     for (start, end) in ((2.3, 4.1), (4.65, 6.4)):
         fig.add_shape(type="path", path=f"M 3 {start} L 0.55 {start} L 0.55 {end} L {W0 + 0.3} {end}",
                       line=dict(color=PALETTE[0], width=2, dash="dot"))
-    fig.add_annotation(x=0.45, y=3.2, text=tr("diag_residual"), textangle=-90, showarrow=False,
-                       font=dict(color=PALETTE[0], size=11))
-    fig.add_shape(type="rect", x0=0.35, y0=2.2, x1=W1 + 0.15, y1=7.0, line=dict(color="#888", width=1, dash="dash"))
+    for y in (3.2, 5.5):
+        fig.add_annotation(x=0.35, y=y, text=tr("diag_residual"), textangle=-90, showarrow=False,
+                           font=dict(color=PALETTE[0], size=11), xanchor="right")
+    fig.add_shape(type="rect", x0=0.4, y0=2.2, x1=W1 + 0.1, y1=7.0, line=dict(color="#888", width=1, dash="dash"))
     fig.add_annotation(x=W1 + 0.35, y=4.6, text=f"× {num_layers}", showarrow=False, font=dict(size=18), xanchor="left")
     _arrow(fig, 3, 6.7, 3, 7.5)
     _box(fig, W0, 7.5, W1, 8.2, tr("diag_dense"), light["out"])
     _arrow(fig, 3, 8.2, 3, 8.7)
     fig.add_annotation(x=3, y=9.0, text=tr("diag_output"), showarrow=False, font=dict(size=13))
     fig.add_annotation(x=3, y=-0.35, text=tr("diag_input"), showarrow=False, font=dict(size=13))
-    fig.update_xaxes(visible=False, range=[0, 6.6])
+    fig.update_xaxes(visible=False, range=[-0.2, 6.4])
     fig.update_yaxes(visible=False, range=[-0.7, 9.3])
     fig.update_layout(showlegend=False, margin=dict(l=10, r=10, t=50, b=10))
     return style(fig, tr("diag_title"), height=560)
@@ -115,12 +125,15 @@ def fig_toy_curves(epochs: pd.DataFrame, tr: Translator, divergence=None) -> go.
                                     ("valid_acc", "valid_acc_series", PALETTE[2], "solid")):
         fig.add_trace(go.Scatter(x=epochs["epoch"], y=epochs[col], mode="lines+markers", name=tr(name), yaxis="y2",
                                  line=dict(color=colour, width=2, dash=dash)))
-    fig.update_yaxes(type="log", exponentformat="power")
-    fig.update_layout(yaxis2=dict(title=tr("acc_axis"), overlaying="y", side="right", range=[0, 1.02],
-                                  tickformat=".0%", showgrid=False))
     if divergence is not None:
         mark_divergence(fig, divergence.epoch, tr("diverged_at", kind=divergence.kind, step=divergence.step))
-    return style(fig, tr("curves_title"), tr("epoch_axis"), tr("loss_axis"))
+    style(fig, tr("curves_title"), tr("epoch_axis"), height=420)
+    fig.update_layout(yaxis=dict(title=tr("loss_axis"), type="log", exponentformat="power"),
+                      yaxis2=dict(title=tr("acc_axis"), overlaying="y", side="right", range=[0, 1.02],
+                                  tickmode="array", tickvals=[0, 0.25, 0.5, 0.75, 1.0], tickformat=".0%",
+                                  showgrid=False, zeroline=False),
+                      legend=dict(y=-0.22), margin=dict(r=70, b=90))
+    return fig
 
 
 def fig_lm_curves(epochs: pd.DataFrame, tr: Translator, divergence=None) -> go.Figure:
@@ -133,4 +146,6 @@ def fig_lm_curves(epochs: pd.DataFrame, tr: Translator, divergence=None) -> go.F
     fig.update_yaxes(type="log")
     if divergence is not None:
         mark_divergence(fig, divergence.epoch, tr("diverged_at", kind=divergence.kind, step=divergence.step))
-    return style(fig, tr("ppl_title"), tr("epoch_axis"), tr("ppl_axis"))
+    style(fig, tr("ppl_title"), tr("epoch_axis"), tr("ppl_axis"), height=400)
+    fig.update_layout(legend=dict(y=-0.22), margin=dict(b=90))
+    return fig

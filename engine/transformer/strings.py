@@ -25,13 +25,14 @@ SHARED = {
     "attention_hover": {"en": "query %{y} → key %{x}<br>weight %{z:.3f}<extra></extra>",
                         "zh": "查询 %{y} → 键 %{x}<br>权重 %{z:.3f}<extra></extra>"},
     # positional encoding
-    "pe_title": {"en": "Positional encoding P (sin on even columns, cos on odd ones)",
-                 "zh": "位置编码 P（偶数列为 sin，奇数列为 cos）"},
+    "pe_title": {"en": "Positional encoding P", "zh": "位置编码 P"},
+    "pe_used": {"en": "positions this model uses: 0…{n}−1", "zh": "本模型使用的位置：0…{n}−1"},
     "pe_dim_axis": {"en": "encoding dimension j", "zh": "编码维度 j"},
     "pe_pos_axis": {"en": "position i", "zh": "位置 i"},
     "pe_col": {"en": "column {j}", "zh": "第 {j} 列"},
-    "pe_cols_title": {"en": "Columns of P: the lower the column, the faster it oscillates",
-                      "zh": "P 的各列：列号越小，振荡越快"},
+    "pe_cols_title": {"en": "Columns of P: lower columns oscillate faster", "zh": "P 的各列：列号越小，振荡越快"},
+    "pe_caption": {"en": "Even columns hold sin(i / 10000^(j/d)), odd ones the matching cos: every position gets its own pattern, and P[i+δ] is a fixed rotation of P[i] — attention can find “δ places back” with one linear map.",
+                   "zh": "偶数列为 sin(i / 10000^(j/d))，奇数列为对应的 cos：每个位置都有独特的模式，且 P[i+δ] 是 P[i] 的固定旋转 —— 注意力用一个线性映射即可找到“往前 δ 个位置”。"},
     # block diagram
     "diag_title": {"en": "The decoder-only Transformer, bottom to top", "zh": "仅解码器 Transformer（自下而上）"},
     "diag_input": {"en": "tokens in (indices)", "zh": "输入词元（索引）"},
@@ -75,8 +76,8 @@ TOY_STRINGS = {
     "seq_len": {"en": "Input length k", "zh": "输入长度 k"},
     "alphabet_size": {"en": "Alphabet size (a, b, c, …)", "zh": "字母表大小（a, b, c, …）"},
     "pos_encoding": {"en": "Positional encoding", "zh": "位置编码"},
-    "pos_encoding_help": {"en": "Off: attention sees a set of tokens, not a sequence. Copy and reverse then become nearly impossible; sort does not care about order.",
-                          "zh": "关闭时，注意力只看到词元的集合而不是序列。复制和反转几乎无法学会；排序与顺序无关。"},
+    "pos_encoding_help": {"en": "Off: attention sees a bag of tokens, not a sequence. Copy and reverse then mostly fail; sort suffers less, since the input's order does not matter to it.",
+                          "zh": "关闭时，注意力看到的是一袋词元而不是序列。复制和反转基本学不会；排序受影响较小，因为输入的顺序对它无关紧要。"},
     "num_examples": {"en": "Training sequences", "zh": "训练序列数"},
     "num_examples_help": {"en": "Generated once from the seed. The accuracy is measured on fresh sequences too.",
                           "zh": "由随机种子一次性生成。准确率也会在新生成的序列上测量。"},
@@ -95,8 +96,8 @@ TOY_STRINGS = {
     "input_help": {"en": "Spaces are ignored and capitals read as small letters.", "zh": "空格会被忽略，大写字母按小写读取。"},
     "input_empty": {"en": "Type {k} symbols from {alphabet} — showing the example drawn from the seed instead.",
                     "zh": "请输入 {k} 个取自 {alphabet} 的符号 —— 现在显示由随机种子生成的示例。"},
-    "input_chars": {"en": "The model only knows the symbols {alphabet}; it never saw {bad}. Showing the example drawn from the seed instead.",
-                    "zh": "模型只认识符号 {alphabet}，从未见过 {bad}。现在显示由随机种子生成的示例。"},
+    "input_chars": {"en": "The model only knows the symbols {alphabet}; it never saw the ones below. Showing the example drawn from the seed instead.",
+                    "zh": "模型只认识符号 {alphabet}，从未见过下面这些。现在显示由随机种子生成的示例。"},
     "input_length": {"en": "Your input has {n} symbols; the model was trained on exactly k = {k}. Type {k} (or change “Input length k”). Showing the example drawn from the seed instead.",
                      "zh": "你的输入有 {n} 个符号，而模型只在长度恰为 k = {k} 的输入上训练过。请输入 {k} 个（或修改“输入长度 k”）。现在显示由随机种子生成的示例。"},
     "col_input": {"en": "input", "zh": "输入"},
@@ -113,14 +114,14 @@ TOY_STRINGS = {
 
 **Multi-head attention (d2l §11.5).** $h = {h}$ heads, each with its own $\mathbf{{W}}_q^{{(i)}}, \mathbf{{W}}_k^{{(i)}}, \mathbf{{W}}_v^{{(i)}}$ ($d \times d_h$), concatenated and mixed by $\mathbf{{W}}_o$; {layers} blocks, {params} parameters in all.
 
-**What to look for.** In the rows that write the output, *copy* puts its weight on the input symbol at the same place (a diagonal), *reverse* on the mirror place (an anti-diagonal), *sort* on the symbols by value, wherever they are. Usually one head of one layer does the job, the others help or idle. Switch the positional encoding off and copy/reverse fail: without it $\mathbf{{q}}_i^\top\mathbf{{k}}_j$ cannot depend on where $j$ is.""",
+**What to look for.** In the rows that write the output, *copy* puts its weight on the input symbol at the same place (a diagonal), *reverse* on the mirror place (an anti-diagonal), *sort* on the symbols by value, wherever they are. Usually one head of one layer does the job, the others help or idle. Switch the positional encoding off and copy/reverse fail: without it $\mathbf{{q}}_i^\top\mathbf{{k}}_j$ cannot depend on where $j$ is (only the causal mask leaks a little order: a position can count how many came before it).""",
         "zh": r"""**序列。** 模型读入一个字符串：输入、分隔符 `>`，然后是它自己已经写出的输出 —— 例如 `{example}`。它在每个位置预测下一个词元；损失只计算 {k} 个输出词元。只有 {k} 个词元全部正确才算答对（*完全匹配*）。
 
 **缩放点积注意力（11.3 节）。** $\mathrm{{softmax}}\big(\mathbf{{Q}}\mathbf{{K}}^\top/\sqrt{{d_h}} + \text{{掩码}}\big)\mathbf{{V}}$，每个头 $d_h = d/h = {d}/{h} = {dh}$；掩码在每个未来位置加上 $-\infty$，使其权重恰好为 0。
 
 **多头注意力（11.5 节）。** $h = {h}$ 个头，各有自己的 $\mathbf{{W}}_q^{{(i)}}, \mathbf{{W}}_k^{{(i)}}, \mathbf{{W}}_v^{{(i)}}$（$d \times d_h$），拼接后由 $\mathbf{{W}}_o$ 混合；共 {layers} 个块，{params} 个参数。
 
-**看什么。** 在写出输出的各行中，*复制*把权重放在同一位置的输入符号上（对角线），*反转*放在镜像位置（反对角线），*排序*则按符号的大小去找，不论它在哪里。通常某一层的某一个头完成主要工作，其他头辅助或闲置。关闭位置编码后复制和反转会失败：没有它，$\mathbf{{q}}_i^\top\mathbf{{k}}_j$ 无法依赖 $j$ 的位置。"""},
+**看什么。** 在写出输出的各行中，*复制*把权重放在同一位置的输入符号上（对角线），*反转*放在镜像位置（反对角线），*排序*则按符号的大小去找，不论它在哪里。通常某一层的某一个头完成主要工作，其他头辅助或闲置。关闭位置编码后复制和反转会失败：没有它，$\mathbf{{q}}_i^\top\mathbf{{k}}_j$ 无法依赖 $j$ 的位置（只有因果掩蔽泄露一点顺序信息：一个位置可以数出它前面有多少个词元）。"""},
 }
 
 LM_STRINGS = {
@@ -151,19 +152,20 @@ LM_STRINGS = {
                     "zh": "最多读取 {n} 个字符（上下文长度）；更长的提示只保留末尾。"},
     "prompt_empty": {"en": "The prompt is empty: generation starts from a space, and there is no attention to show. Type a few characters.",
                      "zh": "提示为空：生成从一个空格开始，也没有注意力可显示。请输入几个字符。"},
-    "prompt_unknown": {"en": "Not in this corpus's vocabulary, read as <unk>: {chars}", "zh": "不在本语料词表中，按 <unk> 读取：{chars}"},
+    "prompt_unknown": {"en": "These characters are not in this corpus's vocabulary; the model reads each as `<unk>`:",
+                       "zh": "以下字符不在本语料的词表中，模型把它们都读作 `<unk>`："},
     "prompt_truncated": {"en": "The prompt is longer than the context ({n} characters): only its last {n} characters are read.",
                          "zh": "提示超过上下文长度（{n} 个字符）：只读取最后 {n} 个字符。"},
     "generated_header": {"en": "Generated text", "zh": "生成的文本"},
     "generated_caption": {"en": "Prompt, then {n} generated characters at temperature {t}.", "zh": "提示，然后是以温度 {t} 生成的 {n} 个字符。"},
     "attention_title": {"en": "Causal self-attention over the prompt", "zh": "提示上的因果自注意力"},
     "explain_md": {
-        "en": r"""**Training.** The corpus "{corpus}" becomes {tokens:,} character indices ({vocab} distinct, index 0 = `<unk>`). Minibatches are {batch} random subsequences of {steps} characters (d2l §8.3.4); the model predicts character $t+1$ from characters $1…t$ at *every* position at once — the causal mask makes that honest.
+        "en": r"""**Training.** The corpus becomes {tokens:,} character indices ({vocab} distinct, index 0 = `<unk>`). Minibatches are {batch} random subsequences of {steps} characters (d2l §8.3.4); the model predicts character $t+1$ from characters $1…t$ at *every* position at once — the causal mask makes that honest.
 
 **Perplexity.** $\exp\big(-\frac1n\sum_t \log P(x_t \mid x_{{<t}})\big)$ = {ppl}: as uncertain as a fair choice among {ppl} characters (1 is perfect, {vocab} is a uniform guess). On the held-out end of the corpus: {vppl}.
 
 **Cost.** Self-attention compares every pair of positions: $O(n^2 d)$ per layer with $n = {steps}$, against $O(n d^2)$ for the dense layers ($d = {d}$). The model has {params} parameters and trained at {tps} tokens per second here.""",
-        "zh": r"""**训练。** 语料“{corpus}”变为 {tokens:,} 个字符索引（{vocab} 个不同字符，索引 0 = `<unk>`）。每个小批量是 {batch} 个长度为 {steps} 的随机子序列（8.3.4 节）；模型在*每个*位置同时根据第 $1…t$ 个字符预测第 $t+1$ 个 —— 因果掩蔽保证它没有偷看。
+        "zh": r"""**训练。** 语料变为 {tokens:,} 个字符索引（{vocab} 个不同字符，索引 0 = `<unk>`）。每个小批量是 {batch} 个长度为 {steps} 的随机子序列（8.3.4 节）；模型在*每个*位置同时根据第 $1…t$ 个字符预测第 $t+1$ 个 —— 因果掩蔽保证它没有偷看。
 
 **困惑度。** $\exp\big(-\frac1n\sum_t \log P(x_t \mid x_{{<t}})\big)$ = {ppl}：相当于在 {ppl} 个字符中等概率选择时的不确定性（1 为完美，{vocab} 为均匀瞎猜）。在留出的语料末尾上：{vppl}。
 
