@@ -36,6 +36,7 @@ LESSONS: dict[str, list[Lesson]] = {
         Lesson("pages/attention/attention_playground.py", "engine.attention.playground", "🎯"),
         Lesson("pages/attention/seq2seq_attention.py", "engine.attention.translation", "🔁"),
         Lesson("pages/attention/transformer_toy.py", "engine.transformer", "🤖"),
+        Lesson("pages/attention/transformer_corpus.py", "engine.transformer.char_lm", "✍️"),
     ],
 }
 
