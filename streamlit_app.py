@@ -46,6 +46,13 @@ def main() -> None:
 
     from pages import _ui as ui
 
+    import torch
+    # One intra-op thread per computation: a class's sessions run in parallel threads, and
+    # measured here under load a small run took 20.6 s with torch's default 2 threads and 0.12 s
+    # with 1 (the threads of different sessions wait on each other's cores).
+    if torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
+
     st.set_page_config(page_title="DeepDive Lab", page_icon="🤿", layout="wide")
     tr = ui.translator()
 
