@@ -16,6 +16,7 @@ import pandas as pd
 import torch
 
 from engine import settings as S
+from engine.mlp.net import intra_op_threads
 from engine.attention.scoring import AdditiveAttention, DotProductAttention, attention_mask, masked_softmax
 from engine.attention.strings import PLAYGROUND_STRINGS as STRINGS     # the lesson's text (LESSONS reads it)
 
@@ -135,7 +136,7 @@ def attend(s: Settings, seed: int = 0, Q=None, K=None, V=None) -> Playground:
     Q, K, V = (drawn[n] if m is None else np.asarray(m, dtype=np.float32) for n, m in zip("QKV", (Q, K, V)))
     q, k, v = (torch.from_numpy(np.ascontiguousarray(m))[None] for m in (Q, K, V))
     valid_lens = torch.tensor([s.effective_valid_len])
-    with torch.no_grad():
+    with torch.no_grad(), intra_op_threads(1):          # tiny matrices: a second thread only waits
         dot = DotProductAttention(scale=s.scale, temperature=s.temperature)
         out, weights = dot(q, k, v, valid_lens, s.causal)
         g = torch.Generator().manual_seed(seed + 1)
@@ -156,6 +157,11 @@ def saturation_curve(n_keys: int, seed: int = 0, temperature: float = 1.0, num_d
     queries against ``n_keys`` keys.
     Long form: d, scaled, max_weight, entropy."""
     g = torch.Generator().manual_seed(seed)
+    with intra_op_threads(1):
+        return _saturation_rows(g, n_keys, temperature, num_draws, num_queries, ds)
+
+
+def _saturation_rows(g, n_keys, temperature, num_draws, num_queries, ds) -> pd.DataFrame:
     rows = []
     for d in ds:
         q = torch.randn(num_draws, num_queries, d, generator=g)
@@ -168,7 +174,7 @@ def saturation_curve(n_keys: int, seed: int = 0, temperature: float = 1.0, num_d
     return pd.DataFrame(rows, columns=["d", "scaled", "max_weight", "entropy"])
 
 
-def weights_table(p: Playground, prefix: str = "") -> pd.DataFrame:
+def weights_table(p: Playground) -> pd.DataFrame:
     """Long form for the CSV: one row per (query, key) with score, mask and both weights."""
     n_q, n_k = p.weights.shape
     i, j = np.meshgrid(np.arange(n_q), np.arange(n_k), indexing="ij")
