@@ -22,6 +22,7 @@ import torch
 
 from engine import settings as S
 from engine.budget import Budget
+from engine.mlp.net import intra_op_threads
 
 BATCH_SIZE = 2                  # N in the book's experiment
 MATRICES = ("random", "orthogonal")
@@ -146,25 +147,26 @@ class Result:
 def run(settings: Settings, seed: int = 0, device="cpu", on_step: Callable | None = None,
         budget: Budget | None = None, dtype=torch.float32) -> Result:
     """The same random inputs drive the tanh RNN and the LSTM; dh_T = dc_T = 1 (as in the book)."""
-    s = settings
-    gen = torch.Generator().manual_seed(seed)
-    H, T, N = s.num_hiddens, s.num_steps, BATCH_SIZE
-    Wh = recurrent_matrix(H, s.sigma_max, s.matrix, gen, dtype)
-    Wx = torch.randn((H, H), generator=gen, dtype=dtype) / math.sqrt(H)
-    X = torch.randn((T, N, H), generator=gen, dtype=dtype)
-    states = rnn_forward(X, Wx, Wh)
-    ones = torch.ones((N, H), dtype=dtype)
-    linear, tanh = bptt_norms(Wh, ones, T), bptt_norms(Wh, ones, T, states)
-    _, _, F = lstm_forward(X, *lstm_params(H, H, s.forget_bias, gen, dtype))
-    cell = cell_path_norms(F, ones)
-    k = np.arange(T + 1)
-    with np.errstate(over="ignore"):
-        theory = linear[0] * np.power(float(s.sigma_max), k.astype(float))
-    steps = pd.DataFrame({"k": k, "linear": linear, "tanh": tanh, "theory": theory, "lstm_cell": cell})
-    return Result(
-        settings=s, steps=steps,
-        singular_values=torch.linalg.svdvals(Wh.double()).numpy(),
-        spectral_radius=float(torch.linalg.eigvals(Wh.double()).abs().max()),
-        mean_tanh_derivative=float((1 - states.double() ** 2).mean()),
-        mean_forget_gate=float(F.double().mean()),
-        bad={name: first_bad_step(steps[name]) for name in ("linear", "tanh", "lstm_cell")})
+    with intra_op_threads(1):        # small tensors: on a busy 2-core server a second thread only waits
+        s = settings
+        gen = torch.Generator().manual_seed(seed)
+        H, T, N = s.num_hiddens, s.num_steps, BATCH_SIZE
+        Wh = recurrent_matrix(H, s.sigma_max, s.matrix, gen, dtype)
+        Wx = torch.randn((H, H), generator=gen, dtype=dtype) / math.sqrt(H)
+        X = torch.randn((T, N, H), generator=gen, dtype=dtype)
+        states = rnn_forward(X, Wx, Wh)
+        ones = torch.ones((N, H), dtype=dtype)
+        linear, tanh = bptt_norms(Wh, ones, T), bptt_norms(Wh, ones, T, states)
+        _, _, F = lstm_forward(X, *lstm_params(H, H, s.forget_bias, gen, dtype))
+        cell = cell_path_norms(F, ones)
+        k = np.arange(T + 1)
+        with np.errstate(over="ignore"):
+            theory = linear[0] * np.power(float(s.sigma_max), k.astype(float))
+        steps = pd.DataFrame({"k": k, "linear": linear, "tanh": tanh, "theory": theory, "lstm_cell": cell})
+        return Result(
+            settings=s, steps=steps,
+            singular_values=torch.linalg.svdvals(Wh.double()).numpy(),
+            spectral_radius=float(torch.linalg.eigvals(Wh.double()).abs().max()),
+            mean_tanh_derivative=float((1 - states.double() ** 2).mean()),
+            mean_forget_gate=float(F.double().mean()),
+            bad={name: first_bad_step(steps[name]) for name in ("linear", "tanh", "lstm_cell")})

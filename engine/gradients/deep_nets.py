@@ -20,6 +20,7 @@ import torch
 
 from engine import settings as S
 from engine.budget import Budget
+from engine.mlp.net import intra_op_threads
 
 ACTIVATIONS = ("identity", "tanh", "sigmoid", "relu")
 INITS = ("normal", "xavier_uniform", "xavier_normal", "he")
@@ -182,40 +183,41 @@ class Result:
 def run(settings: Settings, seed: int = 0, device="cpu", on_step: Callable | None = None,
         budget: Budget | None = None) -> Result:
     """Draw X ~ N(0, 1), the L weight matrices and the read-out R; one forward and one backward pass."""
-    s, device = settings, torch.device(device)
-    gen = torch.Generator().manual_seed(seed)
-    n, L = s.width, s.num_layers
-    X = torch.randn((BATCH_SIZE, n), generator=gen)
-    weights = [init_weight(s.init, (n, n), s.sigma, gen) for _ in range(L)]
-    R = torch.randn((BATCH_SIZE, n), generator=gen)
-    H, dH, dW = forward_backward(X.to(device), [W.to(device) for W in weights], s.activation, R.to(device))
-    H, dH, dW = [h.cpu() for h in H], [g.cpu() for g in dH], [g.cpu() for g in dW]
+    with intra_op_threads(1):        # small tensors: on a busy 2-core server a second thread only waits
+        s, device = settings, torch.device(device)
+        gen = torch.Generator().manual_seed(seed)
+        n, L = s.width, s.num_layers
+        X = torch.randn((BATCH_SIZE, n), generator=gen)
+        weights = [init_weight(s.init, (n, n), s.sigma, gen) for _ in range(L)]
+        R = torch.randn((BATCH_SIZE, n), generator=gen)
+        H, dH, dW = forward_backward(X.to(device), [W.to(device) for W in weights], s.activation, R.to(device))
+        H, dH, dW = [h.cpu() for h in H], [g.cpu() for g in dH], [g.cpu() for g in dW]
 
-    var = init_variance(s.init, (n, n), s.sigma)
-    c = GAIN_C.get(s.activation)
-    gain = n * var * c if c is not None else None
-    idx = np.arange(L + 1)
-    act_rms = [rms(h) for h in H]
-    grad_rms = [rms(g) for g in dH]
-    with np.errstate(over="ignore", under="ignore"):
-        act_theory = act_rms[0] * np.power(gain, idx / 2) if gain else np.full(L + 1, np.nan)
-        grad_theory = grad_rms[-1] * np.power(gain, (L - idx) / 2) if gain else np.full(L + 1, np.nan)
-    layers = pd.DataFrame({
-        "layer": idx, "act_rms": act_rms, "grad_rms": grad_rms,
-        "weight_grad_norm": [math.nan] + [float(torch.linalg.vector_norm(g.double())) for g in dW],
-        "act_theory": act_theory, "grad_theory": grad_theory})
+        var = init_variance(s.init, (n, n), s.sigma)
+        c = GAIN_C.get(s.activation)
+        gain = n * var * c if c is not None else None
+        idx = np.arange(L + 1)
+        act_rms = [rms(h) for h in H]
+        grad_rms = [rms(g) for g in dH]
+        with np.errstate(over="ignore", under="ignore"):
+            act_theory = act_rms[0] * np.power(gain, idx / 2) if gain else np.full(L + 1, np.nan)
+            grad_theory = grad_rms[-1] * np.power(gain, (L - idx) / 2) if gain else np.full(L + 1, np.nan)
+        layers = pd.DataFrame({
+            "layer": idx, "act_rms": act_rms, "grad_rms": grad_rms,
+            "weight_grad_norm": [math.nan] + [float(torch.linalg.vector_norm(g.double())) for g in dW],
+            "act_theory": act_theory, "grad_theory": grad_theory})
 
-    rows = []
-    for l in hist_layers(L):
-        for quantity, t in (("activation", H[l]), ("gradient", dH[l])):
-            x, frac, bad = histogram(t)
-            rows += [(quantity, l, xi, fi, bad) for xi, fi in zip(x, frac)]
-    hists = pd.DataFrame(rows, columns=["quantity", "layer", "x", "fraction", "nonfinite"])
-    return Result(
-        settings=s, layers=layers, hists=hists, weight_var=var,
-        weight_var_sample=float(np.mean([float(W.var()) for W in weights])),
-        gain=gain,
-        act_bad=first_bad_layer(act_rms[1:], idx[1:].tolist()),
-        grad_bad=first_bad_layer(grad_rms[:-1], idx[:-1].tolist(), reverse=True),
-        weight_grad_bad=first_bad_layer(layers["weight_grad_norm"].iloc[1:].tolist(), idx[1:].tolist(), reverse=True),
-    )
+        rows = []
+        for l in hist_layers(L):
+            for quantity, t in (("activation", H[l]), ("gradient", dH[l])):
+                x, frac, bad = histogram(t)
+                rows += [(quantity, l, xi, fi, bad) for xi, fi in zip(x, frac)]
+        hists = pd.DataFrame(rows, columns=["quantity", "layer", "x", "fraction", "nonfinite"])
+        return Result(
+            settings=s, layers=layers, hists=hists, weight_var=var,
+            weight_var_sample=float(np.mean([float(W.var()) for W in weights])),
+            gain=gain,
+            act_bad=first_bad_layer(act_rms[1:], idx[1:].tolist()),
+            grad_bad=first_bad_layer(grad_rms[:-1], idx[:-1].tolist(), reverse=True),
+            weight_grad_bad=first_bad_layer(layers["weight_grad_norm"].iloc[1:].tolist(), idx[1:].tolist(), reverse=True),
+        )

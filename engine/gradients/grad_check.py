@@ -21,6 +21,7 @@ import torch.nn.functional as F
 
 from engine import settings as S
 from engine.budget import Budget
+from engine.mlp.net import intra_op_threads
 
 NUM_OUTPUTS = 3
 THRESHOLDS = (1e-7, 1e-5, 1e-3)                  # fine · acceptable · suspicious · bug
@@ -204,31 +205,32 @@ class Result:
 
 def run(settings: Settings, seed: int = 0, device="cpu", on_step: Callable | None = None,
         budget: Budget | None = None) -> Result:
-    s = settings
-    budget = (budget or Budget()).capped(MAX_EVALS)
-    grads, nums = check(s, seed, budget=budget)
-    rows, entries = [], []
-    for name in PARAM_NAMES:
-        g, gn = grads[name].flatten(), nums[name].flatten()
-        diff = (g - gn).abs()
-        worst = int(torch.argmax(torch.nan_to_num(diff, nan=math.inf)))
-        rel = relative_error(gn, g)
-        shape = tuple(grads[name].shape)
-        rows.append({"param": name, "shape": "×".join(map(str, shape)), "rel_error": rel, "verdict": verdict(rel),
-                     "worst_index": str(tuple(int(i) for i in np.unravel_index(worst, shape))),
-                     "autograd": float(g[worst]), "numeric": float(gn[worst])})
-        entries += [{"param": name, "index": str(tuple(int(j) for j in np.unravel_index(i, shape))),
-                     "autograd": float(g[i]), "numeric": float(gn[i]), "abs_diff": float(diff[i])}
-                    for i in range(len(g))]
-    overall = relative_error(torch.cat([nums[k].flatten() for k in PARAM_NAMES]),
-                             torch.cat([grads[k].flatten() for k in PARAM_NAMES]))
-    params = pd.DataFrame(rows)
-    clean = Settings(num_hiddens=s.num_hiddens, batch_size=s.batch_size, dtype=s.dtype)
-    sweep = []
-    for e in SWEEP_EPS:
-        g, gn = check(clean, seed, eps=e, budget=budget)
-        sweep.append({"eps": e, "rel_error": relative_error(torch.cat([gn[k].flatten() for k in PARAM_NAMES]),
-                                                            torch.cat([g[k].flatten() for k in PARAM_NAMES]))})
-    return Result(settings=s, params=params, entries=pd.DataFrame(entries), overall=overall,
-                  located=tuple(params.loc[params["rel_error"] >= THRESHOLDS[-1], "param"]),
-                  sweep=pd.DataFrame(sweep), stop_reason=budget.reason)
+    with intra_op_threads(1):        # small tensors: on a busy 2-core server a second thread only waits
+        s = settings
+        budget = (budget or Budget()).capped(MAX_EVALS)
+        grads, nums = check(s, seed, budget=budget)
+        rows, entries = [], []
+        for name in PARAM_NAMES:
+            g, gn = grads[name].flatten(), nums[name].flatten()
+            diff = (g - gn).abs()
+            worst = int(torch.argmax(torch.nan_to_num(diff, nan=math.inf)))
+            rel = relative_error(gn, g)
+            shape = tuple(grads[name].shape)
+            rows.append({"param": name, "shape": "×".join(map(str, shape)), "rel_error": rel, "verdict": verdict(rel),
+                         "worst_index": str(tuple(int(i) for i in np.unravel_index(worst, shape))),
+                         "autograd": float(g[worst]), "numeric": float(gn[worst])})
+            entries += [{"param": name, "index": str(tuple(int(j) for j in np.unravel_index(i, shape))),
+                         "autograd": float(g[i]), "numeric": float(gn[i]), "abs_diff": float(diff[i])}
+                        for i in range(len(g))]
+        overall = relative_error(torch.cat([nums[k].flatten() for k in PARAM_NAMES]),
+                                 torch.cat([grads[k].flatten() for k in PARAM_NAMES]))
+        params = pd.DataFrame(rows)
+        clean = Settings(num_hiddens=s.num_hiddens, batch_size=s.batch_size, dtype=s.dtype)
+        sweep = []
+        for e in SWEEP_EPS:
+            g, gn = check(clean, seed, eps=e, budget=budget)
+            sweep.append({"eps": e, "rel_error": relative_error(torch.cat([gn[k].flatten() for k in PARAM_NAMES]),
+                                                                torch.cat([g[k].flatten() for k in PARAM_NAMES]))})
+        return Result(settings=s, params=params, entries=pd.DataFrame(entries), overall=overall,
+                      located=tuple(params.loc[params["rel_error"] >= THRESHOLDS[-1], "param"]),
+                      sweep=pd.DataFrame(sweep), stop_reason=budget.reason)
