@@ -4,6 +4,7 @@ and d2l's grad_clipping next to torch.nn.utils.clip_grad_norm_ measured in the s
 from __future__ import annotations
 
 import math
+import os
 
 import torch
 
@@ -12,6 +13,13 @@ from engine.gradients import bptt as BP, clipping as CL, deep_nets as DN, grad_c
 
 
 def run():
+    for record in _run():
+        record["load_average"] = round(os.getloadavg()[0], 1)     # the shared machine's load while measuring
+        # inf/NaN are results here (an exploding setting); write them as text so the line stays strict JSON
+        yield {k: (str(v) if isinstance(v, float) and not math.isfinite(v) else v) for k, v in record.items()}
+
+
+def _run():
     s = SC.Settings(w=5.0, T=1000)
     seconds, r = best_of(lambda: SC.run(s), repeat=3)
     yield {"name": "gradients.scalar_chain.heaviest", "seconds": round(seconds, 4), "T": s.T,
