@@ -35,12 +35,12 @@ class Settings:
     num_examples: int = S.num(400, 20, 2000, step=10, doc="points generated (train + test)")
     test_ratio: float = S.num(0.3, 0.1, 0.9, step=0.05, doc="share of the points held out for testing")
     num_layers: int = S.num(2, 0, 5, doc="hidden layers (0: logistic regression, a straight boundary)")
-    num_hiddens: int = S.num(8, 1, 32, doc="units per hidden layer")
+    num_hiddens: int = S.num(16, 1, 32, doc="units per hidden layer")
     activation: str = S.choice("tanh", ("tanh", "relu", "sigmoid", "gelu", "leaky_relu", "linear"),
                                doc="nonlinearity after each hidden layer")
-    lr: float = S.num(0.3, 0.001, 100.0, log=True, doc="learning rate η")
+    lr: float = S.num(0.1, 0.001, 100.0, log=True, doc="learning rate η")
     batch_size: int = S.num(16, 1, 500, doc="minibatch size")
-    num_epochs: int = S.num(60, 1, 1000, doc="passes over the training points")
+    num_epochs: int = S.num(100, 1, 1000, doc="passes over the training points")
 
     def __post_init__(self):
         S.check(self)

@@ -14,13 +14,13 @@ PROB_SCALE = [[0.0, PALETTE[1]], [0.5, "#ffffff"], [1.0, PALETTE[0]]]
 
 
 def _heatmap(gx, gy, probs, tr: Translator) -> go.Heatmap:
-    return go.Heatmap(x=gx, y=gy, z=probs, zmin=0, zmax=1, colorscale=PROB_SCALE, opacity=0.75,
+    return go.Heatmap(x=gx, y=gy, z=probs, zmin=0, zmax=1, colorscale=PROB_SCALE, opacity=0.75, showlegend=False,
                       colorbar=dict(title=tr("prob_axis")), hovertemplate="x₁=%{x:.2f}<br>x₂=%{y:.2f}<br>P(y=1)=%{z:.2f}<extra></extra>")
 
 
 def _contour(gx, gy, probs) -> go.Contour:
     return go.Contour(x=gx, y=gy, z=probs, contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
-                      line=dict(color=PALETTE[7], width=2), showscale=False, hoverinfo="skip")
+                      line=dict(color=PALETTE[7], width=2), showscale=False, showlegend=False, hoverinfo="skip")
 
 
 def _points(X, y, tr: Translator, test: bool) -> list[go.Scatter]:
@@ -38,7 +38,9 @@ def _points(X, y, tr: Translator, test: bool) -> list[go.Scatter]:
 def _finish(fig: go.Figure, gx, gy, title: str, tr: Translator) -> go.Figure:
     fig.update_xaxes(range=[float(gx[0]), float(gx[-1])], constrain="domain")
     fig.update_yaxes(range=[float(gy[0]), float(gy[-1])], scaleanchor="x", constrain="domain")
-    return style(fig, title, "x₁", "x₂", height=500)
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
+                      margin=dict(t=90))
+    return style(fig, title, "x₁", "x₂", height=540)
 
 
 def fig_boundary_live(event: dict, tr: Translator) -> go.Figure:

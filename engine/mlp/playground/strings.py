@@ -31,8 +31,8 @@ STRINGS = {
                         "zh": "选“无（线性）”时，无论多少层，边界仍是一条直线。"},
     **{f"activation.{k}": {"en": en, "zh": zh} for k, (en, zh) in _ACT.items()},
     "lr": {"en": "Learning rate η", "zh": "学习率 η"},
-    "lr_help": {"en": "Very large values make the weights blow up (try 30 with ReLU).",
-                "zh": "过大的学习率会让权重爆炸（试试 ReLU 配 30）。"},
+    "lr_help": {"en": "Very large values break the training: with no activation (linear) the weights overflow to NaN (try 30); with ReLU the units die instead.",
+                "zh": "过大的学习率会破坏训练：不用激活函数（线性）时权重溢出为 NaN（试试 30）；用 ReLU 时则是单元“死亡”。"},
     "batch_size": {"en": "Batch size", "zh": "批量大小"},
     "num_epochs": {"en": "Epochs", "zh": "迭代轮数"},
     # charts
