@@ -33,6 +33,14 @@ class Bound:
             for o in self.options:
                 if str(o) == str(value):
                     return o, False
+            # numeric options: to_query writes 0.0 as "0" and 1e-4 as "0.0001"
+            for o in self.options:
+                if isinstance(o, (int, float)) and not isinstance(o, bool):
+                    try:
+                        if float(value) == o:
+                            return o, False
+                    except (TypeError, ValueError, OverflowError):
+                        break
             raise ValueError(f"not one of {list(self.options)}")
         if self.kind == "bool":
             if isinstance(value, bool):

@@ -321,3 +321,15 @@ def test_playground_budget_caps_deterministically():
     b = P.run(s, seed=0, budget=Budget(max_units=300))
     assert a.stop_reason == "units" and a.final["step"] == b.final["step"] < 300
     assert a.curve.equals(b.curve) and len(a.frames) >= 30      # snapshots spread over the capped run
+
+
+@pytest.mark.parametrize("cls", [A.Settings, M.Settings, P.Settings])
+def test_every_setting_round_trips_through_the_url(cls):
+    from engine import settings as S
+    for obj in (cls(), *(dataclasses.replace(cls(), **{name: b.options[-1]}) for name, b in S.bounds(cls).items()
+                         if b.kind == "choice")):
+        back, notices = S.from_query(cls, S.to_query(obj))
+        assert back == obj and notices == [], notices
+    if cls is M.Settings:
+        assert S.from_query(cls, {"weight_decay": "0.0003"})[0].weight_decay == 3e-4
+        assert S.from_query(cls, {"weight_decay": "0.0002"})[1][0].reason == "ignored"
