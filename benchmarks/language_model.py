@@ -1,0 +1,128 @@
+"""Language model: tokens per second and perplexity of RNN, GRU and LSTM on The Time Machine with the
+book's setting (d2l §8.5–9.2: characters, 256 hidden units, 35 steps, batch 32, SGD lr 1, clip 1,
+sequential partitioning), next to the book's own loop (``benchmarks/_book_rnn.py``, written to the
+book's text: the ``d2l`` package pins an old torch and cannot be installed beside torch 2.13) measured
+in the same run, epoch by epoch in alternation so both see the same machine load. Also: this CPU's
+float32 matrix-product rate (a 2048² product) and the fraction of it the training reaches, counting
+the recurrent, input and output products (×3 for the backward pass).
+
+The book trains 500 epochs (perplexity ≈ 1.0–1.3 for the GRU and LSTM); that is ≈ 2 h per model
+here, so both loops train ``LM_BENCH_EPOCHS`` epochs (default 2) and are compared at that count.
+Reads ``../shared/data/timemachine.txt`` beside the checkout; without it, one record says so.
+
+Both loops run with one intra-op thread, as the lesson does (see ``engine.mlp.net.intra_op_threads``);
+one more record measures the book's loop with torch's default thread count.
+"""
+from __future__ import annotations
+
+import os
+import random
+import time
+from pathlib import Path
+
+import torch
+from torch import nn
+
+import engine.language_model as L
+from benchmarks import _book_rnn as B
+from engine.language_model.data import seq_data_iter_sequential
+from engine.mlp.net import intra_op_threads
+
+TM = Path(__file__).resolve().parents[1] / "../shared/data/timemachine.txt"
+BOOK = dict(num_hiddens=256, num_steps=35, batch_size=32, lr=1.0, theta=1.0)
+EPOCHS = int(os.environ.get("LM_BENCH_EPOCHS", 2))
+MODELS = ("rnn", "gru", "lstm")
+
+
+def matmul_flops(n: int = 2048, repeat: int = 3) -> float:
+    """Float32 FLOP/s of an n×n by n×n product (best of ``repeat``): this CPU's practical peak."""
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    a @ b
+    best = min(_timed(lambda: a @ b) for _ in range(repeat))
+    return 2 * n ** 3 / best
+
+
+def _timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def ours(kind: str, corpus: torch.Tensor, vocab_size: int, seed: int):
+    """The lesson's pieces: ``RNNModel``, ``seq_data_iter_sequential`` seeded by a generator,
+    ``train_epoch_ch8`` with ``grad_clipping`` and the written-out ``SGD``. One epoch per call."""
+    torch.manual_seed(seed)
+    net = L.RNNModel(vocab_size, BOOK["num_hiddens"], kind)
+    updater, loss = L.SGD(net.parameters(), BOOK["lr"]), nn.CrossEntropyLoss()
+    gen = torch.Generator().manual_seed(seed)
+
+    def epoch():
+        it = seq_data_iter_sequential(corpus, BOOK["batch_size"], BOOK["num_steps"], gen)
+        ppl, speed, _, _ = L.train_epoch_ch8(net, it, loss, updater, "cpu", False, BOOK["theta"])
+        return ppl, speed
+    return epoch
+
+
+def book(kind: str, corpus: list, vocab, seed: int):
+    """The book's ``train_ch8`` loop, one epoch per call (its ``SeqDataLoader`` uses ``random``)."""
+    random.seed(seed)
+    torch.manual_seed(seed)
+    net = B.book_model(kind, len(vocab), BOOK["num_hiddens"])
+    train_iter = B.SeqDataLoader(corpus, BOOK["batch_size"], BOOK["num_steps"])
+    loss, updater = nn.CrossEntropyLoss(), torch.optim.SGD(net.parameters(), BOOK["lr"])
+
+    def epoch():
+        return B.train_epoch_ch8(net, train_iter, loss, updater, "cpu", False)
+    return epoch
+
+
+def run():
+    if not TM.exists():
+        yield {"name": "language_model.time_machine", "skipped": f"{TM} not found: the benchmark needs The Time Machine"}
+        return
+    corpus, vocab = B.load_corpus_time_machine(str(TM))
+    corpus_t = torch.tensor(corpus)
+    with intra_op_threads(1):
+        peak = matmul_flops()
+        for kind in MODELS:
+            a, b = ours(kind, corpus_t, len(vocab), seed=0), book(kind, corpus, vocab, seed=0)
+            rows = []
+            for e in range(EPOCHS):                    # alternate, so both meet the same load
+                t = time.perf_counter()
+                ppl_a, speed_a = a()
+                sec_a = time.perf_counter() - t
+                t = time.perf_counter()
+                ppl_b, speed_b = b()
+                sec_b = time.perf_counter() - t
+                rows.append((ppl_a, speed_a, sec_a, ppl_b, speed_b, sec_b))
+            speed_a = max(r[1] for r in rows)          # the fastest epoch of each: the least disturbed
+            speed_b = max(r[4] for r in rows)
+            fpt = 3 * L.flops_per_token(kind, BOOK["num_hiddens"], 1, len(vocab), False)
+            yield {"name": f"language_model.time_machine.{kind}", "seconds": round(sum(r[2] for r in rows), 2),
+                   "epochs": EPOCHS, "tokens_per_s": round(speed_a), "perplexity": round(rows[-1][0], 3),
+                   "reference_seconds": round(sum(r[5] for r in rows), 2), "reference_tokens_per_s": round(speed_b),
+                   "reference_perplexity": round(rows[-1][3], 3), "ratio": round(speed_a / speed_b, 3),
+                   "perplexity_by_epoch": [round(r[0], 3) for r in rows],
+                   "reference_perplexity_by_epoch": [round(r[3], 3) for r in rows],
+                   "training_gflop_per_s": round(speed_a * fpt / 1e9, 2), "matmul_peak_gflop_per_s": round(peak / 1e9, 2),
+                   "fraction_of_matmul_peak": round(speed_a * fpt / peak, 3), "torch_threads": 1,
+                   "book_setting": BOOK, "vocab_size": len(vocab), "num_tokens": len(corpus)}
+    # the book's loop as it would run by default (torch's own thread count), one epoch
+    threads = torch.get_num_threads()
+    peak2 = matmul_flops()
+    b = book("lstm", corpus, vocab, seed=0)
+    ppl, speed = b()
+    yield {"name": "language_model.time_machine.lstm.reference_default_threads", "tokens_per_s": round(speed),
+           "perplexity": round(ppl, 3), "torch_threads": threads, "matmul_peak_gflop_per_s": round(peak2 / 1e9, 2),
+           "load_average": os.getloadavg()[0]}
+    # the lesson's own run at the book's setting: how far the work budget lets it go
+    from engine.text import Corpus, preprocess_time_machine
+    text = "\n".join(preprocess_time_machine(TM.read_text()))
+    s = L.Settings(model="lstm", text_corpus=Corpus("The Time Machine", text, source="time_machine"),
+                   num_epochs=1, **BOOK)
+    t = time.perf_counter()
+    r = L.run(s, seed=0)
+    seconds = time.perf_counter() - t
+    yield {"name": "language_model.run.book_setting_budget", "seconds": round(seconds, 2), "stop_reason": r.stop_reason,
+           "minibatches": len(r.batches), "heldout_perplexity": round(r.final_heldout_ppl, 3),
+           "tokens_per_s": round(r.tokens_per_s)}
