@@ -49,7 +49,7 @@ def fig_positional_encoding(P: np.ndarray, tr: Translator, used: int | None = No
                     labels=dict(x=tr("pe_dim_axis"), y=tr("pe_pos_axis"), color="P"))
     if used is not None and used < len(P):
         fig.add_hline(y=used - 0.5, line=dict(color=PALETTE[7], width=2, dash="dash"),
-                      annotation_text=tr("pe_used", n=used), annotation_position="bottom right",
+                      annotation_text=tr("pe_used", last=used - 1), annotation_position="bottom right",
                       annotation_bgcolor="rgba(255,255,255,0.9)", annotation_font_color=PALETTE[7])
     return style(fig, tr("pe_title"), tr("pe_dim_axis"), tr("pe_pos_axis"), height=380)
 

@@ -26,7 +26,7 @@ SHARED = {
                         "zh": "查询 %{y} → 键 %{x}<br>权重 %{z:.3f}<extra></extra>"},
     # positional encoding
     "pe_title": {"en": "Positional encoding P", "zh": "位置编码 P"},
-    "pe_used": {"en": "positions this model uses: 0…{n}−1", "zh": "本模型使用的位置：0…{n}−1"},
+    "pe_used": {"en": "positions this model uses: 0…{last}", "zh": "本模型使用的位置：0…{last}"},
     "pe_dim_axis": {"en": "encoding dimension j", "zh": "编码维度 j"},
     "pe_pos_axis": {"en": "position i", "zh": "位置 i"},
     "pe_col": {"en": "column {j}", "zh": "第 {j} 列"},
