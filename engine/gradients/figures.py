@@ -20,11 +20,12 @@ def positive_or_none(values):
     return [float(v) if (v is not None and math.isfinite(v) and v > 0) else None for v in values]
 
 
-def _mark_at(fig, x: float, label: str, x_max: float, colour: str | None = None):
+def _mark_at(fig, x: float, label: str, x_max: float, colour: str | None = None, flip: bool = False):
     """``mark_divergence``, with its label turned to the side that has room (it writes leftwards,
-    which falls off the chart for an early step)."""
+    which falls off the chart for an early step); ``flip`` turns it the other way (a second label
+    at the same x)."""
     mark_divergence(fig, x, label)
-    if x < x_max / 2:
+    if (x < x_max / 2) != flip:
         fig.layout.annotations[-1].xanchor = "left"
     if colour is not None:
         fig.layout.shapes[-1].line.color = colour
@@ -180,7 +181,10 @@ def _two_runs(result, column: str, tr: Translator) -> go.Figure:
         fig.add_trace(go.Scatter(x=f["step"], y=positive_or_none(f[column]), name=name, mode="lines",
                                  line=dict(color=colour, width=2)))
         if d is not None:
-            _mark_at(fig, d.step, tr("run_diverged", run=name, kind=d.kind, step=d.step), result.settings.num_iters, colour)
+            same = d is result.divergence_clipped and result.divergence_plain is not None \
+                and result.divergence_plain.step == d.step
+            _mark_at(fig, d.step, tr("run_diverged", run=name, kind=d.kind, step=d.step), result.settings.num_iters,
+                     colour, flip=same)
     _log_y(fig)
     fig.update_xaxes(range=[0, result.settings.num_iters])
     return fig
