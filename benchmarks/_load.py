@@ -20,6 +20,7 @@ This module has no ``run()``: it is driven by ``benchmarks/app.py``.
 from __future__ import annotations
 
 import json
+import os
 import random
 import statistics
 import threading
@@ -270,6 +271,9 @@ def summarize(name: str, phases: list[Phase], **extra) -> dict:
         "rss_peak_mb": round(max(p.rss_peak for p in phases) / MB, 1),
         "rss_end_mb": round(phases[-1].rss_end / MB, 1),
         "server_cpu_s": round(sum(p.cpu_seconds for p in phases), 1),
+        # cores the server actually got: far below 2 means other processes shared the machine
+        "server_cores_used": round(sum(p.cpu_seconds for p in phases) / max(1e-9, sum(p.ended - p.started for p in phases)), 2),
+        "loadavg_1m": round(os.getloadavg()[0], 1),
         **extra,
     }
 

@@ -31,15 +31,16 @@ def stem(path: str) -> str:
     return path.rsplit("/", 1)[-1].removesuffix(".py")
 
 
-def _timed_run(page: str | None) -> tuple[float, object]:
+def _timed_run(page: str | None) -> tuple[float, object, float]:
+    """(wall seconds, the AppTest, CPU seconds of this process: the script runs in-process)."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=300)
     if page:
         at.switch_page(page)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     at.run()
-    return time.perf_counter() - t, at
+    return time.perf_counter() - t, at, time.process_time() - c
 
 
 def _facts(at) -> dict:
@@ -60,16 +61,18 @@ def page_times():
     for lesson in lessons:
         importlib.import_module(lesson.engine)
     imports = time.perf_counter() - t
-    first, _ = _timed_run(None)          # Streamlit's own first-run set-up is not any page's cost
+    first = _timed_run(None)[0]          # Streamlit's own first-run set-up is not any page's cost
     yield {"name": "app.start", "seconds": round(imports + first, 3), "import_seconds": round(imports, 3),
            "first_run_seconds": round(first, 3), "lessons": len(lessons)}
     for path, name in [(None, "home")] + [(l.path, stem(l.path)) for l in lessons]:
         st.cache_data.clear()
         st.cache_resource.clear()
-        cold, at = _timed_run(path)
-        yield {"name": f"app.page.{name}.cold", "seconds": round(cold, 3), **_facts(at)}
-        cached = min(_timed_run(path)[0] for _ in range(2))
-        yield {"name": f"app.page.{name}.cached", "seconds": round(cached, 3), "cold_over_cached": round(cold / cached, 1)}
+        cold, at, cold_cpu = _timed_run(path)
+        yield {"name": f"app.page.{name}.cold", "seconds": round(cold, 3), "cpu_seconds": round(cold_cpu, 3),
+               **_facts(at), "loadavg_1m": round(os.getloadavg()[0], 1)}
+        cached, _, cached_cpu = min((_timed_run(path) for _ in range(2)), key=lambda r: r[0])
+        yield {"name": f"app.page.{name}.cached", "seconds": round(cached, 3), "cpu_seconds": round(cached_cpu, 3),
+               "cold_over_cached": round(cold / cached, 1), "loadavg_1m": round(os.getloadavg()[0], 1)}
 
 
 def run():
