@@ -10,6 +10,8 @@ from engine.i18n import Translator
 from engine.plotting import DIVERGING, PALETTE, SEQUENTIAL, finite_or_none, mark_divergence, style
 
 MODEL_COLOURS = {"rnn": PALETTE[3], "gru": PALETTE[2], "lstm": PALETTE[0]}
+MODEL_DASH = {"rnn": "solid", "gru": "dash", "lstm": "solid"}
+MODEL_SYMBOL = {"rnn": "circle", "gru": "diamond-open", "lstm": "square"}
 GATES_01 = ("i", "f", "o", "z", "r")          # sigmoid gates: in (0, 1)
 
 
@@ -31,9 +33,10 @@ def fig_perplexity(batches: pd.DataFrame, epochs: pd.DataFrame | None, tr: Trans
                                  name=tr("train_epoch"), line=dict(width=2.5, color=PALETTE[0])))
         fig.add_trace(go.Scatter(x=epochs["epoch"], y=finite_or_none(epochs["heldout_ppl"]), mode="lines+markers",
                                  name=tr("heldout"), line=dict(width=2.5, color=PALETTE[1], dash="dash")))
-    if vocab_size:
-        fig.add_hline(y=vocab_size, line=dict(color=PALETTE[7], dash="dot", width=1),
-                      annotation_text=tr("uniform"), annotation_position="bottom right")
+    if vocab_size:      # a trace, not add_hline: on a log axis an annotation's y is read as log10(y)
+        x_max = max([1.0] + ([float(batches["epoch"].max())] if len(batches) else []))
+        fig.add_trace(go.Scatter(x=[0, x_max], y=[vocab_size, vocab_size], mode="lines", name=tr("uniform"),
+                                 line=dict(color=PALETTE[7], dash="dot", width=1), hoverinfo="skip"))
     fig.update_yaxes(type="log")
     if divergence is not None and len(batches):
         x = float(batches.loc[batches["step"] == divergence.step, "epoch"].iloc[0])
@@ -91,7 +94,7 @@ def fig_unit_text(traces: pd.DataFrame, unit: int, quantity: str, tokens, tr: Tr
         m = float(np.nanmax(np.abs(values))) if n else 1.0
         kw = dict(colorscale=DIVERGING, zmin=-m or -1, zmax=m or 1)
     fig = go.Figure(go.Heatmap(z=grid, text=text, texttemplate="%{text}", hovertemplate="%{text}: %{z:.3f}<extra></extra>",
-                               xgap=1, ygap=1, colorbar=dict(thickness=12), **kw))
+                               xgap=1, ygap=1, showscale=False, **kw))
     fig.update_yaxes(autorange="reversed", showticklabels=False, showgrid=False)
     fig.update_xaxes(showticklabels=False, showgrid=False)
     return style(fig, tr("unit_text_title", unit=unit, q=tr(f"q.{quantity}")), height=90 + 34 * rows)
@@ -113,13 +116,14 @@ def fig_grad_flow(grad_flow: pd.DataFrame, tr: Translator) -> go.Figure:
 def fig_long_range(accuracy: pd.DataFrame, max_distance: int, tr: Translator) -> go.Figure:
     """Accuracy on the recall task against the distance to remember; chance = 1/10."""
     fig = go.Figure()
-    for model, part in accuracy.groupby("model", sort=False):
+    for model, part in accuracy.groupby("model", sort=False):      # dashes and markers: overlapping lines stay visible
         fig.add_trace(go.Scatter(x=part["distance"], y=part["accuracy"], mode="lines+markers", name=model.upper(),
-                                 line=dict(color=MODEL_COLOURS[model], width=2.5)))
+                                 line=dict(color=MODEL_COLOURS[model], width=2.5, dash=MODEL_DASH[model]),
+                                 marker=dict(symbol=MODEL_SYMBOL[model], size=8)))
     fig.add_hline(y=0.1, line=dict(color=PALETTE[7], dash="dot", width=1), annotation_text=tr("chance"),
                   annotation_position="bottom right")
     fig.add_vline(x=max_distance, line=dict(color=PALETTE[7], dash="dash", width=1),
-                  annotation_text=tr("trained_up_to"), annotation_position="top left")
+                  annotation_text=tr("trained_up_to"), annotation_position="bottom left")
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%")
     return style(fig, tr("long_title"), tr("distance_axis"), tr("accuracy_axis"))
 

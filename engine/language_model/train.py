@@ -221,8 +221,12 @@ def _run(settings, seed, device, on_step, budget):
     per_epoch = max(1, num_batches(len(train_ids), batch_size, num_steps))
     total = int(min(s.num_epochs * per_epoch, C.MAX_WORK // work + 1))
     fpt = C.flops_per_token(s.model, s.num_hiddens, s.num_layers, len(vocab), s.uses_embedding)
-    sample_len = min(len(held_ids), {"char": 12, "word": 3}[s.token])
-    sample_prefix = vocab.to_tokens(held_ids[:sample_len].tolist()) if sample_len else [vocab.to_tokens(1 % len(vocab))]
+    sample_ids = held_ids
+    if s.token == "char" and corpus.lang != "zh" and vocab[" "] != vocab.unk:   # start at a word, not inside one
+        spaces = (held_ids[:40] == vocab[" "]).nonzero()
+        sample_ids = held_ids[int(spaces[0]) + 1:] if len(spaces) else held_ids
+    sample_len = min(len(sample_ids), {"char": 12, "word": 3}[s.token])
+    sample_prefix = vocab.to_tokens(sample_ids[:sample_len].tolist()) if sample_len else [vocab.to_tokens(1 % len(vocab))]
     sample_every = max(1, s.num_epochs // 10)
 
     batch_rows, epoch_rows, sample_rows = [], [], []
@@ -275,5 +279,5 @@ def _run(settings, seed, device, on_step, budget):
         net=net, vocab=vocab, corpus_name=corpus.name, lang=corpus.lang,
         num_train_tokens=len(train_ids), num_heldout_tokens=len(held_ids),
         batch_size=batch_size, num_steps=num_steps, sample_prefix=tuple(sample_prefix),
-        heldout_start=tuple(vocab.to_tokens(held_ids[:C.MAX_TEXT_TOKENS // 2].tolist())),
+        heldout_start=tuple(vocab.to_tokens(sample_ids[:C.MAX_TEXT_TOKENS // 2].tolist())),
         flops_per_token=fpt, divergence=divergence, stop_reason=budget.reason, notes=tuple(notes))
