@@ -65,6 +65,7 @@ STRINGS = {
     "downloading": {"en": "Downloading Fashion-MNIST: {file} ({done})", "zh": "正在下载 Fashion-MNIST：{file}（{done}）"},
     "metric_mlp_acc": {"en": "MLP test accuracy", "zh": "多层感知机测试准确率"},
     "metric_softmax_acc": {"en": "Softmax regression test accuracy", "zh": "softmax 回归测试准确率"},
+    "metric_delta": {"en": "{d} (MLP − softmax)", "zh": "{d}（多层感知机 − softmax 回归）"},
     "metric_params": {"en": "MLP parameters", "zh": "多层感知机参数个数"},
     "metric_weight_norm": {"en": "½‖w‖² of the MLP's weights", "zh": "多层感知机权重的 ½‖w‖²"},
     "diverged": {"en": "**{model} diverged.** Its loss became {kind} at step {step} (epoch {epoch}); the last finite loss was {last}. "

@@ -34,7 +34,7 @@ c = st.columns(4)
 c[0].metric(tr("metric_mlp_acc"), fmt(r.last("mlp", "test_acc"), 3))
 if s.compare:
     c[1].metric(tr("metric_softmax_acc"), fmt(r.last("softmax", "test_acc"), 3),
-                delta=fmt(r.last("mlp", "test_acc") - r.last("softmax", "test_acc"), 2) + " (MLP − softmax)",
+                delta=tr("metric_delta", d=fmt(r.last("mlp", "test_acc") - r.last("softmax", "test_acc"), 2)),
                 delta_color="off")
 c[2].metric(tr("metric_params"), f"{r.num_params['mlp']:,}")
 c[3].metric(tr("metric_weight_norm"), fmt(r.weight_norm["mlp"]))
