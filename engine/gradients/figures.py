@@ -27,6 +27,7 @@ def _mark_at(fig, x: float, label: str, x_max: float, colour: str | None = None,
     mark_divergence(fig, x, label)
     if (x < x_max / 2) != flip:
         fig.layout.annotations[-1].xanchor = "left"
+    fig.layout.annotations[-1].yshift = -16 * (len(fig.layout.shapes) - 1)     # stack labels, never on top of each other
     if colour is not None:
         fig.layout.shapes[-1].line.color = colour
         fig.layout.annotations[-1].font.color = colour
@@ -100,10 +101,18 @@ def fig_layer_norms(result, tr: Translator) -> go.Figure:
     return _finish(fig, tr("norms_title"), tr("layer_axis"), tr("rms_axis"))
 
 
+def _say_if_empty(fig, values, tr: Translator):
+    """A chart whose every value is inf/NaN says so in its middle instead of staying blank."""
+    if not any(positive_or_none(values)):
+        fig.add_annotation(x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, text=tr("all_nonfinite"),
+                           font=dict(color=PALETTE[3], size=15))
+
+
 def fig_weight_grads(result, tr: Translator) -> go.Figure:
     d = result.layers.iloc[1:]
     fig = go.Figure(go.Bar(x=d["layer"], y=positive_or_none(d["weight_grad_norm"]), marker_color=PALETTE[2],
                            name=tr("wgrad_series")))
+    _say_if_empty(fig, d["weight_grad_norm"], tr)
     _log_y(fig)
     _mark(fig, result.weight_grad_bad, tr, tr("wgrad_short"), "unit_layer", result.settings.num_layers)
     return _finish(fig, tr("wgrad_title"), tr("layer_axis"), tr("wgrad_axis"), legend=False)
@@ -117,7 +126,7 @@ def fig_histograms(result, tr: Translator) -> go.Figure:
     for quantity in ("activation", "gradient"):
         for l in layers:
             bad = h.loc[(h["quantity"] == quantity) & (h["layer"] == l), "nonfinite"].iloc[0]
-            titles.append(tr("hist_panel", layer=l) + (f" · {bad:.0%} inf/NaN" if bad > 0 else ""))
+            titles.append(tr("hist_panel", layer=l) + (f"<br>{bad:.0%} inf/NaN" if bad > 0 else ""))
     fig = make_subplots(rows=2, cols=len(layers), subplot_titles=titles, vertical_spacing=0.2, horizontal_spacing=0.05)
     for r, (quantity, colour) in enumerate((("activation", PALETTE[0]), ("gradient", PALETTE[3])), start=1):
         for c, l in enumerate(layers, start=1):
