@@ -176,14 +176,13 @@ def prepare_text(text: str, vocab, token: str = "char", lang: str = "en",
     """Typed text → tokens and indices, never an exception: line breaks become spaces, unknown
     tokens map to ``<unk>`` (and are listed), text beyond ``max_tokens`` is cut."""
     text = str(text or "")[:MAX_TEXT_CHARS * 2]
-    line = " ".join(str(text or "").split()) if token == "word" else str(text or "").replace("\r", "").replace("\n", " ")
+    line = " ".join(text.split()) if token == "word" else text.replace("\r", "").replace("\n", " ")
     tokens = tokenize([line], token, lang)[0]
     truncated = len(tokens) > max_tokens
     tokens = tokens[:max_tokens]
     ids = tuple(vocab[t] for t in tokens)
     unknown = tuple(dict.fromkeys(t for t, i in zip(tokens, ids) if i == vocab.unk))
     return Prepared(tuple(tokens), ids, unknown, truncated, len(tokens) < MIN_TEXT_TOKENS)
-
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from torch.nn import functional as F
 from engine import settings as S
 from engine.budget import Budget
 from engine.language_model.concise import RNNModel
-from engine.language_model.core import MAX_TEXT_TOKENS, MIN_TEXT_TOKENS, Prepared, flops_per_token, prepare_text  # noqa: F401
-from engine.language_model.scratch import CELLS, INTERNALS
+from engine.language_model.core import flops_per_token
+from engine.language_model.scratch import CELLS
 from engine.language_model.train import Adam, grad_clipping
 from engine.mlp.net import intra_op_threads
 

@@ -90,6 +90,7 @@ STRINGS = {
                     "zh": "模型先读入前缀（预热：只更新隐状态），再开始生成。最多 {max} 个字符。"},
     "prefix_default": {"en": "Empty prefix: the start of the held-out text is used.", "zh": "前缀为空：使用留出文本的开头。"},
     "prefix_truncated": {"en": "The prefix was cut to its first {max} characters.", "zh": "前缀已截断为前 {max} 个字符。"},
+    "prefix_cut_tokens": {"en": "Only the first {max} tokens of the prefix are read.", "zh": "只读入前缀的前 {max} 个词元。"},
     "prefix_unknown": {"en": "Not in the vocabulary of this corpus, read as <unk>: {tokens}", "zh": "不在此语料的词表中，按 <unk> 读入：{tokens}"},
     "prefix_empty_tokens": {"en": "The prefix has no tokens at this token level; the start of the held-out text is used.",
                             "zh": "按当前词元划分，前缀中没有词元；改用留出文本的开头。"},

@@ -60,6 +60,8 @@ st.query_params["prefix"] = typed or ""
 out = L.generate(r, typed, g, seed=ui.current_seed())
 if out.used_default:
     st.caption(tr("prefix_default" if not (typed or "").strip() else "prefix_empty_tokens"))
+if out.prefix.truncated:
+    st.warning(tr("prefix_cut_tokens", max=L.MAX_TEXT_TOKENS), icon="✂️")
 if out.prefix.unknown:
     st.info(tr("prefix_unknown", tokens=", ".join(repr(t) for t in out.prefix.unknown[:20])), icon="🔤")
 st.code(out.text, language=None, wrap_lines=True)

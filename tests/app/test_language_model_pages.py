@@ -3,8 +3,6 @@ typed text is validated and shown as plain text, sampling does not retrain, the 
 gates of a typed sentence, one unit followed, the long-range experiment on demand."""
 from __future__ import annotations
 
-import dataclasses
-
 import engine.language_model as L
 import engine.text as T
 from engine.language_model import core as C
