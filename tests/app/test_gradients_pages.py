@@ -63,6 +63,7 @@ def test_overflow_is_explained_and_marked_with_its_step_and_layer(app_at):
     assert "float32: inf at step 56" in spec and "float64: inf at step 442" in spec
     assert f"activations: {deep.act_bad[1]} at layer {deep.act_bad[0]}" in spec
     assert f"× Whᵀ: {bptt.bad['linear'][1]} at step {bptt.bad['linear'][0]}" in spec
+    assert "every value here is inf or NaN" in spec         # the weight-gradient chart is all NaN, and says so
     assert metrics(at)["w^T, exact"] == "9.33264×10⁶⁹⁸" and metrics(at)["float64"] == "+inf"
 
 
