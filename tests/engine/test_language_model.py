@@ -373,3 +373,15 @@ def test_settings_bounds_and_defaults():
         L.Settings(num_hiddens=10_000)
     names = set(S.bounds(L.Settings)) & set(S.bounds(I.LongRangeSettings))
     assert not names                                    # both on one page: no clash in the URL
+
+
+def test_strings_complete_in_both_languages():
+    import re
+
+    from engine.i18n import missing
+    from engine.language_model.strings_inside import STRINGS as INSIDE
+    for table in (L.STRINGS, INSIDE):
+        assert missing(table) == []
+        for key, v in table.items():           # the same placeholders in both languages
+            fields = [set(re.findall(r"(?<!\{)\{(\w+)\}(?!\})", v[lang])) for lang in ("en", "zh")]
+            assert fields[0] == fields[1], key
