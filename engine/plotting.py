@@ -19,11 +19,12 @@ pio.templates[TEMPLATE] = go.layout.Template(
         font=dict(family="Inter, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif", size=13),
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin=dict(l=60, r=20, t=50, b=60),
+        margin=dict(l=60, r=20, t=50, b=95),
         xaxis=dict(showgrid=True, gridcolor="#e5e5e5", zeroline=False, linecolor="#888", ticks="outside"),
         yaxis=dict(showgrid=True, gridcolor="#e5e5e5", zeroline=False, linecolor="#888", ticks="outside"),
         # below the plot: a long legend never covers the title
-        legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0),
+        # at the very bottom of the figure (container coordinates), under the x-axis title
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.0, xanchor="left", x=0),
         coloraxis=dict(colorscale=SEQUENTIAL),
         hovermode="closest",
     )
