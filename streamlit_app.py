@@ -10,33 +10,33 @@ from typing import NamedTuple
 class Lesson(NamedTuple):
     path: str        # the page file
     engine: str      # the engine module whose STRINGS hold the title and summary
-    icon: str
+    icon: str        # a Material icon (renders without emoji fonts)
 
 
 # The one list of lessons, by group. The app tests open every page listed here.
 LESSONS: dict[str, list[Lesson]] = {
     "group_basics": [
-        Lesson("pages/basics/linear_regression.py", "engine.linear_regression", "📈"),
-        Lesson("pages/basics/softmax_regression.py", "engine.softmax_regression", "🧮"),
-        Lesson("pages/basics/activations.py", "engine.mlp.activations", "〽️"),
-        Lesson("pages/basics/mlp.py", "engine.mlp", "🧠"),
-        Lesson("pages/basics/playground.py", "engine.mlp.playground", "🛝"),
+        Lesson("pages/basics/linear_regression.py", "engine.linear_regression", ":material/show_chart:"),
+        Lesson("pages/basics/softmax_regression.py", "engine.softmax_regression", ":material/category:"),
+        Lesson("pages/basics/activations.py", "engine.mlp.activations", ":material/function:"),
+        Lesson("pages/basics/mlp.py", "engine.mlp", ":material/hub:"),
+        Lesson("pages/basics/playground.py", "engine.mlp.playground", ":material/scatter_plot:"),
     ],
     "group_training": [
-        Lesson("pages/training/exploding_gradients.py", "engine.gradients.strings_exploding", "💥"),
-        Lesson("pages/training/gradient_clipping.py", "engine.gradients.strings_clipping", "✂️"),
-        Lesson("pages/training/gradient_checking.py", "engine.gradients.strings_checking", "🩺"),
+        Lesson("pages/training/exploding_gradients.py", "engine.gradients.strings_exploding", ":material/trending_up:"),
+        Lesson("pages/training/gradient_clipping.py", "engine.gradients.strings_clipping", ":material/content_cut:"),
+        Lesson("pages/training/gradient_checking.py", "engine.gradients.strings_checking", ":material/fact_check:"),
     ],
     "group_sequences": [
-        Lesson("pages/sequences/text_vocab.py", "engine.text", "🔤"),
-        Lesson("pages/sequences/language_model.py", "engine.language_model", "✍️"),
-        Lesson("pages/sequences/lstm_internals.py", "engine.language_model.strings_inside", "🔬"),
+        Lesson("pages/sequences/text_vocab.py", "engine.text", ":material/text_fields:"),
+        Lesson("pages/sequences/language_model.py", "engine.language_model", ":material/edit_note:"),
+        Lesson("pages/sequences/lstm_internals.py", "engine.language_model.strings_inside", ":material/memory:"),
     ],
     "group_attention": [
-        Lesson("pages/attention/attention_playground.py", "engine.attention.playground", "🎯"),
-        Lesson("pages/attention/seq2seq_attention.py", "engine.attention.translation", "🔁"),
-        Lesson("pages/attention/transformer_toy.py", "engine.transformer", "🤖"),
-        Lesson("pages/attention/transformer_corpus.py", "engine.transformer.char_lm", "✍️"),
+        Lesson("pages/attention/attention_playground.py", "engine.attention.playground", ":material/grid_on:"),
+        Lesson("pages/attention/seq2seq_attention.py", "engine.attention.translation", ":material/translate:"),
+        Lesson("pages/attention/transformer_toy.py", "engine.transformer", ":material/view_module:"),
+        Lesson("pages/attention/transformer_corpus.py", "engine.transformer.char_lm", ":material/auto_stories:"),
     ],
 }
 
@@ -53,10 +53,10 @@ def main() -> None:
     if torch.get_num_threads() != 1:
         torch.set_num_threads(1)
 
-    st.set_page_config(page_title="DeepDive Lab", page_icon="🤿", layout="wide")
+    st.set_page_config(page_title="DeepDive Lab", page_icon=":material/scuba_diving:", layout="wide")
     tr = ui.translator()
 
-    nav = {"": [st.Page("pages/home/home.py", title=tr("home"), icon="🏠", url_path="home", default=True)]}
+    nav = {"": [st.Page("pages/home/home.py", title=tr("home"), icon=":material/home:", url_path="home", default=True)]}
     for group, items in LESSONS.items():
         nav[tr(group)] = [
             st.Page(l.path, title=ui.translator(importlib.import_module(l.engine).STRINGS)("title"),
