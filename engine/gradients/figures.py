@@ -44,14 +44,12 @@ def _log_y(fig, **kw):
 
 
 def _finish(fig, title: str, x: str | None, y: str | None, height: int = 400, legend: bool = True) -> go.Figure:
-    """The shared style, plus room below the plot for a legend of long names (so it never
-    sits on the x-axis title) and margins that grow with the tick labels (10⁻³⁰⁰ is wide)."""
+    """The shared style (its legend sits under the x-axis title), with margins that grow with the
+    tick labels (10⁻³⁰⁰ is wide); ``legend=False`` for a chart whose twin beside it has the legend."""
     style(fig, title, x, y, height=height)
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True)
-    if legend:      # 70 px below the plot area clears the tick labels and the x-axis title
-        fig.update_layout(legend=dict(y=-70 / max(height - 160, 100), yanchor="top"), margin=dict(b=110))
-    else:
+    if not legend:
         fig.update_layout(showlegend=False)
     return fig
 
