@@ -4,7 +4,9 @@ Each simulated student is one session of Streamlit's agent API (``POST /_stcore/
 switched on for this server only with ``--server.enableAgentApi true``): the same script run, widget
 callbacks, session state and shared caches as a browser tab, without rendering. A response comes
 back when the script run has finished, so its latency is what a student waits for before the
-page is complete. Students pause 1-3 s between actions (a real class is slower than that).
+page is complete. Students pause ``think`` seconds between actions (default 3-8 s: look at the
+charts, then move the next slider). The agent API builds a JSON snapshot of the whole page for
+every answer, which a browser session does not need, so this slightly overstates server CPU.
 
 Phases (each bounded by a number of actions and a deadline):
   open      every student arrives within 3 s, opens Home and two random lessons (defaults)
@@ -107,7 +109,7 @@ class Student(threading.Thread):
         self.plan: list = []
         self.phase: Phase | None = None
         self.deadline = 0.0
-        self.think = (1.0, 3.0)
+        self.think = (3.0, 8.0)
         self.go, self.done = threading.Event(), threading.Event()
 
     # -- one request = one student action, timed until the script run has finished -----------------
@@ -279,7 +281,7 @@ def summarize(name: str, phases: list[Phase], **extra) -> dict:
 
 
 def load_run(sessions: int = 30, lessons_opened: int = 2, follow_moves: int = 5, actions: int = 10,
-             explore_phases: int = 2, phase_seconds: float = 120, think: tuple[float, float] = (1.0, 3.0),
+             explore_phases: int = 2, phase_seconds: float = 120, think: tuple[float, float] = (3.0, 8.0),
              seed: int = 0, server_env: dict | None = None):
     """Yield one record per phase, then the overall record (see the module docstring)."""
     extra = ["--server.enableAgentApi", "true", "--server.agentMaxSessions", str(max(100, 2 * sessions)),
