@@ -158,7 +158,7 @@ def test_hostile_link_shows_notice_not_exception(server, page):
     notice = page.locator('[data-testid="stAlertContentWarning"]', has_text=CORE["url_notice"]["en"])
     notice.wait_for(timeout=TIMEOUT)
     text = notice.inner_text()
-    assert "lr" in text and "batch_size" in text, text
+    assert "lr" in text and "1e99" in text and "batch_size" in text and "abc" in text, text
     assert_no_failure(page)                      # lr clamped to its maximum may diverge: 💥 is allowed
     assert_charts_render(page)
     bounds, q = S.bounds(L.Settings), query(page)
