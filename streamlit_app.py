@@ -54,6 +54,7 @@ def main() -> None:
         torch.set_num_threads(1)
 
     st.set_page_config(page_title="DeepDive Lab", page_icon=":material/scuba_diving:", layout="wide")
+    ui.init_language()
     tr = ui.translator()
 
     nav = {"": [st.Page("pages/home/home.py", title=tr("home"), icon=":material/home:", url_path="home", default=True)]}

@@ -6,10 +6,10 @@
 """
 from pages._ui.layout import budget_notice, code_from_engine, csv_download, header, plot, share_link, show_error
 from pages._ui.run import run_cached, shared_cache
-from pages._ui.state import current_device, current_lang, current_seed, settings_form, sidebar, translator
+from pages._ui.state import init_language, current_device, current_lang, current_seed, settings_form, sidebar, translator
 
 __all__ = [
     "budget_notice", "code_from_engine", "csv_download", "header", "plot", "share_link", "show_error",
     "run_cached", "shared_cache",
-    "current_device", "current_lang", "current_seed", "settings_form", "sidebar", "translator",
+    "init_language", "current_device", "current_lang", "current_seed", "settings_form", "sidebar", "translator",
 ]

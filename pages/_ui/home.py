@@ -5,13 +5,14 @@ import importlib
 
 import streamlit as st
 
-from pages._ui.state import translator
+from pages._ui.state import show_url_notices, translator
 
 
 def render(lessons) -> None:
     tr = translator()
     st.title(tr("app_title"))
     st.markdown(tr("app_tagline"))
+    show_url_notices(tr)
     for group, items in lessons.items():
         st.subheader(tr(group))
         cols = st.columns(3)

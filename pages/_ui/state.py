@@ -37,6 +37,14 @@ def _url_value(name: str, bound: S.Bound, default: Any) -> Any:
     return v
 
 
+def init_language() -> None:
+    """On a session's first run, take the language from the link before anything is drawn,
+    so even the navigation of a shared ?lang=zh link is in Chinese."""
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = _url_value("lang", S.Bound("choice", options=tuple(LANGS)), "en")
+        st.session_state.pop(_NOTICES, None)          # sidebar() reports bad values once
+
+
 def sidebar() -> None:
     """The shared sidebar: language, seed, device. Language and seed live in the URL."""
     if entered() or "lang" not in st.session_state:

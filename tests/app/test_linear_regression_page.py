@@ -58,3 +58,17 @@ def test_chinese_reaches_the_explanation_and_charts(app_at):
     assert any("小批量" in m.value for m in at.markdown)
     figs = [c.proto.spec for c in at.get("plotly_chart")]
     assert any("训练损失" in spec for spec in figs)
+
+
+def test_chinese_link_translates_the_navigation_on_the_first_run(app_at):
+    at = app_at({"lang": "zh"})
+    at.run()
+    assert "实验室" in at.title[0].value
+    assert any("基础" in m.value for m in at.subheader)       # group names on Home
+
+
+def test_bad_language_in_link_is_reported_on_home(app_at):
+    at = app_at({"lang": "xx"})
+    at.run()
+    assert at.title[0].value == "DeepDive Lab"
+    assert any("`lang`" in w.value for w in at.warning)
