@@ -58,11 +58,6 @@ STRINGS = {
     "model.softmax": {"en": "softmax regression", "zh": "softmax 回归"},
     "diverged_at": {"en": "{model}: {kind} at step {step}", "zh": "{model}：第 {step} 步出现 {kind}"},
     # page text
-    "data_in_use": {"en": "**Data:** {name} — {n_train} training images used (of {avail}), {n_test} test images, {h}×{w} pixels, {c} classes.",
-                    "zh": "**数据：** {name}——使用 {n_train} 张训练图像（共 {avail} 张），{n_test} 张测试图像，{h}×{w} 像素，{c} 个类别。"},
-    "fallback_info": {"en": "Fashion-MNIST is not available here, so this page uses scikit-learn's 8×8 handwritten digits, which ship with the package. Reason: {reason}",
-                      "zh": "此处无法获得 Fashion-MNIST，本页改用 scikit-learn 自带的 8×8 手写数字。原因：{reason}"},
-    "downloading": {"en": "Downloading Fashion-MNIST: {file} ({done})", "zh": "正在下载 Fashion-MNIST：{file}（{done}）"},
     "metric_mlp_acc": {"en": "MLP test accuracy", "zh": "多层感知机测试准确率"},
     "metric_softmax_acc": {"en": "Softmax regression test accuracy", "zh": "softmax 回归测试准确率"},
     "metric_delta": {"en": "{d} (MLP − softmax)", "zh": "{d}（多层感知机 − softmax 回归）"},

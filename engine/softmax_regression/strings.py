@@ -57,11 +57,6 @@ STRINGS = {
     "col_exp_shifted": {"en": "exp(o − max o)", "zh": "exp(o − max o)"},
     "col_stable": {"en": "stable softmax", "zh": "稳定 softmax"},
     # page text
-    "data_in_use": {"en": "**Data:** {name} — {n_train} training images used (of {avail}), {n_test} test images, {h}×{w} pixels, {c} classes.",
-                    "zh": "**数据：** {name}——使用 {n_train} 张训练图像（共 {avail} 张），{n_test} 张测试图像，{h}×{w} 像素，{c} 个类别。"},
-    "fallback_info": {"en": "Fashion-MNIST is not available here, so this page uses scikit-learn's 8×8 handwritten digits, which ship with the package. Reason: {reason}",
-                      "zh": "此处无法获得 Fashion-MNIST，本页改用 scikit-learn 自带的 8×8 手写数字。原因：{reason}"},
-    "downloading": {"en": "Downloading Fashion-MNIST: {file} ({done})", "zh": "正在下载 Fashion-MNIST：{file}（{done}）"},
     "digits_note": {"en": "On the digits, 10 epochs of batch 256 are only {steps} updates (the book's Fashion-MNIST run makes 2,350), and each 8×8 image moves the weights less than a 28×28 one: test accuracy stays near 0.87–0.89. Try 50 epochs or a smaller batch.",
                     "zh": "在手写数字上，批量 256 训练 10 轮只有 {steps} 次更新（书中 Fashion-MNIST 的训练有 2,350 次），且 8×8 图像每次对权重的推动比 28×28 图像小：测试准确率停在 0.87–0.89 左右。可试 50 轮或更小的批量。"},
     "budget_capped": {"en": "This run reached the work budget ({units} example-steps: each minibatch counts its size plus {step_cost}) and stopped at epoch {epoch}, so the shared server stays fast for the class. Fewer epochs or examples, or a larger batch, give a complete run.",

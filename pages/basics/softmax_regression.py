@@ -4,9 +4,9 @@ import math
 import streamlit as st
 
 import engine.softmax_regression as L
-from engine.datasets.images import load_image_data
 from engine.numerics import fmt
 from pages import _ui as ui
+from pages._ui.data import data_in_use, image_data
 
 tr = ui.translator(L.STRINGS)
 st.sidebar.subheader(tr("data_header"))
@@ -15,18 +15,11 @@ st.sidebar.subheader(tr("train_header"))
 s = ui.settings_form(L.Settings, tr, ["impl", "lr", "batch_size", "num_epochs"])
 ui.header(tr)
 
-bar = st.empty()
-data = load_image_data(s.dataset, on_progress=lambda f, done, total: bar.progress(
-    min(1.0, done / total) if total else 0.0, text=tr("downloading", file=f, done=f"{done / 1e6:.1f} MB")))
-bar.empty()
-if data.fallback_reason:
-    st.info(tr("fallback_info", reason=f"`{data.fallback_reason}`"), icon="📦")
+data = image_data(s.dataset)
 r = ui.run_cached(L.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
                   namespace=f"softmax_regression.run.{data.name}",     # the data actually used is part of the key
                   live=lambda ev: L.fig_curves(L.epochs_frame(ev["epochs"]), tr, num_epochs=s.num_epochs))
-st.markdown(tr("data_in_use", name=tr(f"dataset.{r.dataset}"), n_train=f"{r.num_train_used:,}",
-               avail=f"{len(data.X_train):,}", n_test=f"{r.num_test:,}", h=r.image_shape[0], w=r.image_shape[1],
-               c=len(r.class_names)))
+data_in_use(data, r)
 
 c = st.columns(4)
 c[0].metric(tr("metric_test_acc"), fmt(r.test_acc, 3))
