@@ -9,11 +9,13 @@ from typing import Any, Callable, Hashable
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check, get_script_run_ctx
 
 from engine.budget import Budget
 
 MAX_SECONDS = 30.0       # wall-clock safety net per run; lessons cap their work in units first
 LIVE_EVERY = 0.3         # seconds between live chart redraws
+STOP_POLL = 0.1          # seconds between checks for a Stop click inside the training loop
 
 
 class SharedCache:
@@ -59,6 +61,19 @@ def shared_cache() -> SharedCache:
     return SharedCache()
 
 
+@st.cache_resource(show_spinner=False)
+def stopped_runs() -> SharedCache:
+    """Each session's last stopped (or time-capped) run, kept on the server rather than in
+    st.session_state: a Stop click preempts the script, and writes made after the click would
+    not survive into the rerun. Bounded like every cache here."""
+    return SharedCache(max_entries=128, ttl=3600)
+
+
+def _session_id() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
+
+
 def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[dict], Any] | None = None,
                namespace: str | None = None, key: str = "") -> Any:
     """``fn(settings, seed=, device=, on_step=, budget=) -> result``, computed once per
@@ -73,12 +88,13 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
     if hit is not None:
         return hit
 
-    mine = st.session_state.get(f"_partial{key}")
+    partials, me = stopped_runs(), (_session_id(), key)
+    mine = partials.get(me)
     retrain_ph = st.empty()
     if mine is not None and mine[0] == cache_key:
         if not retrain_ph.button(tr("retrain"), key=f"_retrain{key}"):
             return mine[1]
-        st.session_state.pop(f"_partial{key}", None)
+        partials.put(me, None)
 
     lock = cache.key_lock(cache_key)
     held = lock.acquire(blocking=False)
@@ -98,8 +114,23 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
             stop_clicked = st.button(tr("stop"), key=f"_stop{key}", icon=":material/stop_circle:")
             chart = st.empty()
         pending: list[BaseException] = []
-        budget = Budget(max_seconds=MAX_SECONDS, stop=lambda: bool(pending))
-        last = [0.0, 0]
+        yield_check = get_run_yield_check() or (lambda: None)
+        last = [0.0, 0, 0.0]
+
+        def stop_requested() -> bool:
+            """Polled by the training loop at every unit of work: has the student pressed Stop
+            (or changed a widget, or left)? Streamlit answers by raising its control exception,
+            which we hold until the run has returned what it trained."""
+            now = time.perf_counter()
+            if not pending and now - last[2] > STOP_POLL:
+                last[2] = now
+                try:
+                    yield_check()
+                except ScriptControlException as e:
+                    pending.append(e)
+            return bool(pending)
+
+        budget = Budget(max_seconds=MAX_SECONDS, stop=stop_requested)
 
         def on_step(event: dict) -> None:
             if pending:
@@ -120,11 +151,15 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
                 pending.append(e)
 
         result = fn(settings, seed=seed, device=device, on_step=on_step, budget=budget)
-        slot.empty()
+        # keep the result before touching the page again: a Stop that arrives now raises there
         if budget.deterministic and not pending:
             cache.put(cache_key, result)
         else:
-            st.session_state[f"_partial{key}"] = (cache_key, result)
+            partials.put(me, (cache_key, result))
+        try:
+            slot.empty()
+        except ScriptControlException as e:
+            pending.append(e)              # whatever was trained is kept above; let the rerun happen
         if pending:
             raise pending[0]
         del stop_clicked
