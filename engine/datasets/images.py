@@ -56,7 +56,7 @@ STRINGS = {
     **{f"class.{en}": {"en": en, "zh": zh} for en, zh in zip(
         FASHION_MNIST_CLASSES, ("T恤", "裤子", "套衫", "连衣裙", "外套", "凉鞋", "衬衫", "运动鞋", "包", "短靴"))},
     **{f"class.{d}": {"en": d, "zh": d} for d in DIGITS_CLASSES},
-    # what every image page says about the data it uses (pages/_ui/data.py)
+    # what every image page says about the data it uses (pages/_ui/_data.py)
     "data_in_use": {"en": "**Data:** {name} — {n_train} training images used (of {avail}), {n_test} test images, {h}×{w} pixels, {c} classes.",
                     "zh": "**数据：** {name}——使用 {n_train} 张训练图像（共 {avail} 张），{n_test} 张测试图像，{h}×{w} 像素，{c} 个类别。"},
     "fallback_info": {"en": "Fashion-MNIST is not available here, so this page uses scikit-learn's 8×8 handwritten digits, which ship with the package. Reason: {reason}",

@@ -7,7 +7,7 @@ import engine.attention.seq2seq as Q
 import engine.attention.translation as T
 from engine.numerics import fmt
 from pages import _ui as ui
-from pages._ui.state import entered
+from pages._ui._state import entered
 
 EXAMPLE = "the twenty-first of march nineteen ninety-nine"
 

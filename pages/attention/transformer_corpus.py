@@ -9,7 +9,7 @@ import engine.transformer as TF
 from engine.numerics import fmt
 from engine.transformer import char_lm as C
 from pages import _ui as ui
-from pages._ui.corpus import corpus_picker, corpus_preview
+from pages._ui._corpus import corpus_picker, corpus_preview
 
 tr = ui.translator(TF.CHAR_LM_STRINGS)
 corpus = corpus_picker(tr)

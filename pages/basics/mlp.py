@@ -4,7 +4,7 @@ import streamlit as st
 import engine.mlp as M
 from engine.numerics import fmt
 from pages import _ui as ui
-from pages._ui.data import data_in_use, image_data
+from pages._ui._data import data_in_use, image_data
 
 tr = ui.translator(M.STRINGS)
 st.sidebar.subheader(tr("data_header"))

@@ -6,7 +6,7 @@ import streamlit as st
 import engine.softmax_regression as L
 from engine.numerics import fmt
 from pages import _ui as ui
-from pages._ui.data import data_in_use, image_data
+from pages._ui._data import data_in_use, image_data
 
 tr = ui.translator(L.STRINGS)
 st.sidebar.subheader(tr("data_header"))

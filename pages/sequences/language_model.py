@@ -7,8 +7,8 @@ import engine.language_model as L
 from engine.language_model.figures import fig_perplexity
 from engine.numerics import fmt
 from pages import _ui as ui
-from pages._ui.corpus import corpus_picker, corpus_preview
-from pages._ui.state import entered
+from pages._ui._corpus import corpus_picker, corpus_preview
+from pages._ui._state import entered
 
 tr = ui.translator(L.STRINGS)
 corpus = corpus_picker(tr)

@@ -11,8 +11,8 @@ from engine.language_model import lstm_internals as I
 from engine.language_model.strings_inside import STRINGS
 from engine.numerics import fmt
 from pages import _ui as ui
-from pages._ui.corpus import corpus_picker
-from pages._ui.state import entered
+from pages._ui._corpus import corpus_picker
+from pages._ui._state import entered
 
 tr = ui.translator(STRINGS, L.STRINGS)
 corpus = corpus_picker(tr)

@@ -5,7 +5,7 @@ import streamlit as st
 
 import engine.text as T
 from pages import _ui as ui
-from pages._ui.corpus import corpus_picker, corpus_preview
+from pages._ui._corpus import corpus_picker, corpus_preview
 
 tr = ui.translator(T.STRINGS)
 corpus = corpus_picker(tr)

@@ -2,7 +2,7 @@
 explained on the page, the shared cache serves a second student, Chinese everywhere."""
 import engine.linear_regression as L
 from engine.numerics import fmt
-from pages._ui.run import shared_cache
+from pages._ui._run import shared_cache
 
 PAGE = "pages/basics/linear_regression.py"
 

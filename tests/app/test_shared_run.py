@@ -2,7 +2,7 @@
 import threading
 import time
 
-from pages._ui.run import SharedCache
+from pages._ui._run import SharedCache
 
 
 def test_lru_bound_and_ttl():

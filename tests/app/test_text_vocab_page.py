@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import engine.text as T
-from pages._ui import corpus as picker
+from pages._ui import _corpus as picker
 
 PAGE = "pages/sequences/text_vocab.py"
 OTHER = "pages/basics/linear_regression.py"

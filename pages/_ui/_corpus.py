@@ -17,7 +17,7 @@ from engine.datasets.download import DownloadError
 from engine.i18n import Translator
 from engine.text import (CORPUS_STRINGS, DEFAULT_MAX_CHARS, GENERATED, Corpus, CorpusSettings, UploadError,
                          decode_upload_info, generate, load_time_machine)
-from pages._ui.state import _KEPT, current_seed, entered, settings_form
+from pages._ui._state import _KEPT, current_seed, entered, settings_form
 
 UPLOAD_KEY = "_corpus_upload"          # session: {"digest", "name", "upload" or "error"} — one upload at most
 _WIDGET = "_corpus_file"

@@ -5,7 +5,7 @@ import importlib
 
 import streamlit as st
 
-from pages._ui.state import show_url_notices, translator
+from pages._ui._state import show_url_notices, translator
 
 
 def render(lessons) -> None:

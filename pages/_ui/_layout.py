@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from engine.i18n import Translator
-from pages._ui.state import show_url_notices
+from pages._ui._state import show_url_notices
 
 log = logging.getLogger("deepdive")
 
@@ -60,7 +60,7 @@ def show_error(exc: BaseException, tr: Translator) -> None:
 
 def budget_notice(reason: str | None, tr: Translator, units) -> None:
     """Say why a run ended early: the work budget, the time limit, or the Stop button."""
-    from pages._ui.run import MAX_SECONDS
+    from pages._ui._run import MAX_SECONDS
     if reason == "units":
         st.warning(tr("budget_units", units=units), icon="⏱️")
     elif reason == "seconds":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine.datasets.images import STRINGS, load_image_data
-from pages._ui.state import translator
+from pages._ui._state import translator
 
 
 def image_data(dataset: str):
