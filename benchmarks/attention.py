@@ -13,7 +13,7 @@ import engine.attention.playground as P
 import engine.attention.translation as T
 from benchmarks.timing import best_of
 from engine.attention import dates as D
-from engine.mlp.net import intra_op_threads
+from engine.device import intra_op_threads
 
 TARGET = 0.90            # exact match on the 300 held-out dates
 MAX_EPOCHS = 40

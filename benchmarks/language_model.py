@@ -26,7 +26,7 @@ from torch import nn
 import engine.language_model as L
 from benchmarks import _book_rnn as B
 from engine.language_model.data import seq_data_iter_sequential
-from engine.mlp.net import intra_op_threads
+from engine.device import intra_op_threads
 
 TM = Path(__file__).resolve().parents[1] / "../shared/data/timemachine.txt"
 BOOK = dict(num_hiddens=256, num_steps=35, batch_size=32, lr=1.0, theta=1.0)

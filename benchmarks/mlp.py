@@ -26,7 +26,7 @@ import engine.mlp.playground as P
 from benchmarks.softmax_regression import book_train_ch3
 from benchmarks.timing import best_of
 from engine.datasets.images import ImageData, load_image_data
-from engine.mlp.net import intra_op_threads
+from engine.device import intra_op_threads
 
 BOOK = dict(num_layers=1, num_hiddens=256, activation="relu", lr=0.1, batch_size=256, num_epochs=10)
 

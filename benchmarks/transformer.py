@@ -16,7 +16,7 @@ from torch import nn
 
 from engine import settings as S
 from engine.budget import Budget
-from engine.mlp.net import intra_op_threads
+from engine.device import intra_op_threads
 from engine.transformer import DecoderOnlyTransformer, char_lm, toy
 
 TARGET = 0.9

@@ -16,7 +16,7 @@ import pandas as pd
 import torch
 
 from engine import settings as S
-from engine.mlp.net import intra_op_threads
+from engine.device import intra_op_threads
 from engine.attention.scoring import AdditiveAttention, DotProductAttention, attention_mask, masked_softmax
 from engine.attention.strings import PLAYGROUND_STRINGS as STRINGS     # the lesson's text (LESSONS reads it)
 

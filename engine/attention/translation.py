@@ -19,7 +19,7 @@ from engine.attention import dates as D
 from engine.attention.seq2seq import (BOS, EOS, PAD, EncoderDecoder, make_net, predict_seq2seq, strip_eos,
                                       train_step)
 from engine.budget import Budget
-from engine.mlp.net import intra_op_threads
+from engine.device import intra_op_threads
 from engine.attention.strings import SEQ2SEQ_STRINGS as STRINGS     # the lesson's text (LESSONS reads it)
 from engine.text import UNK, Vocab
 

@@ -22,7 +22,7 @@ import torch
 
 from engine import settings as S
 from engine.budget import Budget
-from engine.mlp.net import intra_op_threads
+from engine.device import intra_op_threads
 
 BATCH_SIZE = 2                  # N in the book's experiment
 MATRICES = ("random", "orthogonal")

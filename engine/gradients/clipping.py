@@ -22,7 +22,7 @@ from torch import nn
 
 from engine import settings as S
 from engine.budget import Budget
-from engine.mlp.net import intra_op_threads
+from engine.device import intra_op_threads
 from engine.numerics import Divergence
 
 TRUE_U = 1.0

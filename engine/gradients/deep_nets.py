@@ -20,7 +20,7 @@ import torch
 
 from engine import settings as S
 from engine.budget import Budget
-from engine.mlp.net import intra_op_threads
+from engine.device import intra_op_threads
 
 ACTIVATIONS = ("identity", "tanh", "sigmoid", "relu")
 INITS = ("normal", "xavier_uniform", "xavier_normal", "he")

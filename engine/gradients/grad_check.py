@@ -21,7 +21,7 @@ import torch.nn.functional as F
 
 from engine import settings as S
 from engine.budget import Budget
-from engine.mlp.net import intra_op_threads
+from engine.device import intra_op_threads
 
 NUM_OUTPUTS = 3
 THRESHOLDS = (1e-7, 1e-5, 1e-3)                  # fine · acceptable · suspicious · bug

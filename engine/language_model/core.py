@@ -196,7 +196,7 @@ def generate(result: Result, prefix_text: str, sampling: Sampling, seed: int = 0
     """Continue ``prefix_text`` with the trained model (``predict_ch8``: warm-up, then
     ``num_preds`` tokens at the chosen temperature, drawn from a generator seeded with ``seed``)."""
     from engine.language_model.train import predict_ch8
-    from engine.mlp.net import intra_op_threads
+    from engine.device import intra_op_threads
 
     s = result.settings
     p = prepare_text(prefix_text, result.vocab, s.token, result.lang)

@@ -24,7 +24,7 @@ from engine.language_model.concise import RNNModel
 from engine.language_model.core import flops_per_token
 from engine.language_model.scratch import CELLS
 from engine.language_model.train import Adam, grad_clipping
-from engine.mlp.net import intra_op_threads
+from engine.device import intra_op_threads
 
 MODELS = ("rnn", "gru", "lstm")
 

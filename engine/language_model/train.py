@@ -17,7 +17,7 @@ from torch import nn
 from engine.budget import Budget
 from engine.language_model import core as C
 from engine.language_model.data import ITERATORS, fit_batch, num_batches
-from engine.mlp.net import intra_op_threads
+from engine.device import intra_op_threads
 from engine.numerics import Divergence
 from engine.text import corpus_ids
 

@@ -20,7 +20,8 @@ from torch import nn
 from engine import settings as S
 from engine.budget import Budget
 from engine.datasets.images import DATASETS, ImageData, load_image_data
-from engine.mlp.net import intra_op_threads, mlp, num_params, sgd_with_weight_decay
+from engine.device import intra_op_threads
+from engine.mlp.net import mlp, num_params, sgd_with_weight_decay
 from engine.numerics import Divergence
 
 # The work budget, in multiply-adds. A minibatch step of b examples through a net whose forward

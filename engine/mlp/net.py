@@ -3,8 +3,6 @@ the 2-D playground: activations as modules, the book's dropout with its own rand
 the model builder, and SGD with weight decay on the weights only (§4.5.3)."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import torch
 from torch import nn
 
@@ -81,21 +79,3 @@ def l2_penalty(net: nn.Module) -> torch.Tensor:
     return sum((p ** 2).sum() / 2 for n, p in net.named_parameters() if n.endswith("weight"))
 
 
-@contextmanager
-def intra_op_threads(n: int):
-    """Run a block with ``n`` intra-op threads, then restore the previous number.
-
-    A tiny network's ops (a 16 × 8 tanh) gain nothing from a second thread, yet on a busy
-    2-core server each parallel op waits for the other core to be scheduled: measured here
-    under load, the playground's default run took 54 s with 2 threads and 2 s with 1.
-
-    Caveat: torch keeps the count in a process-wide default that a thread copies the first
-    time it runs a torch op, so a thread that starts its first op while this block is open
-    keeps one thread. That only changes speed, never numbers; setting one thread for the whole
-    app at start-up (``torch.set_num_threads(1)``) would make this block unnecessary."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)

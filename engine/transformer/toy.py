@@ -20,7 +20,7 @@ from torch import nn
 
 from engine import settings as S
 from engine.budget import Budget
-from engine.mlp.net import intra_op_threads
+from engine.device import intra_op_threads
 from engine.numerics import Divergence
 from engine.transformer.blocks import DecoderOnlyTransformer, num_params
 from engine.transformer.strings import STRINGS   # the page's title and summary

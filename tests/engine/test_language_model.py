@@ -24,7 +24,7 @@ TOL = 1e-5
 @pytest.fixture(autouse=True)
 def one_thread():
     """Tiny matrices: one intra-op thread, as the lesson's own runs use (a busy 2-core machine)."""
-    from engine.mlp.net import intra_op_threads
+    from engine.device import intra_op_threads
     with intra_op_threads(1):
         yield
 

@@ -18,7 +18,8 @@ from torch import nn
 
 from engine import settings as S
 from engine.budget import Budget
-from engine.mlp.net import intra_op_threads, mlp, num_params
+from engine.device import intra_op_threads
+from engine.mlp.net import mlp, num_params
 from engine.mlp.playground.datasets import DATASETS, make_data, train_test_split
 from engine.numerics import Divergence
 
