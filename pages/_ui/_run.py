@@ -2,6 +2,7 @@
 bounded cache; live progress and a Stop button while it trains; a work budget."""
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import OrderedDict
@@ -69,6 +70,9 @@ def stopped_runs() -> SharedCache:
     return SharedCache(max_entries=128, ttl=3600)
 
 
+_run_ids = itertools.count()
+
+
 def _session_id() -> str:
     ctx = get_script_run_ctx()
     return ctx.session_id if ctx is not None else ""
@@ -89,29 +93,33 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
         return hit
 
     partials, me = stopped_runs(), (_session_id(), key)
-    mine = partials.get(me)
-    retrain_ph = st.empty()
-    if mine is not None and mine[0] == cache_key:
-        if not retrain_ph.button(tr("retrain"), key=f"_retrain{key}"):
-            return mine[1]
-        partials.put(me, None)
-
+    notice = st.empty()
     lock = cache.key_lock(cache_key)
     held = lock.acquire(blocking=False)
     if not held:
-        # a classmate is training exactly this right now: wait for their result
-        retrain_ph.info(tr("waiting_for_other"), icon="⏳")
+        # Someone is training exactly this right now: a classmate (wait for their result), or this
+        # student's own run that a Stop click is ending (Streamlit's fast reruns start the new run
+        # before the old one has returned; it keeps what it trained just before it lets go).
+        notice.info(tr("waiting_for_other"), icon="⏳")
         held = lock.acquire(timeout=MAX_SECONDS + 10)
     try:
+        notice.empty()
         hit = cache.get(cache_key)    # someone else may have computed it while we waited
         if hit is not None:
-            retrain_ph.empty()
             return hit
-        retrain_ph.empty()
+        mine = partials.get(me)
+        if mine is not None and mine[0] == cache_key:
+            # one key per kept run: a Retrain click that a Stop interrupted is replayed by Streamlit
+            # into the next run, and must not press the Retrain of the run that Stop kept
+            if not notice.button(tr("retrain"), key=f"_retrain{key}_{mine[2]}"):
+                return mine[1]
+            partials.put(me, None)
+        # Stop takes Retrain's place: the browser keeps the focus on the clicked Retrain button, and
+        # a focused button that vanishes makes Chromium drop the next click (the Stop click)
+        stop_clicked = notice.button(tr("stop"), key=f"_stop{key}", icon=":material/stop_circle:")
         slot = st.empty()                       # cleared as a whole when training ends
         with slot.container(border=True):
             bar = st.progress(0.0, text=tr("training"))
-            stop_clicked = st.button(tr("stop"), key=f"_stop{key}", icon=":material/stop_circle:")
             chart = st.empty()
         pending: list[BaseException] = []
         yield_check = get_run_yield_check() or (lambda: None)
@@ -155,8 +163,9 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
         if budget.deterministic and not pending:
             cache.put(cache_key, result)
         else:
-            partials.put(me, (cache_key, result))
+            partials.put(me, (cache_key, result, next(_run_ids)))
         try:
+            notice.empty()
             slot.empty()
         except ScriptControlException as e:
             pending.append(e)              # whatever was trained is kept above; let the rerun happen

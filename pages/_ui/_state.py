@@ -51,6 +51,8 @@ def sidebar() -> None:
         st.session_state["lang"] = _url_value("lang", S.Bound("choice", options=tuple(LANGS)),
                                               st.session_state.get("_kept_lang", "en"))
         st.session_state["seed"] = _url_value("seed", SEED, st.session_state.get("_kept_seed", 0))
+    for k, default in (("lang", "en"), ("seed", 0)):       # see settings_form: sent with the widget
+        st.session_state[k] = st.session_state.get(k, st.session_state.get(f"_kept_{k}", default))
     tr = Translator(st.session_state["lang"])
     with st.sidebar:
         st.selectbox(tr("language"), list(LANGS), format_func=LANGS.get, key="lang")
@@ -127,8 +129,11 @@ def settings_form(cls, tr: Translator, names: Iterable[str] | None = None, conta
     with (container or st.sidebar):
         for name in wanted:
             key = f"{ns}.{name}"
-            if key not in st.session_state:
-                st.session_state[key] = kept.get(name, getattr(defaults, name))
+            # Written every run, even unchanged: Streamlit then sends the value with the widget.
+            # Otherwise a click that interrupts a page's first run (Stop, within a second of
+            # arriving) leaves the browser showing each slider at its minimum while the server
+            # uses the real value (streamlit/streamlit#4247).
+            st.session_state[key] = st.session_state[key] if key in st.session_state else kept.get(name, getattr(defaults, name))
             _widget(name, bounds[name], key, tr)
     values = {}
     for name in bounds:

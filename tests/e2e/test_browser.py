@@ -224,3 +224,44 @@ def test_home_lists_every_lesson_and_links_work(server, page):
     wait_idle(page)
     assert page.locator("h1").first.inner_text().strip() == title(LESSONS[0])
     assert_charts_render(page)
+
+
+# (f) Stop keeps what was trained ---------------------------------------------------------------
+
+def test_stop_keeps_the_partial_run_and_offers_retrain(server, page):
+    """A long run (the language model at its largest, capped by the work budget after several
+    seconds) is stopped with the page's own Stop button: the page shows what was trained, says it
+    was stopped, keeps the settings in the URL, and Retrain trains again. (Streamlit's fast reruns
+    start the new script run while the stopped one is still returning: this is the case that
+    only a real browser shows.)"""
+    import engine.language_model as L
+
+    url = f"{server.url}/language_model?num_epochs=100&num_hiddens=256&batch_size=64&seed=11"
+    page.goto(url, wait_until="domcontentloaded")
+    main = page.locator('[data-testid="stMain"]')
+    stop = main.locator("button", has_text=CORE["stop"]["en"])
+    stop.first.wait_for(state="visible", timeout=TIMEOUT)
+    stop.first.click()
+    retrain = main.locator("button", has_text=CORE["retrain"]["en"])
+    retrain.first.wait_for(state="visible", timeout=TIMEOUT)
+    wait_idle(page)
+    text = main.inner_text()
+    assert CORE["stopped_short"]["en"].split(":")[0] in text, text[:2000]
+    assert "work budget" not in text, "the run went on to its budget instead of stopping"
+    assert_charts_render(page)
+    assert_no_failure(page)
+    q = query(page)
+    assert (q["num_epochs"], q["num_hiddens"], q["seed"]) == ("100", "256", "11"), q
+    # and the widgets still show the link's values (a click that interrupts a page's first run
+    # used to leave every slider drawn at its minimum: streamlit/streamlit#4247)
+    sidebar = page.locator(SIDEBAR)
+    assert sidebar.locator('[data-testid="stNumberInput"] input').first.input_value() == "11"
+    hiddens = sidebar.locator('[data-testid="stSlider"]', has_text=L.STRINGS["num_hiddens"]["en"])
+    assert hiddens.locator('input[type="range"]').input_value() == "256"
+    # the stopped run is this student's only, and Retrain runs it again
+    retrain.first.click()
+    stop.first.wait_for(state="visible", timeout=TIMEOUT)
+    stop.first.click()
+    retrain.first.wait_for(state="visible", timeout=TIMEOUT)
+    wait_idle(page)
+    assert_no_failure(page)
