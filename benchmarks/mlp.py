@@ -62,8 +62,8 @@ def book_run(data: ImageData, s: M.Settings, seed: int = 0, per_item: bool = Fal
     ``per_item``: convert every image when it is read (the book's ``ToTensor``)."""
     torch.manual_seed(seed)
     kind = ToTensorImages if per_item else TensorDataset
-    train_iter = DataLoader(kind(data.X_train, data.y_train), s.batch_size, shuffle=True, num_workers=0)
-    test_iter = DataLoader(kind(data.X_test, data.y_test), s.batch_size, shuffle=False, num_workers=0)
+    train_iter = DataLoader(kind(data.inputs(data.X_train), data.y_train), s.batch_size, shuffle=True, num_workers=0)
+    test_iter = DataLoader(kind(data.inputs(data.X_test), data.y_test), s.batch_size, shuffle=False, num_workers=0)
     net = M.build_net(s, data.num_inputs, data.num_classes, torch.Generator().manual_seed(seed))
     loss = nn.CrossEntropyLoss(reduction="none")
     trainer = torch.optim.SGD(net.parameters(), lr=s.lr)

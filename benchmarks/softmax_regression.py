@@ -83,8 +83,8 @@ def book_train_ch3(net, train_iter, test_iter, loss, num_epochs, updater):
 
 def book_run(data: ImageData, impl: str, lr: float, batch_size: int, num_epochs: int, seed: int = 0):
     torch.manual_seed(seed)
-    train_iter = DataLoader(TensorDataset(data.X_train, data.y_train), batch_size, shuffle=True, num_workers=0)
-    test_iter = DataLoader(TensorDataset(data.X_test, data.y_test), batch_size, shuffle=False, num_workers=0)
+    train_iter = DataLoader(TensorDataset(data.inputs(data.X_train), data.y_train), batch_size, shuffle=True, num_workers=0)
+    test_iter = DataLoader(TensorDataset(data.inputs(data.X_test), data.y_test), batch_size, shuffle=False, num_workers=0)
     num_inputs, num_outputs = data.num_inputs, data.num_classes
     W = torch.normal(0, 0.01, size=(num_inputs, num_outputs))
     b = torch.zeros(num_outputs)

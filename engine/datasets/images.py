@@ -11,6 +11,7 @@ Loaded data is kept in memory per process, so pages do not re-read it on every r
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import importlib.util
 import os
@@ -79,6 +80,23 @@ class ImageData:
     class_names: tuple[str, ...]     # English; translations in STRINGS as 'class.<name>'
     image_shape: tuple[int, int]     # (H, W)
     fallback_reason: str | None      # why the digits were used instead of Fashion-MNIST
+    standardise: bool = False        # models see each pixel standardised (the digits; see load_digits)
+
+    def inputs(self, X: torch.Tensor) -> torch.Tensor:
+        """What the models see: images flattened to (N, H·W); for ``standardise``, each pixel
+        minus its training mean, over its training standard deviation (pixels that are always 0
+        stay 0). The images themselves (``X_*``) stay in [0, 1] for display."""
+        flat = X.reshape(len(X), -1)
+        if not self.standardise:
+            return flat
+        mean, std = self._pixel_stats
+        return (flat - mean) / std
+
+    @functools.cached_property
+    def _pixel_stats(self) -> tuple[torch.Tensor, torch.Tensor]:
+        flat = self.X_train.reshape(len(self.X_train), -1)
+        std = flat.std(0)
+        return flat.mean(0), torch.where(std > 0, std, torch.ones_like(std))
 
     @property
     def num_classes(self) -> int:
@@ -208,7 +226,12 @@ def _digits_file() -> Path:
 def load_digits(fallback_reason: str | None = None) -> ImageData:
     """scikit-learn's 1,797 handwritten digits (8×8, values 0..16 → [0, 1]; the same numbers
     as ``sklearn.datasets.load_digits``), split 80/20 within each class with a fixed seed:
-    the same split everywhere."""
+    the same split everywhere.
+
+    The models see each pixel standardised (scikit-learn's advice for linear models). The book's
+    settings (batch 256, 10 epochs) make 2,350 updates on Fashion-MNIST's 60,000 images but only
+    60 on these 1,438: on [0, 1] pixels softmax regression stops at 0.87–0.89 test accuracy, on
+    standardised pixels it reaches 0.90–0.91 within the same 60 updates."""
     table = np.loadtxt(_digits_file(), delimiter=",", dtype=np.float32)
     X, y = (table[:, :-1] / 16.0).reshape(-1, 8, 8), table[:, -1].astype(np.int64)
     rng = np.random.default_rng(DIGITS_SEED)
@@ -220,7 +243,7 @@ def load_digits(fallback_reason: str | None = None) -> ImageData:
     as_X = lambda i: torch.from_numpy(np.ascontiguousarray(X[i])).unsqueeze(1)
     as_y = lambda i: torch.from_numpy(y[i])
     return ImageData("digits", as_X(train_idx), as_y(train_idx), as_X(test_idx), as_y(test_idx),
-                     DIGITS_CLASSES, (8, 8), fallback_reason)
+                     DIGITS_CLASSES, (8, 8), fallback_reason, standardise=True)
 
 
 # ---- the one entry point, cached per process -----------------------------------------------

@@ -206,8 +206,8 @@ def _run(settings, seed, device, on_step, budget, data) -> Result:
     data = data or load_image_data(s.dataset)
     n = min(s.num_train, len(data.X_train))
     d = data.num_inputs
-    X, y = data.X_train[:n].reshape(n, d).to(device), data.y_train[:n].to(device)
-    X_test, y_test = data.X_test.reshape(len(data.X_test), d).to(device), data.y_test.to(device)
+    X, y = data.inputs(data.X_train[:n]).to(device), data.y_train[:n].to(device)
+    X_test, y_test = data.inputs(data.X_test).to(device), data.y_test.to(device)
     models = [ModelRun("mlp", s, d, data.num_classes, seed, device)]
     if s.compare:           # the cheap baseline takes its epoch first, so a capped run still shows it
         models.insert(0, ModelRun("softmax", baseline(s), d, data.num_classes, seed, device))

@@ -215,9 +215,9 @@ def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
     data = data or load_image_data(s.dataset)
     n = min(s.num_train, len(data.X_train))
     num_inputs, num_outputs = data.num_inputs, data.num_classes
-    X = data.X_train[:n].reshape(n, num_inputs).to(device)
+    X = data.inputs(data.X_train[:n]).to(device)
     y = data.y_train[:n].to(device)
-    X_test = data.X_test.reshape(len(data.X_test), num_inputs).to(device)
+    X_test = data.inputs(data.X_test).to(device)
     y_test = data.y_test.to(device)
 
     gen = torch.Generator().manual_seed(seed)

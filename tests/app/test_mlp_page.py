@@ -67,7 +67,7 @@ def test_mlp_divergence_and_dead_units_are_explained(app_at):
     assert not at.exception
     assert len(at.error) == 1 and at.error[0].icon == "💥" and "diverged" in at.error[0].value
     assert at.get("plotly_chart")
-    dead = app_at({"dataset": "digits", "lr": "100", "num_epochs": "2"})
+    dead = app_at({"dataset": "digits", "lr": "20", "num_epochs": "2"})
     dead.switch_page(MLP).run()
     assert not dead.exception and not dead.error
     assert any("worse than guessing" in w.value for w in dead.warning)

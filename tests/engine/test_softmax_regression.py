@@ -3,6 +3,8 @@ overflow of the naive softmax, scratch == concise, the book's run on the digits,
 divergence and the work budget. Offline: the digits are used (Fashion-MNIST needs a download)."""
 from __future__ import annotations
 
+import dataclasses
+
 import math
 
 import numpy as np
@@ -113,18 +115,34 @@ def test_same_seed_same_numbers_other_seed_other_numbers(digits):
 
 
 def test_book_run_on_the_digits(digits):
-    """The book's settings (lr 0.1, batch 256, 10 epochs) make only 60 updates on the 1,438 digits
-    (2,350 on Fashion-MNIST): test accuracy ≈ 0.87–0.89, short of 0.90. Training longer at the
-    book's lr and batch size (50 epochs, 300 updates) passes 0.90 for every seed tried."""
+    """The issue's bar: the book's settings (lr 0.1, batch 256, 10 epochs) reach test accuracy
+    ≥ 0.90 on the digits fallback. They make only 60 updates on the 1,438 digits (2,350 on
+    Fashion-MNIST), which is why the digits are standardised per pixel: on raw [0, 1] pixels the
+    same 60 updates stop at 0.87–0.89 (asserted too, so the note on the page stays true)."""
+    assert digits.standardise
     book = [run(digits, seed=seed) for seed in range(3)]
     for r in book:
         assert r.dataset == "digits" and r.steps == 60 and r.divergence is None
-        assert 0.85 <= r.test_acc < 0.95
+        assert r.test_acc >= 0.90, [b.test_acc for b in book]
         assert list(r.epochs["epoch"]) == list(range(1, 11))
         assert r.epochs["train_loss"].is_monotonic_decreasing
-    longer = [run(digits, seed=seed, num_epochs=50) for seed in range(2)]
-    assert all(r.test_acc >= 0.90 for r in longer), [r.test_acc for r in longer]
-    assert np.mean([r.test_acc for r in longer]) > np.mean([r.test_acc for r in book])
+    raw = dataclasses.replace(digits, standardise=False)
+    plain = [run(raw, seed=seed) for seed in range(3)]
+    assert all(0.85 <= r.test_acc < 0.90 for r in plain), [r.test_acc for r in plain]
+    for impl in ("scratch", "concise"):                  # both implementations, same numbers
+        assert run(digits, seed=0, impl=impl).test_acc >= 0.90
+
+
+def test_inputs_standardise_the_digits_and_leave_the_images(digits):
+    X = digits.inputs(digits.X_train)
+    assert X.shape == (len(digits.X_train), 64)
+    seen = digits.X_train.reshape(len(X), -1).std(0) > 0
+    assert torch.allclose(X.mean(0), torch.zeros(64), atol=1e-5)
+    assert torch.allclose(X.std(0)[seen], torch.ones(int(seen.sum())), atol=1e-4)
+    assert (X[:, ~seen] == 0).all()                       # always-blank pixels stay 0, no division by 0
+    assert 0 <= float(digits.X_train.min()) and float(digits.X_train.max()) <= 1   # images for display
+    raw = dataclasses.replace(digits, standardise=False)
+    assert torch.equal(raw.inputs(digits.X_test), digits.X_test.reshape(len(digits.X_test), -1))
 
 
 def test_result_shapes_confusion_and_grid(digits):
