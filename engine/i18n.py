@@ -41,6 +41,8 @@ CORE: Table = {
     "waiting_for_other": {"en": "Someone in your class is training exactly these settings right now; their result will appear here for you too.",
                           "zh": "你的同学正在用完全相同的设置训练，结果出来后也会显示在这里。"},
     "retrain": {"en": "Retrain", "zh": "重新训练"},
+    "queued": {"en": "The server is training other students' models ({busy} at a time, one per processor core); yours starts as soon as one finishes ({waiting} waiting).",
+               "zh": "服务器正在为其他同学训练模型（每个处理器核心同时训练一个，共 {busy} 个）；有空位时立即开始你的训练（{waiting} 人在等待）。"},
     "budget_units": {"en": "This run reached the work budget ({units} steps) and stopped early, so the shared server stays fast for the class. Lower epochs or data size for a complete run.",
                      "zh": "本次训练达到工作量上限（{units} 步），已提前停止，以保证共享服务器对全班保持流畅。减少轮数或数据量可完整运行。"},
     "budget_seconds": {"en": "This run reached the time limit ({seconds:.0f} s) and stopped early.",

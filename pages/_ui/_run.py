@@ -3,6 +3,7 @@ bounded cache; live progress and a Stop button while it trains; a work budget.""
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -73,6 +74,43 @@ def stopped_runs() -> SharedCache:
 _run_ids = itertools.count()
 
 
+class TrainingSlots:
+    """At most ``n`` trainings at once in the whole server (one per core by default). Thirty
+    students who each start a new run would otherwise share two cores thirty ways: every run
+    slower, wall-clock caps cutting runs short (and a cut run is not cached, so it is paid for
+    again). Queued runs start as slots free up, and their clock starts then."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self._sem = threading.BoundedSemaphore(n)
+        self._lock = threading.Lock()
+        self.waiting = 0
+
+    def acquire(self, poll: Callable[[], None], on_wait: Callable[[int], None]) -> None:
+        """Take a slot; while queued, ``poll()`` (which raises when the student stops, changes a
+        setting or leaves) and ``on_wait(number waiting)`` run every 0.2 s."""
+        if self._sem.acquire(blocking=False):
+            return
+        with self._lock:
+            self.waiting += 1
+        try:
+            while not self._sem.acquire(timeout=0.2):
+                poll()
+                on_wait(self.waiting)
+        finally:
+            with self._lock:
+                self.waiting -= 1
+
+    def release(self) -> None:
+        self._sem.release()
+
+
+@st.cache_resource(show_spinner=False)
+def training_slots() -> TrainingSlots:
+    n = int(os.environ.get("DEEPDIVE_TRAINING_SLOTS", "0") or 0)
+    return TrainingSlots(n if n > 0 else max(1, os.cpu_count() or 1))
+
+
 def _session_id() -> str:
     ctx = get_script_run_ctx()
     return ctx.session_id if ctx is not None else ""
@@ -102,6 +140,7 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
         # before the old one has returned; it keeps what it trained just before it lets go).
         notice.info(tr("waiting_for_other"), icon="⏳")
         held = lock.acquire(timeout=MAX_SECONDS + 10)
+    took_slot = False
     try:
         notice.empty()
         hit = cache.get(cache_key)    # someone else may have computed it while we waited
@@ -114,6 +153,16 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
             if not notice.button(tr("retrain"), key=f"_retrain{key}_{mine[2]}"):
                 return mine[1]
             partials.put(me, None)
+        yield_check = get_run_yield_check() or (lambda: None)
+        slots, shown = training_slots(), [-1]
+
+        def queued(waiting: int) -> None:
+            if waiting != shown[0]:
+                shown[0] = waiting
+                notice.info(tr("queued", busy=slots.n, waiting=waiting), icon="⏳")
+
+        slots.acquire(yield_check, queued)
+        took_slot = True
         # Stop takes Retrain's place: the browser keeps the focus on the clicked Retrain button, and
         # a focused button that vanishes makes Chromium drop the next click (the Stop click)
         stop_clicked = notice.button(tr("stop"), key=f"_stop{key}", icon=":material/stop_circle:")
@@ -122,7 +171,6 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
             bar = st.progress(0.0, text=tr("training"))
             chart = st.empty()
         pending: list[BaseException] = []
-        yield_check = get_run_yield_check() or (lambda: None)
         last = [0.0, 0, 0.0]
 
         def stop_requested() -> bool:
@@ -174,5 +222,7 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
         del stop_clicked
         return result
     finally:
+        if took_slot:
+            slots.release()
         if held:
             lock.release()

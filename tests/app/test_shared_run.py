@@ -2,7 +2,9 @@
 import threading
 import time
 
-from pages._ui._run import SharedCache
+import pytest
+
+from pages._ui._run import SharedCache, TrainingSlots
 
 
 def test_lru_bound_and_ttl():
@@ -34,3 +36,46 @@ def test_same_key_is_computed_once_under_concurrency():
     for t in threads:
         t.join()
     assert computed == [1] and c.get("k") == "result"
+
+
+def test_training_slots_bound_concurrent_runs_and_queue_the_rest():
+    slots, running, peak, waits, lock = TrainingSlots(2), [0], [0], [], threading.Lock()
+
+    def student():
+        slots.acquire(lambda: None, waits.append)
+        try:
+            with lock:
+                running[0] += 1
+                peak[0] = max(peak[0], running[0])
+            time.sleep(0.3)
+            with lock:
+                running[0] -= 1
+        finally:
+            slots.release()
+
+    threads = [threading.Thread(target=student) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert peak[0] == 2                      # never more than the slots, and both were used
+    assert waits and max(waits) <= 4 and slots.waiting == 0
+    assert slots._sem.acquire(blocking=False) and slots._sem.acquire(blocking=False)   # all given back
+
+
+def test_a_queued_student_who_leaves_gives_up_the_queue_place():
+    slots = TrainingSlots(1)
+    slots.acquire(lambda: None, lambda n: None)          # someone is training
+
+    class Left(Exception):
+        pass
+
+    def poll():
+        raise Left                                       # Streamlit's stop/rerun exception, say
+
+    with pytest.raises(Left):
+        slots.acquire(poll, lambda n: None)
+    assert slots.waiting == 0
+    slots.release()
+    slots.acquire(lambda: None, lambda n: None)          # the slot is free again
+    slots.release()
