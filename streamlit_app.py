@@ -55,6 +55,7 @@ def main() -> None:
 
     st.set_page_config(page_title="DeepDive Lab", page_icon=":material/scuba_diving:", layout="wide")
     ui.init_language()
+    ui.start_warmup()           # once per server: the lessons' default runs, into the shared cache
     tr = ui.translator()
 
     nav = {"": [st.Page("pages/home/home.py", title=tr("home"), icon=":material/home:", url_path="home", default=True)]}

@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+# No start-up warming of the lessons' default runs in tests (AppTest processes and the e2e server
+# inherit this): each test computes what it asks for. tests/app/test_warm.py calls it directly.
+os.environ.setdefault("DEEPDIVE_WARM", "0")
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "streamlit_app.py")
 

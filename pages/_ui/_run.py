@@ -74,6 +74,11 @@ def stopped_runs() -> SharedCache:
 _run_ids = itertools.count()
 
 
+def key_of(fn: Callable, settings, seed: int, device, namespace: str | None = None) -> tuple:
+    """The shared cache's key for one computation (also used by the start-up warm-up)."""
+    return (namespace or f"{fn.__module__}.{fn.__qualname__}", settings, int(seed), str(device))
+
+
 class TrainingSlots:
     """At most ``n`` trainings at once in the whole server (one per core by default). Thirty
     students who each start a new run would otherwise share two cores thirty ways: every run
@@ -123,8 +128,7 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
     chart (``live(event) -> figure``) and a Stop button. A stopped or time-capped run is
     shown to this student only (it would not reproduce) and never cached. ``key``: a suffix for the
     widget keys and the kept partial result, for a page that calls ``run_cached`` more than once."""
-    ns = namespace or f"{fn.__module__}.{fn.__qualname__}"
-    cache_key = (ns, settings, int(seed), str(device))
+    cache_key = key_of(fn, settings, seed, device, namespace)
     cache = shared_cache()
     hit = cache.get(cache_key)
     if hit is not None:
