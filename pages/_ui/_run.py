@@ -2,6 +2,7 @@
 bounded cache; live progress and a Stop button while it trains; a work budget."""
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 import threading
@@ -9,7 +10,10 @@ import time
 from collections import OrderedDict
 from typing import Any, Callable, Hashable
 
+import numpy as np
+import pandas as pd
 import streamlit as st
+import torch
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check, get_script_run_ctx
 
@@ -17,18 +21,46 @@ from engine.budget import Budget
 
 MAX_SECONDS = 30.0       # wall-clock safety net per run; lessons cap their work in units first
 LIVE_EVERY = 0.3         # seconds between live chart redraws
+MAX_QUEUE_SECONDS = 10.0 # longest wait for a training slot; then the run shares the cores (slower, never stuck)
 STOP_POLL = 0.1          # seconds between checks for a Stop click inside the training loop
 
 
-class SharedCache:
-    """An LRU dict with a time-to-live, shared by every session of the server process.
-    One lock per key makes 30 students who open the same link wait for one computation."""
+def approx_bytes(obj: Any, depth: int = 0) -> int:
+    """A result's memory, roughly: its tensors, modules, arrays, DataFrames and text, found through
+    dataclass fields, dicts, lists and tuples (a few levels deep; what is shared is counted twice)."""
+    if depth > 4 or obj is None:
+        return 0
+    if isinstance(obj, torch.Tensor):
+        return obj.numel() * obj.element_size()
+    if isinstance(obj, torch.nn.Module):
+        return sum(t.numel() * t.element_size() for t in (*obj.parameters(), *obj.buffers()))
+    if isinstance(obj, np.ndarray):
+        return obj.nbytes
+    if isinstance(obj, pd.DataFrame):
+        return int(obj.memory_usage(index=True, deep=False).sum())
+    if isinstance(obj, (str, bytes)):
+        return len(obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return sum(approx_bytes(getattr(obj, f.name), depth + 1) for f in dataclasses.fields(obj))
+    if isinstance(obj, dict):
+        return sum(approx_bytes(v, depth + 1) for v in list(obj.values())[:1000])
+    if isinstance(obj, (list, tuple)):
+        return sum(approx_bytes(v, depth + 1) for v in obj[:1000])
+    return 0
 
-    def __init__(self, max_entries: int = 96, ttl: float = 3 * 3600):
-        self.max_entries, self.ttl = max_entries, ttl
-        self._data: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+
+class SharedCache:
+    """An LRU dict with a time-to-live, shared by every session of the server process, bounded
+    by entries and by (approximate) bytes: a class that explores many settings of a heavy lesson
+    cannot make the server's memory grow without limit. One lock per key makes 30 students who
+    open the same link wait for one computation."""
+
+    def __init__(self, max_entries: int = 96, ttl: float = 3 * 3600, max_bytes: float = float("inf")):
+        self.max_entries, self.ttl, self.max_bytes = max_entries, ttl, max_bytes
+        self._data: OrderedDict[Hashable, tuple[float, Any, int]] = OrderedDict()
         self._lock = threading.Lock()
         self._key_locks: dict[Hashable, threading.Lock] = {}
+        self.bytes = 0
 
     def get(self, key):
         with self._lock:
@@ -36,17 +68,28 @@ class SharedCache:
             if item is None:
                 return None
             if time.monotonic() - item[0] > self.ttl:
-                del self._data[key]
+                self._drop(key)
                 return None
             self._data.move_to_end(key)
             return item[1]
 
     def put(self, key, value) -> None:
+        size = approx_bytes(value)
         with self._lock:
-            self._data[key] = (time.monotonic(), value)
-            self._data.move_to_end(key)
-            while len(self._data) > self.max_entries:
-                self._data.popitem(last=False)
+            if key in self._data:
+                self._drop(key)
+            self._data[key] = (time.monotonic(), value, size)
+            self.bytes += size
+            while len(self._data) > 1 and (len(self._data) > self.max_entries or self.bytes > self.max_bytes):
+                self._drop(next(iter(self._data)))          # the least recently used
+
+    def _drop(self, key) -> None:
+        self.bytes -= self._data.pop(key)[2]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self.bytes = 0
 
     def key_lock(self, key) -> threading.Lock:
         with self._lock:
@@ -60,7 +103,7 @@ class SharedCache:
 
 @st.cache_resource(show_spinner=False)
 def shared_cache() -> SharedCache:
-    return SharedCache()
+    return SharedCache(max_bytes=float(os.environ.get("DEEPDIVE_CACHE_MB", "400")) * 2**20)
 
 
 @st.cache_resource(show_spinner=False)
@@ -91,17 +134,23 @@ class TrainingSlots:
         self._lock = threading.Lock()
         self.waiting = 0
 
-    def acquire(self, poll: Callable[[], None], on_wait: Callable[[int], None]) -> None:
+    def acquire(self, poll: Callable[[], None], on_wait: Callable[[int], None],
+                max_wait: float = float("inf")) -> bool:
         """Take a slot; while queued, ``poll()`` (which raises when the student stops, changes a
-        setting or leaves) and ``on_wait(number waiting)`` run every 0.2 s."""
+        setting or leaves) and ``on_wait(number waiting)`` run every 0.2 s. After ``max_wait``
+        seconds give up and return False: the run goes ahead without a slot (slower, never stuck)."""
         if self._sem.acquire(blocking=False):
-            return
+            return True
         with self._lock:
             self.waiting += 1
         try:
+            deadline = time.monotonic() + max_wait
             while not self._sem.acquire(timeout=0.2):
+                if time.monotonic() > deadline:
+                    return False
                 poll()
                 on_wait(self.waiting)
+            return True
         finally:
             with self._lock:
                 self.waiting -= 1
@@ -165,8 +214,7 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
                 shown[0] = waiting
                 notice.info(tr("queued", busy=slots.n, waiting=waiting), icon="⏳")
 
-        slots.acquire(yield_check, queued)
-        took_slot = True
+        took_slot = slots.acquire(yield_check, queued, max_wait=MAX_QUEUE_SECONDS)
         # Stop takes Retrain's place: the browser keeps the focus on the clicked Retrain button, and
         # a focused button that vanishes makes Chromium drop the next click (the Stop click)
         stop_clicked = notice.button(tr("stop"), key=f"_stop{key}", icon=":material/stop_circle:")

@@ -65,7 +65,7 @@ def warm_now(seed: int = 0) -> tuple[int, float]:
         with cache.key_lock(key):
             if cache.get(key) is not None:
                 continue
-            slots.acquire(lambda: None, lambda waiting: None)
+            took = slots.acquire(lambda: None, lambda waiting: None)
             try:
                 budget = Budget(max_seconds=WARM_SECONDS)
                 result = fn(settings, seed=seed, device=device, on_step=None, budget=budget)
@@ -73,7 +73,8 @@ def warm_now(seed: int = 0) -> tuple[int, float]:
                 _LOG.exception("warming %s failed", key[0])
                 continue
             finally:
-                slots.release()
+                if took:
+                    slots.release()
             if budget.deterministic:
                 cache.put(key, result)
                 done += 1

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from pages._ui._run import SharedCache, TrainingSlots
+from pages._ui._run import SharedCache, TrainingSlots, approx_bytes
 
 
 def test_lru_bound_and_ttl():
@@ -76,6 +76,43 @@ def test_a_queued_student_who_leaves_gives_up_the_queue_place():
     with pytest.raises(Left):
         slots.acquire(poll, lambda n: None)
     assert slots.waiting == 0
+    assert slots.acquire(lambda: None, lambda n: None, max_wait=0.3) is False   # bounded wait: go ahead
+    assert slots.waiting == 0
     slots.release()
-    slots.acquire(lambda: None, lambda n: None)          # the slot is free again
+    assert slots.acquire(lambda: None, lambda n: None)   # the slot is free again
     slots.release()
+
+
+def test_cache_is_bounded_by_bytes_too():
+    import torch
+    mb = lambda n: torch.zeros(n * 2**18)              # n MB of float32
+    c = SharedCache(max_entries=100, max_bytes=10 * 2**20)
+    for k in range(6):
+        c.put(k, {"w": mb(3)})
+    assert c.bytes <= 10 * 2**20 and len(c) == 3       # the oldest went first
+    assert c.get(0) is None and c.get(5) is not None
+    c.put("huge", mb(20))                              # larger than the bound: kept alone, not refused
+    assert len(c) == 1 and c.get("huge") is not None
+    c.put("huge", mb(1))                               # replacing an entry corrects the count
+    assert c.bytes == 2**20
+    c.clear()
+    assert len(c) == 0 and c.bytes == 0
+
+
+def test_approx_bytes_finds_tensors_modules_frames_in_results():
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+    import torch
+
+    @dataclasses.dataclass(frozen=True)
+    class Result:
+        net: torch.nn.Module
+        frame: pd.DataFrame
+        extra: dict
+
+    r = Result(torch.nn.Linear(100, 10), pd.DataFrame({"a": np.zeros(1000)}),
+               {"x": [np.zeros(50, dtype=np.float64)], "t": "abcd"})
+    expected = (100 * 10 + 10) * 4 + 1000 * 8 + 50 * 8 + 4
+    assert expected <= approx_bytes(r) <= expected + 1000     # + the frame's index
