@@ -11,7 +11,7 @@ PAGES = [l.path for items in streamlit_app.LESSONS.values() for l in items]
 
 def test_warmed_keys_are_the_keys_the_pages_ask_for(app_at):
     cache = shared_cache()
-    cache._data.clear()
+    cache.clear()
     n, _ = warm_now()
     warmed = set(cache._data)
     specs = list(default_runs())
