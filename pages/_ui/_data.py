@@ -8,6 +8,12 @@ from engine.datasets.images import STRINGS, load_image_data
 from pages._ui._state import translator
 
 
+def images_namespace(lesson: str, data_name: str) -> str:
+    """The shared-cache namespace of an image lesson's run: the data actually used (Fashion-MNIST
+    or the digits that stand in for it) is part of the key. The warm-up uses it too."""
+    return f"{lesson}.run.{data_name}"
+
+
 def image_data(dataset: str):
     """Load (or download, with a progress bar) the images; say so when the digits stand in."""
     tr = translator(STRINGS)

@@ -18,6 +18,7 @@ import streamlit as st
 
 from engine import device as dev
 from engine.budget import Budget
+from pages._ui._data import images_namespace
 from pages._ui._run import key_of, shared_cache, training_slots
 
 _LOG = logging.getLogger("deepdive.warm")
@@ -36,17 +37,17 @@ def default_runs(seed: int = 0) -> Iterator[tuple[Callable, object, str | None]]
     from engine.language_model import lstm_internals as I
     import engine.language_model as LM
     from engine.datasets.images import load_image_data
-    from engine.text import generate
+    from engine.text import CorpusSettings, generate
     from engine.transformer import char_lm as C, toy
 
-    english = generate("english", seed)          # the corpus pickers' default
-    images = lambda s: load_image_data(s.dataset).name      # the image pages key on the data actually used
+    english = generate(CorpusSettings().corpus, seed)          # the corpus pickers' default
+    images = lambda lesson, s: images_namespace(lesson, load_image_data(s.dataset).name)
     yield LR.run, LR.Settings(), None
     yield GC.run, GC.Settings(), None
     yield CL.run, CL.Settings(), None
     yield P.run, P.Settings(), None
-    yield SR.run, SR.Settings(), f"softmax_regression.run.{images(SR.Settings())}"
-    yield M.run, M.Settings(), f"mlp.run.{images(M.Settings())}"
+    yield SR.run, SR.Settings(), images("softmax_regression", SR.Settings())
+    yield M.run, M.Settings(), images("mlp", M.Settings())
     yield LM.run, dataclasses.replace(LM.Settings(), text_corpus=english), None   # Inside the LSTM's too
     yield I.run_long_range, I.LongRangeSettings(), None
     yield toy.run, toy.Settings(), None

@@ -4,7 +4,7 @@ import streamlit as st
 import engine.mlp as M
 from engine.numerics import fmt
 from pages import _ui as ui
-from pages._ui._data import data_in_use, image_data
+from pages._ui._data import data_in_use, image_data, images_namespace
 
 tr = ui.translator(M.STRINGS)
 st.sidebar.subheader(tr("data_header"))
@@ -19,7 +19,7 @@ ui.header(tr)
 
 data = image_data(s.dataset)
 r = ui.run_cached(M.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
-                  namespace=f"mlp.run.{data.name}",          # the data actually used is part of the key
+                  namespace=images_namespace("mlp", data.name),
                   live=lambda ev: M.fig_compare(M.history_frame(ev["history"]), tr, num_epochs=s.num_epochs))
 data_in_use(data, r)
 

@@ -6,7 +6,7 @@ import streamlit as st
 import engine.softmax_regression as L
 from engine.numerics import fmt
 from pages import _ui as ui
-from pages._ui._data import data_in_use, image_data
+from pages._ui._data import data_in_use, image_data, images_namespace
 
 tr = ui.translator(L.STRINGS)
 st.sidebar.subheader(tr("data_header"))
@@ -17,7 +17,7 @@ ui.header(tr)
 
 data = image_data(s.dataset)
 r = ui.run_cached(L.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
-                  namespace=f"softmax_regression.run.{data.name}",     # the data actually used is part of the key
+                  namespace=images_namespace("softmax_regression", data.name),
                   live=lambda ev: L.fig_curves(L.epochs_frame(ev["epochs"]), tr, num_epochs=s.num_epochs))
 data_in_use(data, r)
 
