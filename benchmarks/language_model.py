@@ -10,6 +10,13 @@ The book trains 500 epochs (perplexity ≈ 1.0–1.3 for the GRU and LSTM); that
 here, so both loops train ``LM_BENCH_EPOCHS`` epochs (default 2) and are compared at that count.
 Reads ``../shared/data/timemachine.txt`` beside the checkout; without it, one record says so.
 
+``compute_floor_tokens_per_s`` is the rate the training could not beat on this CPU: the time of the
+matrix products one minibatch needs (forward H·W_hh step by step, backward dG·W_hhᵀ step by step,
+the weight gradients as single whole-sequence products, input and output layers), nothing else.
+``most_ratio_possible`` = that floor over the reference's tokens/s: the book's loop already spends
+most of its time in those products (nn.RNN/GRU/LSTM run fused kernels), so no loop can be
+1.5× faster at the same float32 arithmetic on one thread (this CPU has AVX2, no bf16 units).
+
 Both loops run with one intra-op thread, as the lesson does (see ``engine.mlp.net.intra_op_threads``);
 one more record measures the book's loop with torch's default thread count.
 """
@@ -26,6 +33,7 @@ from torch import nn
 import engine.language_model as L
 from benchmarks import _book_rnn as B
 from engine.language_model.data import seq_data_iter_sequential
+from engine.language_model.scratch import GATES
 from engine.device import intra_op_threads
 
 TM = Path(__file__).resolve().parents[1] / "../shared/data/timemachine.txt"
@@ -40,6 +48,25 @@ def matmul_flops(n: int = 2048, repeat: int = 3) -> float:
     a @ b
     best = min(_timed(lambda: a @ b) for _ in range(repeat))
     return 2 * n ** 3 / best
+
+
+def compute_floor(kind: str, vocab_size: int, h: int = 256, batch: int = 32, steps: int = 35, repeat: int = 5) -> float:
+    """Seconds per minibatch of the matrix products alone (best of ``repeat``): see the module text."""
+    g = len(GATES[kind]) * h
+    n = batch * steps
+    r = lambda *shape: torch.randn(*shape)
+    H, W_hh, dG, W_ih, X = r(batch, h), r(h, g), r(batch, g), r(vocab_size, g), r(n, vocab_size)
+    Hs, dGs, W_q, dY = r(n, h), r(n, g), r(h, vocab_size), r(n, vocab_size)
+
+    def batch_products():
+        X @ W_ih                                   # input layer (one-hot rows: a product at most)
+        for _ in range(steps):
+            H @ W_hh                               # forward, one step at a time
+            dG @ W_hh.T                            # backward through time, one step at a time
+        Hs.T @ dGs, X.T @ dGs                      # weight gradients, whole sequence at once
+        Hs @ W_q, dY @ W_q.T, Hs.T @ dY            # output layer forward and backward
+    batch_products()
+    return min(_timed(batch_products) for _ in range(repeat))
 
 
 def _timed(fn) -> float:
@@ -98,6 +125,7 @@ def run():
             speed_a = max(r[1] for r in rows)          # the fastest epoch of each: the least disturbed
             speed_b = max(r[4] for r in rows)
             fpt = 3 * L.flops_per_token(kind, BOOK["num_hiddens"], 1, len(vocab), False)
+            floor = BOOK["batch_size"] * BOOK["num_steps"] / compute_floor(kind, len(vocab))
             yield {"name": f"language_model.time_machine.{kind}", "seconds": round(sum(r[2] for r in rows), 2),
                    "epochs": EPOCHS, "tokens_per_s": round(speed_a), "perplexity": round(rows[-1][0], 3),
                    "reference_seconds": round(sum(r[5] for r in rows), 2), "reference_tokens_per_s": round(speed_b),
@@ -106,6 +134,7 @@ def run():
                    "reference_perplexity_by_epoch": [round(r[3], 3) for r in rows],
                    "training_gflop_per_s": round(speed_a * fpt / 1e9, 2), "matmul_peak_gflop_per_s": round(peak / 1e9, 2),
                    "fraction_of_matmul_peak": round(speed_a * fpt / peak, 3), "torch_threads": 1,
+                   "compute_floor_tokens_per_s": round(floor), "most_ratio_possible": round(floor / speed_b, 2),
                    "book_setting": BOOK, "vocab_size": len(vocab), "num_tokens": len(corpus)}
     # the book's loop as it would run by default (torch's own thread count), one epoch
     threads = torch.get_num_threads()

@@ -1,0 +1,41 @@
+"""The benchmarks' reference loops must see what the lessons see, or their speed ratios mean nothing."""
+import torch
+
+from benchmarks.softmax_regression import BookImages, book_loaders
+from engine.datasets.images import ImageData, load_image_data
+
+
+def _eight_bit(n: int, seed: int = 0) -> ImageData:
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randint(0, 256, (n, 1, 28, 28), generator=g).float() / 255
+    y = torch.randint(0, 10, (n,), generator=g)
+    return ImageData("synthetic", X, y, X[:8], y[:8], tuple(map(str, range(10))), (28, 28), None)
+
+
+def test_book_images_are_the_lessons_inputs():
+    """PIL + ToTensor per access gives back exactly the 8-bit pictures the lesson trains on."""
+    data = _eight_bit(20)
+    ds = BookImages(data, data.X_train, data.y_train)
+    assert len(ds) == 20
+    for i in (0, 7, 19):
+        x, y = ds[i]
+        assert x.shape == (1, 28, 28) and x.dtype == torch.float32
+        assert torch.equal(x.reshape(-1), data.inputs(data.X_train)[i])
+        assert y == int(data.y_train[i])
+
+
+def test_book_images_standardise_the_digits_like_the_lesson():
+    data = load_image_data("digits")
+    ds = BookImages(data, data.X_test, data.y_test)
+    x, _ = ds[3]
+    # the digits have 17 grey levels; 8 bits keep them to within half a level of 255
+    assert torch.allclose(x.reshape(-1), data.inputs(data.X_test)[3], atol=0.5 / 255 / float(data._pixel_stats[1].min()))
+
+
+def test_book_loaders_batch_both_ways():
+    data = _eight_bit(600)
+    for pipeline in ("book", "in_memory"):
+        train, test = book_loaders(data, 256, pipeline, workers=0)
+        X, y = next(iter(train))
+        assert X.shape[0] == 256 and y.shape == (256,)
+        assert sum(len(y) for _, y in test) == 8
