@@ -3,15 +3,17 @@
 - ``state``: language, seed, device, and bounded settings ↔ widgets ↔ URL.
 - ``run``: the shared, bounded result cache, live progress, Stop, and the work budget.
 - ``warm``: the lessons' default runs computed once at start-up.
+- ``memo``: one shared object per distinct call (figures, cheap computations that feed them).
 - ``layout``: page header, share link, notices, CSV downloads, code from ``engine/``.
 """
 from pages._ui._layout import budget_notice, code_from_engine, csv_download, header, plot, share_link, show_error
+from pages._ui._memo import shared_call
 from pages._ui._run import run_cached, shared_cache
 from pages._ui._warm import start_warmup
 from pages._ui._state import init_language, current_device, current_lang, current_seed, settings_form, sidebar, translator
 
 __all__ = [
     "budget_notice", "code_from_engine", "csv_download", "header", "plot", "share_link", "show_error",
-    "run_cached", "shared_cache", "start_warmup",
+    "run_cached", "shared_cache", "shared_call", "start_warmup",
     "init_language", "current_device", "current_lang", "current_seed", "settings_form", "sidebar", "translator",
 ]

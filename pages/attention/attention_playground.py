@@ -15,7 +15,7 @@ st.sidebar.subheader(tr("scoring_header"))
 s = ui.settings_form(P.Settings, tr, ["scale", "temperature", "causal", "valid_len", "num_hiddens"])
 ui.header(tr)
 seed = ui.current_seed()
-drawn = P.random_qkv(s, seed)
+drawn = ui.shared_call(P.random_qkv, s, seed)
 
 
 def edited_matrix(name: str) -> np.ndarray:
@@ -49,7 +49,7 @@ if s.source == "edited":
             QKV[name] = edited_matrix(name)
 else:
     QKV = drawn
-p = P.attend(s, seed, QKV["Q"], QKV["K"], QKV["V"])
+p = ui.shared_call(P.attend, s, seed, QKV["Q"], QKV["K"], QKV["V"])
 
 c = st.columns(4)
 c[0].metric(tr("metric_max"), fmt(float(p.max_weight.mean()), 3))
@@ -61,34 +61,29 @@ with st.expander(tr("inputs_title"), expanded=s.source == "random"):
     cols = st.columns(3)
     for col, name, (rp, cp) in zip(cols, "QKV", (("q", "d"), ("k", "d"), ("k", "v"))):
         with col:
-            ui.plot(A.fig_matrix(getattr(p, name), name, rp, cp, tr), key=f"att_in_{name}")
+            ui.plot(A.fig_matrix, getattr(p, name), name, rp, cp, tr, key=f"att_in_{name}")
 
 st.subheader(tr("dot_title") if s.scale else tr("dot_title_unscaled"))
 left, mid, right = st.columns([4, 4, 3])
 with left:
-    ui.plot(A.fig_scores(p.scores, p.mask, tr("scores_title"), tr), key="att_dot_scores")
+    ui.plot(A.fig_scores, p.scores, p.mask, tr("scores_title"), tr, key="att_dot_scores")
 with mid:
-    ui.plot(A.fig_weights(p.weights, tr("weights_title"), tr), key="att_dot_weights")
+    ui.plot(A.fig_weights, p.weights, tr("weights_title"), tr, key="att_dot_weights")
 with right:
-    ui.plot(A.fig_matrix(p.output, tr("output_title"), "o", "v", tr), key="att_dot_out")
+    ui.plot(A.fig_matrix, p.output, tr("output_title"), "o", "v", tr, key="att_dot_out")
 
 st.subheader(tr("additive_title"))
 left, mid, right = st.columns([4, 4, 3])
 with left:
-    ui.plot(A.fig_scores(p.additive_scores, p.mask, tr("scores_title"), tr), key="att_add_scores")
+    ui.plot(A.fig_scores, p.additive_scores, p.mask, tr("scores_title"), tr, key="att_add_scores")
 with mid:
-    ui.plot(A.fig_weights(p.additive_weights, tr("weights_title"), tr), key="att_add_weights")
+    ui.plot(A.fig_weights, p.additive_weights, tr("weights_title"), tr, key="att_add_weights")
 with right:
-    ui.plot(A.fig_matrix(p.additive_output, tr("output_title"), "o", "v", tr), key="att_add_out")
+    ui.plot(A.fig_matrix, p.additive_output, tr("output_title"), "o", "v", tr, key="att_add_out")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def saturation(n_keys: int, seed: int, temperature: float):
-    return P.saturation_curve(n_keys, seed, temperature)
-
-
-curve = saturation(s.n_keys, seed, s.temperature)
-ui.plot(A.fig_saturation(curve, s.n_keys, s.d, tr), key="att_saturation")
+curve = ui.shared_call(P.saturation_curve, s.n_keys, seed, s.temperature)
+ui.plot(A.fig_saturation, curve, s.n_keys, s.d, tr, key="att_saturation")
 if not s.scale and s.d >= 16:
     st.info(tr("saturated", d=s.d, max=fmt(float(p.max_weight.mean()), 3)), icon="🌡️")
 

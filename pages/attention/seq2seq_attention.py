@@ -34,7 +34,7 @@ for col, m in zip(c, models):
                help=tr("metric_loss", model=tr(f"model.{m}")) + f": {fmt(r.loss(m))}")
 c[-1].metric(tr("metric_pairs"), f"{len(r.train)} / {len(r.test)}")
 ui.budget_notice(r.stop_reason, tr, r.steps)
-ui.plot(A.fig_curves(r.history, tr), key="s2s_curves")
+ui.plot(A.fig_curves, r.history, tr, key="s2s_curves")
 
 # ---- the student's own input, kept in the link like the settings ----
 st.subheader(tr("try_header"))
@@ -43,20 +43,20 @@ if entered() or "s2s_sentence" not in st.session_state:
 text = st.text_input(tr("sentence"), key="s2s_sentence",
                      help=tr("sentence_help", chars=T.MAX_INPUT_CHARS, tokens=T.MAX_INPUT_TOKENS))
 st.query_params["sentence"] = text
-parsed = T.parse_input(text, r.src_vocab)
+parsed = ui.shared_call(T.parse_input, text, r.src_vocab)
 if parsed.bad_chars:
     st.warning(tr("bad_chars", chars=" ".join(repr(ch) for ch in parsed.bad_chars[:20])), icon="✏️")
 if parsed.truncated:
     st.warning(tr("truncated", chars=T.MAX_INPUT_CHARS, tokens=T.MAX_INPUT_TOKENS), icon="✂️")
 if parsed.empty:
     st.info(tr("empty_input"), icon="⌨️")
-    parsed = T.parse_input(EXAMPLE, r.src_vocab)
+    parsed = ui.shared_call(T.parse_input, EXAMPLE, r.src_vocab)
 if parsed.unknown:
     st.warning(tr("unknown_words", words=", ".join(repr(w) for w in parsed.unknown[:10])), icon="❓")
 st.caption(tr("model_reads"))
 st.code(" ".join(r.src_vocab.to_tokens(list(parsed.ids))), language=None)
 
-results = {m: T.translate(r, m, parsed) for m in models}
+results = {m: ui.shared_call(T.translate, r, m, parsed) for m in models}
 c = st.columns(len(models) + 1)
 expected = results["attention"].expected
 for col, m in zip(c, models):
@@ -69,7 +69,7 @@ c[-1].code(expected or "—", language=None)
 if expected is None:
     st.info(tr("not_a_date"), icon="ℹ️")
 att = results["attention"]
-ui.plot(A.fig_alignment(att.alignment, att.input_tokens, att.output_tokens, tr), key="s2s_alignment")
+ui.plot(A.fig_alignment, att.alignment, att.input_tokens, att.output_tokens, tr, key="s2s_alignment")
 if "no_attention" in results:
     st.caption(tr("no_alignment"))
 

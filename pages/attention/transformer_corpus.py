@@ -39,13 +39,13 @@ if r.divergence:
     d = r.divergence
     st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
 ui.budget_notice(r.stop_reason, tr, f"{C.MAX_UNITS:.0e}")
-ui.plot(TF.fig_lm_curves(r.epochs, tr, r.divergence))
+ui.plot(TF.fig_lm_curves, r.epochs, tr, r.divergence)
 
 st.subheader(tr("generated_header"))
 default_prompt = " ".join(corpus.text[:200].split())[: min(24, s.num_steps)]
 typed = st.text_input(tr("prompt_label"), value=default_prompt, max_chars=C.MAX_PROMPT, help=tr("prompt_help", n=s.num_steps),
                       key="transformer_prompt_" + hashlib.sha1(corpus.name.encode()).hexdigest()[:8])
-prompt = C.read_prompt(r, typed)
+prompt = ui.shared_call(C.read_prompt, r, typed)
 if prompt.empty:
     st.info(tr("prompt_empty"), icon="⌨️")
 if prompt.unknown:
@@ -67,13 +67,13 @@ st.code("".join(prompt.tokens) + text, language=None, wrap_lines=True)
 
 if not prompt.empty:
     labels = [tok if tok in r.vocab.token_to_idx else "<unk>" for tok in prompt.tokens]
-    ui.plot(TF.fig_attention(C.prompt_attention(r, prompt), labels, labels, tr, tr("attention_title")))
+    ui.plot(TF.fig_attention, ui.shared_call(C.prompt_attention, r, prompt), labels, labels, tr, tr("attention_title"))
     st.caption(tr("attention_explain"))
 
 with st.expander(tr("structure_header"), icon=":material/account_tree:"):
     left, right = st.columns(2)
     with left:
-        ui.plot(TF.fig_block_diagram(tr, s.num_layers, s.num_heads))
+        ui.plot(TF.fig_block_diagram, tr, s.num_layers, s.num_heads)
     with right:
         ui.plot(TF.fig_positional_encoding(TF.positional_encoding(s.num_steps, s.num_hiddens).numpy(), tr))
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):

@@ -29,34 +29,34 @@ if r.divergence:
     d = r.divergence
     st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
 ui.budget_notice(r.stop_reason, tr, f"{toy.MAX_UNITS:.0e}")
-ui.plot(TF.fig_toy_curves(r.epochs, tr, r.divergence))
+ui.plot(TF.fig_toy_curves, r.epochs, tr, r.divergence)
 
 st.subheader(tr("try_header"))
 typed = st.text_input(tr("input_label", k=s.seq_len, alphabet=s.alphabet), value=r.example, max_chars=40,
                       key=f"transformer_toy_input_{s.seq_len}_{s.alphabet_size}", help=tr("input_help"))
-check = toy.check_input(typed, s)
+check = ui.shared_call(toy.check_input, typed, s)
 if check.problem is not None:
     st.warning(tr(f"input_{check.problem}", k=s.seq_len, alphabet=s.alphabet,
                   n=len(check.text)), icon="⌨️")
     if check.bad_chars:
         st.code(" ".join(check.bad_chars), language=None)
-view = toy.attention_for(r, check.text if check.problem is None else r.example)
+view = ui.shared_call(toy.attention_for, r, check.text if check.problem is None else r.example)
 st.dataframe(pd.DataFrame({tr("col_input"): [view.text], tr("col_output"): [view.prediction],
                            tr("col_target"): [view.target]}), hide_index=True)
 wrong = sum(a != b for a, b in zip(view.prediction, view.target))
 (st.success if view.correct else st.info)(tr("right") if view.correct else tr("wrong", n=wrong, k=s.seq_len))
-ui.plot(TF.fig_attention(view.weights, view.tokens, view.query_labels, tr, tr("attention_title")))
+ui.plot(TF.fig_attention, view.weights, view.tokens, view.query_labels, tr, tr("attention_title"))
 st.caption(tr("attention_explain"))
 
 st.subheader(tr("structure_header"))
 left, right = st.columns(2)
 with left:
-    ui.plot(TF.fig_block_diagram(tr, s.num_layers, s.num_heads))
+    ui.plot(TF.fig_block_diagram, tr, s.num_layers, s.num_heads)
 with right:
     P = TF.positional_encoding(max(2 * s.seq_len, 32), s.num_hiddens).numpy()
-    ui.plot(TF.fig_positional_encoding(P, tr, used=2 * s.seq_len))
+    ui.plot(TF.fig_positional_encoding, P, tr, used=2 * s.seq_len)
     st.caption(tr("pe_caption"))
-    ui.plot(TF.fig_positional_columns(P, tr))
+    ui.plot(TF.fig_positional_columns, P, tr)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     st.markdown(tr("explain_md", example=" ".join(view.tokens + [view.prediction[-1]]), k=s.seq_len, d=s.num_hiddens,

@@ -27,13 +27,13 @@ if r.divergence:
                 crit=fmt(r.lr_critical, 3), lr=fmt(s.lr)), icon="💥")
 ui.budget_notice(r.stop_reason, tr, L.MAX_STEPS)
 
-ui.plot(L.fig_loss(r.batches, r.epochs, tr, r.divergence))
+ui.plot(L.fig_loss, r.batches, r.epochs, tr, r.divergence)
 left, right = st.columns(2)
 with left:
     ui.plot(L.fig_contour(r, tr, L.loss_surface(r)))
 with right:
-    ui.plot(L.fig_fit(r, tr))
-ui.plot(L.fig_params(r, tr))
+    ui.plot(L.fig_fit, r, tr)
+ui.plot(L.fig_params, r, tr)
 st.dataframe(L.params_table(r, tr), hide_index=True)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):

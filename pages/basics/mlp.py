@@ -43,7 +43,7 @@ if r.stop_reason == "units":
 else:
     ui.budget_notice(r.stop_reason, tr, M.MAX_UNITS)
 
-ui.plot(M.fig_compare(r.history, tr, r.divergence, num_epochs=s.num_epochs))
+ui.plot(M.fig_compare, r.history, tr, r.divergence, num_epochs=s.num_epochs)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     hidden = (tr("hidden_md", L=s.num_layers, act=r"\mathrm{" + tr(f"activation.{s.activation}") + "}", h=s.num_hiddens)

@@ -33,10 +33,10 @@ ui.budget_notice(r.stop_reason, tr, P.MAX_STEPS)
 
 left, right = st.columns([3, 2])
 with left:
-    ui.plot(P.fig_boundary(r, tr))
+    ui.plot(P.fig_boundary, r, tr)
 with right:
-    ui.plot(P.fig_losses(r.curve, tr, r.divergence))
-    ui.plot(P.fig_accuracy(r.curve, tr))
+    ui.plot(P.fig_losses, r.curve, tr, r.divergence)
+    ui.plot(P.fig_accuracy, r.curve, tr)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     st.markdown(tr("explain_md", arch=" → ".join(map(str, s.layer_sizes)), act=tr(f"activation.{s.activation}"),

@@ -36,24 +36,24 @@ else:
 if r.dataset == "digits" and s.batch_size >= 128 and s.num_epochs <= 10 and r.divergence is None:
     st.caption(tr("digits_note", steps=r.steps))
 
-ui.plot(L.fig_curves(r.epochs, tr, r.divergence, num_epochs=s.num_epochs))
-ui.plot(L.fig_weights(r, tr))
+ui.plot(L.fig_curves, r.epochs, tr, r.divergence, num_epochs=s.num_epochs)
+ui.plot(L.fig_weights, r, tr)
 st.caption(tr("weights_explain"))
 left, right = st.columns(2)
 with left:
-    ui.plot(L.fig_confusion(r, tr))
+    ui.plot(L.fig_confusion, r, tr)
 with right:
-    ui.plot(L.fig_predictions(r, tr))
+    ui.plot(L.fig_predictions, r, tr)
 
 st.subheader(tr("stability_header"))
 stab = ui.settings_form(L.StabilitySettings, tr, container=st.container(),
                         namespace="engine.softmax_regression.stability")
-table = L.stability_table(stab.logit_scale)
+table = ui.shared_call(L.stability_table, stab.logit_scale)
 ce = dict(scale=fmt(stab.logit_scale), limit=fmt(L.overflow_scale(), 3),
           ce_naive=fmt(float(table["ce_naive"][0])), ce_stable=fmt(float(table["ce_stable"][0])))
 (st.warning if table["naive"].isna().any() else st.success)(
     tr("stability_nan" if table["naive"].isna().any() else "stability_ok", **ce))
-ui.plot(L.fig_stability(table, tr, stab.logit_scale))
+ui.plot(L.fig_stability, table, tr, stab.logit_scale)
 st.dataframe(L.stability_display(table, tr), hide_index=True)
 st.caption(tr("stability_explain"))
 

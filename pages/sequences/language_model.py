@@ -41,7 +41,7 @@ if r.stop_reason == "units":
     st.warning(tr("budget_work", work=fmt(L.MAX_WORK, 2), epochs=fmt(float(r.epochs["epoch"].iloc[-1]), 3)), icon="⏱️")
 else:
     ui.budget_notice(r.stop_reason, tr, L.MAX_WORK)
-ui.plot(fig_perplexity(r.batches, r.epochs, tr, r.vocab_size, r.divergence))
+ui.plot(fig_perplexity, r.batches, r.epochs, tr, r.vocab_size, r.divergence)
 
 st.subheader(tr("samples_header"))
 st.caption(tr("samples_caption", prefix=repr(L.join_tokens(r.sample_prefix, s.token, r.lang))))
@@ -57,7 +57,7 @@ typed = st.text_input(tr("prefix"), key="lm_prefix", max_chars=L.MAX_TEXT_CHARS,
                       placeholder=L.join_tokens(r.sample_prefix, s.token, r.lang))
 st.session_state["_kept_lm_prefix"] = typed
 st.query_params["prefix"] = typed or ""
-out = L.generate(r, typed, g, seed=ui.current_seed())
+out = ui.shared_call(L.generate, r, typed, g, seed=ui.current_seed())
 if out.used_default:
     st.caption(tr("prefix_default" if not (typed or "").strip() else "prefix_empty_tokens"))
 if out.prefix.truncated:

@@ -41,13 +41,13 @@ typed = st.text_input(tr("sentence"), key="inside_text", max_chars=L.MAX_TEXT_CH
                       help=tr("sentence_help", max=L.MAX_TEXT_TOKENS))
 st.session_state["_kept_inside_text"] = typed
 st.query_params["text"] = typed or ""
-p = L.prepare_text(typed, r.vocab, s.token, r.lang)
+p = ui.shared_call(L.prepare_text, typed, r.vocab, s.token, r.lang)
 if p.too_short:
     if (typed or "").strip():
         st.warning(tr("sentence_short", min=2), icon="✏️")
     else:
         st.caption(tr("sentence_default"))
-    p = L.prepare_text(default_text, r.vocab, s.token, r.lang)
+    p = ui.shared_call(L.prepare_text, default_text, r.vocab, s.token, r.lang)
 if p.truncated:
     st.warning(tr("sentence_truncated", max=L.MAX_TEXT_TOKENS), icon="✂️")
 if p.unknown:
@@ -55,24 +55,24 @@ if p.unknown:
 st.caption(tr("gates_caption", hiddens=s.num_hiddens, corpus=corpus.name, epochs=fmt(float(r.epochs["epoch"].iloc[-1]), 3),
               ppl=fmt(r.final_heldout_ppl)))
 
-traces = I.gate_traces(r.net, p.ids, p.tokens)
+traces = ui.shared_call(I.gate_traces, r.net, p.ids, p.tokens)
 layer = st.radio(tr("num_layers"), list(range(s.num_layers)), index=s.num_layers - 1, horizontal=True,
                  key="inside_layer") if s.num_layers > 1 else 0
 cols = st.columns(2)
 for k, q in enumerate(("i", "f", "o", "g", "c", "h")):
     with cols[k % 2]:
-        ui.plot(Fg.fig_gate_heatmap(I.gate_matrix(traces, q, layer), q, p.tokens, tr), key=f"heat_{q}")
+        ui.plot(Fg.fig_gate_heatmap, ui.shared_call(I.gate_matrix, traces, q, layer), q, p.tokens, tr, key=f"heat_{q}")
 
 # ---- one unit along the text -----------------------------------------------------------------
 st.subheader(tr("unit_header"))
-C = I.gate_matrix(traces, "c", layer)
+C = ui.shared_call(I.gate_matrix, traces, "c", layer)
 busiest = int(np.argmax(C.std(axis=1))) if C.size else 0
 unit_key = f"inside_unit_{s.num_hiddens}"
 unit = st.slider(tr("unit"), 0, s.num_hiddens - 1, value=busiest, key=unit_key, help=tr("unit_help"))
 colour = st.radio(tr("colour_by"), ("c", "h", "i", "f", "o", "g"), format_func=lambda q: tr(f"q.{q}"),
                   horizontal=True, key="inside_colour")
-ui.plot(Fg.fig_unit_text(traces, unit, colour, list(p.tokens), tr, layer))
-ui.plot(Fg.fig_unit(traces, unit, p.tokens, tr, layer))
+ui.plot(Fg.fig_unit_text, traces, unit, colour, list(p.tokens), tr, layer)
+ui.plot(Fg.fig_unit, traces, unit, p.tokens, tr, layer)
 
 # ---- gradient flow and long-range memory -------------------------------------------------------
 lr_r = ui.run_cached(I.run_long_range, lrs, tr, seed=ui.current_seed(), device=ui.current_device(),
@@ -81,7 +81,7 @@ lr_r = ui.run_cached(I.run_long_range, lrs, tr, seed=ui.current_seed(), device=u
 back = lr_r.probe_distance - 1
 st.subheader(tr("flow_header"))
 st.caption(tr("flow_caption", n=I.PROBE_EXAMPLES, back=back))
-ui.plot(Fg.fig_grad_flow(lr_r.grad_flow, tr))
+ui.plot(Fg.fig_grad_flow, lr_r.grad_flow, tr)
 init = lr_r.grad_flow[(lr_r.grad_flow["stage"] == "init") & (lr_r.grad_flow["steps_back"] == back)].set_index("model")["relative"]
 st.markdown(tr("flow_explain", back=back, **{m: fmt(float(init.get(m, float("nan"))), 2) for m in I.MODELS}))
 
@@ -96,7 +96,7 @@ if lrs.recall_train:
     for col, m in zip(mc, I.MODELS):
         a = lr_r.accuracy[(lr_r.accuracy["model"] == m) & (lr_r.accuracy["distance"] == far)]["accuracy"]
         col.metric(tr("metric_acc", model=m.upper(), d=far), f"{float(a.iloc[0]):.0%}" if len(a) else "—")
-    ui.plot(Fg.fig_long_range(lr_r.accuracy, lrs.recall_distance, tr))
+    ui.plot(Fg.fig_long_range, lr_r.accuracy, lrs.recall_distance, tr)
     st.markdown(tr("long_explain", d=lrs.recall_distance, updates=lrs.recall_updates))
     ui.csv_download(lr_r.accuracy, tr, "recall_accuracy")
 else:
@@ -106,7 +106,7 @@ st.caption(tr("long_example", d=lrs.recall_distance, y=y))
 st.code(x + "  →  " + y, language=None)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
-    F = I.gate_matrix(traces, "f", layer)
+    F = ui.shared_call(I.gate_matrix, traces, "f", layer)
     st.markdown(tr("explain_md", d=back, f_mean=fmt(float(F.mean()), 3), f10=fmt(float(F.mean()) ** 10, 2), unit=busiest,
                    c_min=fmt(float(C[busiest].min()), 3), c_max=fmt(float(C[busiest].max()), 3)))
 ui.code_from_engine(tr, L.lstm_cell, I.input_grad_norms)

@@ -45,7 +45,7 @@ with right:
     st.code(f"tokens = {[T.show_token(t) for t in first]}\nvocab[tokens] = {a.vocab[first]}", language=None, wrap_lines=True)
 
 st.subheader(tr("ngram_header"))
-ui.plot(T.fig_zipf(a, tr))
+ui.plot(T.fig_zipf, a, tr)
 alpha, _, lo, hi = a.fit
 if math.isfinite(alpha):
     counts = [c for _, c in a.ngram_counts[1]]
@@ -60,7 +60,7 @@ for n, col in zip((1, 2, 3), cols):
         df = T.ngram_frame(a, n, s.top_k)
         st.dataframe(df.rename(columns={"token": tr("col_token"), "count": tr("col_count"), "share": tr("col_share")}),
                      hide_index=True, column_config={tr("col_share"): st.column_config.NumberColumn(format="percent")})
-ui.plot(T.fig_top(a, tr, s.top_k))
+ui.plot(T.fig_top, a, tr, s.top_k)
 
 ui.code_from_engine(tr, T.tokenize, T.Vocab, T.corpus_ids)
 ui.csv_download(vocab_df, tr, f"vocab_{s.token}")

@@ -8,12 +8,6 @@ from engine.numerics import fmt
 from pages import _ui as ui
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def computed(module: str, settings, seed: int, device: str):
-    """One pass each, no training loop: a plain bounded cache is enough (no budget, no Stop)."""
-    return {"chain": SC, "deep": DN, "bptt": BP}[module].run(settings, seed=seed, device=device)
-
-
 tr = ui.translator(STRINGS)
 seed, device = ui.current_seed(), str(ui.current_device())
 st.sidebar.subheader(tr("chain_header"))
@@ -26,7 +20,7 @@ ui.header(tr)
 
 # ---- 1 · the scalar chain -----------------------------------------------------------------
 st.header(tr("chain_header"))
-r1 = computed("chain", sc, seed, device)
+r1 = ui.shared_call(SC.run, sc, seed=seed, device=device)    # one pass each, no training loop
 exact = SC.exact_text(r1.exact)[0]
 c = st.columns(4)
 c[0].metric(tr("metric_exact"), SC.pretty(r1.exact, 6), help=exact)
@@ -39,7 +33,7 @@ for dtype, (t, kind) in (("float32", r1.overflow32), ("float64", r1.overflow64))
             st.error(tr("chain_bad", dtype=dtype, kind=tr("kind_inf"), t=t), icon="💥")
         else:
             st.info(tr("chain_bad", dtype=dtype, kind=tr(f"kind_{kind}"), t=t), icon="🕳️")
-ui.plot(F.fig_chain(r1, tr))
+ui.plot(F.fig_chain, r1, tr)
 with st.expander(tr("exact_all", w=sc.w_text, T=sc.T, n=SC.significant_digits(r1.exact))):
     st.code(SC.exact_digits(r1.exact), language=None, wrap_lines=True)
 st.caption(tr("book_caption"))
@@ -50,7 +44,7 @@ with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
 
 # ---- 2 · deep networks --------------------------------------------------------------------
 st.header(tr("deep_header"))
-r2 = computed("deep", dn, seed, device)
+r2 = ui.shared_call(DN.run, dn, seed=seed, device=device)
 c = st.columns(4)
 c[0].metric(tr("metric_gain"), fmt(r2.gain) if r2.gain is not None else "—",
             help=None if r2.gain is not None else tr("no_closed_form"))
@@ -65,10 +59,10 @@ for (layer, kind), what in ((r2.act_bad, tr("act_short")), (r2.grad_bad, tr("gra
         st.info(tr("deep_vanished", what=what, kind=tr("kind_0"), layer=layer), icon="🕳️")
 left, right = st.columns([3, 2])
 with left:
-    ui.plot(F.fig_layer_norms(r2, tr))
+    ui.plot(F.fig_layer_norms, r2, tr)
 with right:
-    ui.plot(F.fig_weight_grads(r2, tr))
-ui.plot(F.fig_histograms(r2, tr))
+    ui.plot(F.fig_weight_grads, r2, tr)
+ui.plot(F.fig_histograms, r2, tr)
 formula = tr(f"formula.{dn.init}", sigma=fmt(dn.sigma))
 explain_args = dict(n=dn.width, var=fmt(r2.weight_var), formula=formula, act=tr(f"activation.{dn.activation}"),
                     L=dn.num_layers, nvar=fmt(dn.width * r2.weight_var))
@@ -82,7 +76,7 @@ else:
 
 # ---- 3 · BPTT and the LSTM cell -------------------------------------------------------------
 st.header(tr("bptt_header"))
-r3 = computed("bptt", bp, seed, device)
+r3 = ui.shared_call(BP.run, bp, seed=seed, device=device)
 last = r3.steps.iloc[-1]
 c = st.columns(5)
 c[0].metric(tr("metric_sigma"), fmt(float(r3.singular_values[0])))
@@ -94,7 +88,7 @@ for key, short in (("linear", "bptt_linear_short"), ("tanh", "bptt_tanh_short"),
     step, kind = r3.bad[key]
     if kind in ("inf", "NaN"):
         st.error(tr("bptt_bad", what=tr(short), kind=tr(f"kind_{kind}"), step=step, s=fmt(bp.sigma_max)), icon="💥")
-ui.plot(F.fig_bptt(r3, tr))
+ui.plot(F.fig_bptt, r3, tr)
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     st.markdown(tr("bptt_explain", s=fmt(bp.sigma_max), rho=fmt(r3.spectral_radius, 3),
                    tanh_d=fmt(r3.mean_tanh_derivative, 3), fb=fmt(bp.forget_bias), f=fmt(r3.mean_forget_gate, 3),

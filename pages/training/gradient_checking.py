@@ -42,11 +42,11 @@ ui.budget_notice(r.stop_reason, tr, GC.MAX_EVALS)
 
 left, right = st.columns(2)
 with left:
-    ui.plot(F.fig_rel_errors(r, tr))
+    ui.plot(F.fig_rel_errors, r, tr)
 with right:
-    ui.plot(F.fig_entries(r, tr))
+    ui.plot(F.fig_entries, r, tr)
 st.dataframe(F.params_table(r, tr), hide_index=True)
-ui.plot(F.fig_sweep(r, tr))
+ui.plot(F.fig_sweep, r, tr)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     st.markdown(tr("explain_md", eps=fmt(s.eps), evals=f"{r.evaluations:,}", P=r.num_params, batch=s.batch_size, dtype=s.dtype))

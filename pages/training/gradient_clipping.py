@@ -8,11 +8,6 @@ from engine.numerics import fmt
 from pages import _ui as ui
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def surface(true_w: float, T: int):
-    return CL.loss_surface(true_w, T)
-
-
 tr = ui.translator(STRINGS)
 st.sidebar.subheader(tr("task_header"))
 ui.settings_form(CL.Settings, tr, ["num_steps", "true_w"])
@@ -39,10 +34,10 @@ ui.budget_notice(r.stop_reason, tr, CL.MAX_UNITS)
 
 left, right = st.columns([5, 4])
 with left:
-    ui.plot(F.fig_surface(r, surface(s.true_w, s.num_steps), tr))
+    ui.plot(F.fig_surface, r, ui.shared_call(CL.loss_surface, s.true_w, s.num_steps), tr)
 with right:
-    ui.plot(F.fig_clip_loss(r, tr))
-    ui.plot(F.fig_clip_norms(r, tr))
+    ui.plot(F.fig_clip_loss, r, tr)
+    ui.plot(F.fig_clip_norms, r, tr)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     st.markdown(tr("explain_md", T=s.num_steps, w_star=fmt(s.true_w), L105=fmt(r.loss_at(1.05)),
