@@ -7,11 +7,15 @@ writes after "time traveller".
 
 It takes ≈ 50 min per model on one core here, so it is opt-in: ``LM_BOOK_MODELS=lstm`` (or
 ``lstm,gru,rnn``) ``python -m benchmarks language_model_book``; ``LM_BOOK_EPOCHS`` changes the count.
+``LM_BOOK_LOOP=book`` trains with the book's own loop instead (``benchmarks/_book_rnn.py``: its
+``RNNModel`` with one-hot inputs, ``SeqDataLoader`` on Python's ``random``, ``torch.optim.SGD``), to
+tell what the lesson's code does from what this machine and seed do.
 Without ``LM_BOOK_MODELS`` it yields one record saying how to run it.
 """
 from __future__ import annotations
 
 import os
+import random
 import time
 from pathlib import Path
 
@@ -40,22 +44,33 @@ def run():
     corpus, vocab = B.load_corpus_time_machine(str(TM))
     corpus_t = torch.tensor(corpus)
     with intra_op_threads(1):
+        book_loop = os.environ.get("LM_BOOK_LOOP", "ours") == "book"
         for kind in models:
             torch.manual_seed(0)
-            net = L.RNNModel(len(vocab), BOOK["num_hiddens"], kind)
-            updater, loss = L.SGD(net.parameters(), BOOK["lr"]), nn.CrossEntropyLoss()
-            gen = torch.Generator().manual_seed(0)
+            if book_loop:
+                random.seed(0)
+                net = B.book_model(kind, len(vocab), BOOK["num_hiddens"])
+                train_iter = B.SeqDataLoader(corpus, BOOK["batch_size"], BOOK["num_steps"])
+                updater, loss = torch.optim.SGD(net.parameters(), BOOK["lr"]), nn.CrossEntropyLoss()
+            else:
+                net = L.RNNModel(len(vocab), BOOK["num_hiddens"], kind)
+                updater, loss = L.SGD(net.parameters(), BOOK["lr"]), nn.CrossEntropyLoss()
+                gen = torch.Generator().manual_seed(0)
             by_epoch, t0 = [], time.perf_counter()
             for e in range(1, epochs + 1):
-                it = seq_data_iter_sequential(corpus_t, BOOK["batch_size"], BOOK["num_steps"], gen)
-                ppl, speed, _, bad = L.train_epoch_ch8(net, it, loss, updater, "cpu", False, BOOK["theta"])
+                if book_loop:
+                    (ppl, speed), bad = B.train_epoch_ch8(net, train_iter, loss, updater, "cpu", False), None
+                    bad = None if ppl == ppl and ppl != float("inf") else ppl
+                else:
+                    it = seq_data_iter_sequential(corpus_t, BOOK["batch_size"], BOOK["num_steps"], gen)
+                    ppl, speed, _, bad = L.train_epoch_ch8(net, it, loss, updater, "cpu", False, BOOK["theta"])
                 if e % 25 == 0 or e == epochs or bad is not None:
                     by_epoch.append((e, round(ppl, 3), round(speed)))
                     print(f"# {kind} epoch {e}: perplexity {ppl:.3f}, {speed:.0f} tokens/s", flush=True)
                 if bad is not None:
                     break
             sample = _predict("time traveller", 50, net, vocab)
-            yield {"name": f"language_model_book.{kind}", "epochs": e, "perplexity": round(ppl, 3),
+            yield {"name": f"language_model_book.{kind}" + (".book_loop" if book_loop else ""), "epochs": e, "perplexity": round(ppl, 3),
                    "book_perplexity": BOOK_PERPLEXITY[kind], "seconds": round(time.perf_counter() - t0, 1),
                    "perplexity_every_25_epochs": by_epoch, "sample": sample, "book_setting": BOOK, "torch_threads": 1}
 
@@ -63,7 +78,7 @@ def run():
 @torch.no_grad()
 def _predict(prefix: str, num_preds: int, net, vocab) -> str:
     """The book's ``predict_ch8``: warm up on the prefix, then take the most likely character."""
-    state = net.begin_state(batch_size=1)
+    state = net.begin_state(batch_size=1, device="cpu")
     outputs = [vocab[prefix[0]]]
     for y in prefix[1:]:
         _, state = net(torch.tensor([[outputs[-1]]]), state)
