@@ -65,6 +65,10 @@ STRINGS = {
                             "zh": "共享权重需要嵌入层输入，因此已启用嵌入层。"},
     "budget_work": {"en": "This run reached the work budget ({work} FLOPs of training) after {epochs} epochs and stopped, so the shared server stays fast for the class. What was trained is shown; use fewer epochs or a smaller model for a complete run.",
                     "zh": "本次训练达到工作量上限（{work} 次浮点运算），在第 {epochs} 轮停止，以保证共享服务器流畅。图中为已训练的结果；减少轮数或模型规模可完整运行。"},
+    "worse_than_uniform": {"en": "**The training went wrong without overflowing.** The held-out perplexity is {ppl}, worse than guessing every token uniformly at random (perplexity = |V| = {V}). "
+                                 "Each step moved the weights by lr × (clipped gradient), up to {move} in norm with lr = {lr} and θ = {theta}: the updates overshoot. Lower the learning rate or θ.",
+                           "zh": "**训练出了问题，只是没有溢出。** 验证困惑度为 {ppl}，比对每个词元均匀随机猜测（困惑度 = |V| = {V}）还差。"
+                                 "每一步把权重移动 lr × （裁剪后的梯度），在 lr = {lr}、θ = {theta} 时范数最多为 {move}：更新冲过了头。请降低学习率或 θ。"},
     "diverged": {"en": "**The training diverged.** The loss became {kind} at minibatch {step} (epoch {epoch}); the last finite perplexity was {last}. "
                        "Each step moved the weights by lr × (clipped gradient): with lr = {lr} and θ = {theta} that is up to {move} in norm, too far for this model. Lower the learning rate or θ.",
                  "zh": "**训练发散了。** 损失在第 {step} 个小批量（第 {epoch} 轮）变为 {kind}；最后一个有限困惑度为 {last}。"

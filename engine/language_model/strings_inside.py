@@ -21,6 +21,7 @@ STRINGS = {
     "sentence_default": {"en": "Empty: the start of the held-out text is used.", "zh": "为空：使用留出文本的开头。"},
     "sentence_short": {"en": "Type at least {min} tokens; the start of the held-out text is shown meanwhile.",
                        "zh": "请至少输入 {min} 个词元；暂时显示留出文本的开头。"},
+    "sentence_cut_chars": {"en": "The text was cut to its first {max} characters.", "zh": "文本被截取为前 {max} 个字符。"},
     "sentence_truncated": {"en": "Only the first {max} tokens are shown.", "zh": "只显示前 {max} 个词元。"},
     "sentence_unknown": {"en": "Not in the vocabulary of this corpus, read as <unk>: {tokens}", "zh": "不在此语料的词表中，按 <unk> 读入：{tokens}"},
     "unit": {"en": "Follow unit", "zh": "跟踪单元"},

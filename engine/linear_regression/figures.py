@@ -62,7 +62,8 @@ def fig_contour(result, tr: Translator, surface) -> go.Figure:
     g1, g2, L = surface
     path = result.batches[np.isfinite(result.batches[["w1", "w2"]]).all(axis=1)]
     fig = go.Figure(go.Contour(x=g1, y=g2, z=np.log10(L + 1e-12), colorscale=SEQUENTIAL, ncontours=25,
-                               colorbar=dict(title="log₁₀ loss"), hovertemplate="w₁=%{x:.3f}<br>w₂=%{y:.3f}<br>log₁₀ loss=%{z:.2f}<extra></extra>"))
+                               colorbar=dict(title=tr("log_loss")),
+                               hovertemplate="w₁=%{x:.3f}<br>w₂=%{y:.3f}<br>" + tr("log_loss") + "=%{z:.2f}<extra></extra>"))
     fig.add_trace(go.Scatter(x=path["w1"], y=path["w2"], mode="lines+markers", name=tr("path"),
                              line=dict(color="white", width=2), marker=dict(size=3, color="white")))
     marks = [(tr("start"), path["w1"].iloc[0], path["w2"].iloc[0], "circle", PALETTE[2]),

@@ -2,6 +2,7 @@
 
 STRINGS = {
     "title": {"en": "Linear regression", "zh": "线性回归"},
+    "log_loss": {"en": "log₁₀ loss", "zh": "log₁₀ 损失"},
     "summary": {"en": "Fit y = Xw + b with minibatch SGD, from scratch and with nn.Linear (d2l §3.2–3.3).",
                 "zh": "用小批量随机梯度下降拟合 y = Xw + b，从零实现与 nn.Linear 简洁实现（d2l 3.2–3.3 节）。"},
     "data_header": {"en": "Data", "zh": "数据"},

@@ -121,9 +121,11 @@ def settings_form(cls, tr: Translator, names: Iterable[str] | None = None, conta
     bounds = S.bounds(cls)
     wanted = list(bounds) if names is None else list(names)
     loaded = st.session_state.setdefault("_url_loaded", set())
-    if entered() and ns not in loaded:
+    # one page may have several Settings classes in one namespace (the language model's Sampling)
+    load_id = f"{ns}:{cls.__qualname__}"
+    if entered() and load_id not in loaded:
         # every field of the class at once, before any of them is written back to the URL
-        loaded.add(ns)
+        loaded.add(load_id)
         for name, b in bounds.items():
             st.session_state[f"{ns}.{name}"] = _url_value(name, b, kept.get(name, getattr(defaults, name)))
     with (container or st.sidebar):

@@ -37,6 +37,10 @@ if r.divergence:
     d = r.divergence
     st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr),
                 theta=fmt(s.theta), move=fmt(s.lr * s.theta)), icon="💥")
+elif r.final_heldout_ppl > r.vocab_size and r.final_train_ppl > r.vocab_size:
+    # finite, but worse than guessing uniformly: the updates overshoot (divergence without inf/NaN)
+    st.error(tr("worse_than_uniform", ppl=fmt(r.final_heldout_ppl), V=r.vocab_size, lr=fmt(s.lr), theta=fmt(s.theta),
+                move=fmt(s.lr * s.theta)), icon="💥")
 if r.stop_reason == "units":
     st.warning(tr("budget_work", work=fmt(L.MAX_WORK, 2), epochs=fmt(float(r.epochs["epoch"].iloc[-1]), 3)), icon="⏱️")
 else:

@@ -36,7 +36,7 @@ if entered():        # arriving: the link's text, else what this student typed b
     st.session_state["inside_text"] = st.query_params.get("text", st.session_state.get("_kept_inside_text", ""))
 if len(st.session_state.get("inside_text") or "") > L.MAX_TEXT_CHARS:
     st.session_state["inside_text"] = st.session_state["inside_text"][:L.MAX_TEXT_CHARS]
-    st.warning(tr("sentence_truncated", max=L.MAX_TEXT_CHARS), icon="✂️")
+    st.warning(tr("sentence_cut_chars", max=L.MAX_TEXT_CHARS), icon="✂️")
 typed = st.text_input(tr("sentence"), key="inside_text", max_chars=L.MAX_TEXT_CHARS, placeholder=default_text[:80],
                       help=tr("sentence_help", max=L.MAX_TEXT_TOKENS))
 st.session_state["_kept_inside_text"] = typed

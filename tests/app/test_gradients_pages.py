@@ -173,3 +173,16 @@ def test_checking_in_chinese(app_at):
     assert at.title[0].value == "梯度检验"
     assert "检验发现了错误" in at.warning[0].value
     assert "每个参数的相对误差" in charts(at)
+
+
+def test_a_large_or_tiny_eps_is_blamed_not_the_backward_pass(app_at):
+    """No bug planted: a failing check at ε = 0.1 is the difference quotient's error, and a passing
+    one whose worst error is above 1e-7 does not claim to be below it."""
+    at = open_page(app_at, CHECKING, {"eps": "0.1"})
+    assert metrics(at)["Wrong gradient in"] != "—"
+    (warning,) = at.warning
+    assert warning.icon == "📏" and "no bug is planted" in warning.value and "🐞" not in [w.icon for w in at.warning]
+    at = open_page(app_at, CHECKING, {"eps": "1e-10"})
+    worst = GC.run(GC.Settings(eps=1e-10), seed=0).params["rel_error"].max()
+    assert 1e-7 < worst < 1e-3
+    assert not at.success and any(f"{worst:.1e}" in i.value and "1e-7" in i.value for i in at.info)

@@ -128,3 +128,21 @@ def test_inside_chinese_corpus(app_at):
     at.text_input(key="inside_text").set_value("小猫在花园").run()
     assert not problems(at), problems(at)
     assert len(at.get("plotly_chart")) == 9
+
+
+def test_a_link_sets_the_sampling_too(app_at):
+    """Sampling has its own settings class beside the model's: a shared link sets both."""
+    at = open_page(app_at, LM, {"temperature": "0.7", "num_preds": "90"})
+    assert at.sidebar.slider(key="engine.language_model.core.temperature").value == 0.7
+    assert at.sidebar.slider(key="engine.language_model.core.num_preds").value == 90
+    assert at.query_params["temperature"] == "0.7" and at.query_params["num_preds"] == "90"
+    at = open_page(app_at, LM, {"temperature": "inf"})
+    assert any("temperature" in w.value for w in at.warning if w.icon == "🔗")
+
+
+def test_a_run_worse_than_guessing_is_called_out(app_at):
+    """A finite perplexity above |V| is a divergence too (no inf/NaN to mark)."""
+    at = open_page(app_at, LM, {"lr": "10", "theta": "100", "model": "rnn", "num_epochs": "2"})
+    r = engine_run(lr=10, theta=100, model="rnn", num_epochs=2)
+    assert r.divergence is None and r.final_heldout_ppl > r.vocab_size
+    assert any(e.icon == "💥" and "worse than guessing" in e.value for e in at.error)
