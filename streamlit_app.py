@@ -43,6 +43,7 @@ LESSONS: dict[str, list[Lesson]] = {
 
 def main() -> None:
     import streamlit as st
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     from pages import _ui as ui
 
@@ -66,8 +67,14 @@ def main() -> None:
             for l in items
         ]
     page = st.navigation(nav)
-    # The URL is read on the first run after arriving at a page (fresh link or navigation).
-    st.session_state["_entered"] = st.session_state.get("_page") != page.url_path
+    # The URL is read on the first run after arriving at a page (fresh link or navigation) — but not
+    # after the browser's Back/Forward: Streamlit then sends the query string of the page being left,
+    # whose settings would land on this page's fields of the same name. Back shows what the student
+    # last had here (kept in the session), and writes this page's settings back into the URL (the
+    # other page's keys stay in it, unused: clearing them here makes Streamlit undo the Back).
+    ctx = get_script_run_ctx()
+    history = bool(getattr(ctx, "is_history_navigation", False))
+    st.session_state["_entered"] = st.session_state.get("_page") != page.url_path and not history
     if st.session_state["_entered"]:
         st.session_state["_url_loaded"] = set()
     st.session_state["_page"] = page.url_path

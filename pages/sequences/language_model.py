@@ -54,6 +54,8 @@ st.dataframe(r.samples.rename(columns={"epoch": tr("col_epoch"), "text": tr("col
 st.subheader(tr("generate_header"))
 if entered():        # arriving: the link's prefix, else what this student typed before
     st.session_state["lm_prefix"] = st.query_params.get("prefix", st.session_state.get("_kept_lm_prefix", ""))
+elif "lm_prefix" not in st.session_state:     # back from another page (Back button): what was typed here
+    st.session_state["lm_prefix"] = st.session_state.get("_kept_lm_prefix", "")
 if len(st.session_state.get("lm_prefix") or "") > L.MAX_TEXT_CHARS:
     st.session_state["lm_prefix"] = st.session_state["lm_prefix"][:L.MAX_TEXT_CHARS]
     st.warning(tr("prefix_truncated", max=L.MAX_TEXT_CHARS), icon="✂️")

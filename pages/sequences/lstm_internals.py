@@ -34,6 +34,8 @@ st.subheader(tr("gates_header"))
 default_text = L.join_tokens(r.heldout_start, s.token, r.lang)
 if entered():        # arriving: the link's text, else what this student typed before
     st.session_state["inside_text"] = st.query_params.get("text", st.session_state.get("_kept_inside_text", ""))
+elif "inside_text" not in st.session_state:   # back from another page (Back button): what was typed here
+    st.session_state["inside_text"] = st.session_state.get("_kept_inside_text", "")
 if len(st.session_state.get("inside_text") or "") > L.MAX_TEXT_CHARS:
     st.session_state["inside_text"] = st.session_state["inside_text"][:L.MAX_TEXT_CHARS]
     st.warning(tr("sentence_cut_chars", max=L.MAX_TEXT_CHARS), icon="✂️")

@@ -226,6 +226,27 @@ def test_home_lists_every_lesson_and_links_work(server, page):
     assert_charts_render(page)
 
 
+def test_back_button_restores_the_page_it_returns_to(server, page):
+    """Streamlit sends the query string of the page being left on Back: its settings of the same name
+    (lr, batch_size, num_epochs) must not land on the page the student returns to."""
+    open_app(page, f"{server.url}/linear_regression?lr=0.3&num_epochs=5&batch_size=20")
+    page.locator(f"{NAV} a", has_text=title(next(l for l in LESSONS if stem(l) == "mlp"))).first.click()
+    page.wait_for_url(lambda url: urlsplit(url).path == "/mlp", timeout=TIMEOUT)
+    wait_idle(page)
+    assert query(page)["lr"] == "0.1" and query(page)["batch_size"] == "256"
+    for _ in range(3):     # Streamlit may have added a history entry for the page's own URL update
+        page.go_back()
+        page.wait_for_timeout(1000)
+        wait_idle(page)
+        if urlsplit(page.url).path == "/linear_regression":
+            break
+    q = query(page)
+    assert (q["lr"], q["batch_size"], q["num_epochs"]) == ("0.3", "20", "5"), q
+    sliders = " ".join(page.locator(f'{SIDEBAR} [data-testid="stSlider"]').all_inner_texts())
+    assert "0.3" in sliders and "256" not in sliders
+    assert_no_failure(page)
+
+
 # (f) Stop keeps what was trained ---------------------------------------------------------------
 
 def test_stop_keeps_the_partial_run_and_offers_retrain(server, page):
