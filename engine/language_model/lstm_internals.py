@@ -191,18 +191,26 @@ def _run_long_range(settings, seed, device, on_step, budget, models):
         flow_rows.extend((name, stage, len(norms) - 1 - t, float(v), float(v / norms[-1]) if norms[-1] > 0 else float("nan"))
                          for t, v in enumerate(norms))
 
-    for name in models:
+    shared_cap = False
+    for i, name in enumerate(models):
         net = recall_net(name, len(vocab), s.recall_hiddens, gen).to(device)
         flow(name, "init", net)
         if not s.recall_train or budget.reason is not None:
             continue
+        # an equal share of what is left for each model still to train: a capped comparison still
+        # compares (the RNN alone must not spend the whole budget and leave GRU and LSTM untrained)
+        limit = budget.used_units + (budget.max_units - budget.used_units) / (len(models) - i)
         updater = Adam(net.parameters(), s.recall_lr)
         fpt = flops_per_token(name, s.recall_hiddens, 1, len(vocab), True)
         for update in range(1, s.recall_updates + 1):
             u = float(torch.rand(1, generator=gen))
             distance = int(round(math.exp(math.log(lo) + u * (math.log(s.recall_distance) - math.log(lo)))))
             X, y = recall_batch(vocab, s.recall_batch, distance, seed=int(torch.randint(2**31 - 1, (1,), generator=gen)))
-            if not budget.spend(X.numel() * 3 * fpt + X.shape[1] * LONG_RANGE_STEP_OVERHEAD):
+            cost = X.numel() * 3 * fpt + X.shape[1] * LONG_RANGE_STEP_OVERHEAD
+            if budget.used_units + cost > limit:
+                shared_cap = True
+                break
+            if not budget.spend(cost):
                 break
             l = F.cross_entropy(last_logits(net, X.to(device)), y.to(device))
             updater.zero_grad()
@@ -225,4 +233,4 @@ def _run_long_range(settings, seed, device, on_step, budget, models):
         accuracy=pd.DataFrame(acc_rows, columns=["model", "distance", "accuracy"]),
         grad_flow=pd.DataFrame(flow_rows, columns=["model", "stage", "steps_back", "grad_norm", "relative"]),
         losses=pd.DataFrame(loss_rows, columns=["model", "update", "loss"]),
-        probe_distance=s.recall_distance, stop_reason=budget.reason)
+        probe_distance=s.recall_distance, stop_reason=budget.reason or ("units" if shared_cap else None))

@@ -385,3 +385,15 @@ def test_strings_complete_in_both_languages():
         for key, v in table.items():           # the same placeholders in both languages
             fields = [set(re.findall(r"(?<!\{)\{(\w+)\}(?!\})", v[lang])) for lang in ("en", "zh")]
             assert fields[0] == fields[1], key
+
+
+def test_a_capped_long_range_comparison_still_trains_every_model():
+    """The work budget is shared out: the RNN, trained first, cannot spend it all."""
+    from engine.budget import Budget
+    from engine.language_model import lstm_internals as I
+    s = I.LongRangeSettings(recall_train=True, recall_hiddens=64, recall_distance=20, recall_updates=1500)
+    r = I.run_long_range(s, seed=0, budget=Budget(max_units=3e9))
+    assert r.stop_reason == "units"
+    updates = r.losses.groupby("model")["update"].max()
+    assert set(updates.index) == set(I.MODELS) and (updates >= 5).all() and (updates < 1500).all()
+    assert set(r.accuracy["model"]) == set(I.MODELS)
