@@ -7,6 +7,7 @@ import engine.transformer as TF
 from engine.numerics import fmt
 from engine.transformer import toy
 from pages import _ui as ui
+from pages._ui._state import entered
 
 tr = ui.translator(TF.STRINGS)
 st.sidebar.subheader(tr("task_header"))
@@ -32,8 +33,13 @@ ui.budget_notice(r.stop_reason, tr, f"{toy.MAX_UNITS:.0e}")
 ui.plot(TF.fig_toy_curves, r.epochs, tr, r.divergence)
 
 st.subheader(tr("try_header"))
-typed = st.text_input(tr("input_label", k=s.seq_len, alphabet=s.alphabet), value=r.example, max_chars=40,
-                      key=f"transformer_toy_input_{s.seq_len}_{s.alphabet_size}", help=tr("input_help"))
+input_key = f"transformer_toy_input_{s.seq_len}_{s.alphabet_size}"
+if entered() and "input" in st.query_params:      # a shared link's input (kept in the link like the settings)
+    st.session_state[input_key] = st.query_params["input"][:40]
+st.session_state.setdefault(input_key, r.example)
+typed = st.text_input(tr("input_label", k=s.seq_len, alphabet=s.alphabet), max_chars=40, key=input_key,
+                      help=tr("input_help"))
+st.query_params["input"] = typed
 check = ui.shared_call(toy.check_input, typed, s)
 if check.problem is not None:
     st.warning(tr(f"input_{check.problem}", k=s.seq_len, alphabet=s.alphabet,

@@ -109,3 +109,14 @@ def test_strings_reach_the_charts():
     tr = Translator("zh", TF.STRINGS)
     fig = TF.fig_block_diagram(tr, 2, 4)
     assert "掩蔽多头自注意力（h = 4）" in [a.text for a in fig.layout.annotations]
+
+
+def test_typed_inputs_live_in_the_link(app_at):
+    """Like the settings, what the student typed is in the URL, so a shared link shows the same."""
+    at = open_page(app_at, TOY, {"input": "edcba"})
+    assert at.text_input[0].value == "edcba" and table(at).iloc[0]["input"] == "edcba"
+    at.text_input[0].set_value("aabbc").run()
+    assert at.query_params["input"] == "aabbc"
+    at = open_page(app_at, LM, {"prompt": "the time **x**"})
+    assert at.text_input[0].value == "the time **x**" and at.query_params["prompt"] == "the time **x**"
+    assert any(c.value.startswith("the time **x**") for c in at.code)
