@@ -1,6 +1,8 @@
 """Figures of the language-model and inside-the-LSTM lessons, in the shared template."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import plotly.express as px
@@ -45,10 +47,13 @@ def fig_perplexity(batches: pd.DataFrame, epochs: pd.DataFrame | None, tr: Trans
 
 
 def _token_axis(fig: go.Figure, tokens) -> None:
-    n = len(tokens)
-    every = max(1, n // 60)
-    fig.update_xaxes(tickmode="array", tickvals=list(range(0, n, every)),
-                     ticktext=[show_token(t) for t in list(tokens)[::every]], tickangle=0)
+    """Tokens as tick labels, as many as fit: up to 60 characters, fewer (and slanted) for words."""
+    labels = [show_token(t) for t in tokens]
+    n = len(labels)
+    width = sum(len(t) for t in labels) / n + 1 if n else 2       # characters per label, with a gap
+    every = max(1, math.ceil(n / min(60, max(8, int(150 / width)))))
+    fig.update_xaxes(tickmode="array", tickvals=list(range(0, n, every)), ticktext=labels[::every],
+                     tickangle=0 if width <= 2.5 else -45)
 
 
 def fig_gate_heatmap(matrix: np.ndarray, quantity: str, tokens, tr: Translator, height: int = 300) -> go.Figure:

@@ -397,3 +397,14 @@ def test_a_capped_long_range_comparison_still_trains_every_model():
     updates = r.losses.groupby("model")["update"].max()
     assert set(updates.index) == set(I.MODELS) and (updates >= 5).all() and (updates < 1500).all()
     assert set(r.accuracy["model"]) == set(I.MODELS)
+
+
+def test_token_axis_fits_words_and_characters():
+    import plotly.graph_objects as go
+    from engine.language_model.figures import _token_axis
+    fig = go.Figure()
+    _token_axis(fig, list("the time traveller for so it will be convenient to speak of him"[:60]))
+    assert len(fig.layout.xaxis.ticktext) == 60 and fig.layout.xaxis.tickangle == 0
+    fig = go.Figure()
+    _token_axis(fig, ["traveller", "convenient", "expounding"] * 40)
+    assert len(fig.layout.xaxis.ticktext) <= 15 and fig.layout.xaxis.tickangle == -45
