@@ -64,6 +64,9 @@ def page_times():
     import streamlit_app
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)     # "missing ScriptRunContext" noise
+    # no start-up warm-up in this process: it would compute every lesson's default run in the
+    # background while the cold times are measured (the load run's server warms up, on purpose)
+    os.environ["DEEPDIVE_WARM"] = "0"
     lessons = [l for items in streamlit_app.LESSONS.values() for l in items]
     t = time.perf_counter()
     for lesson in lessons:
