@@ -30,6 +30,8 @@ CORE: Table = {
     "url_notice": {"en": "Some values in the link were outside their allowed range or unreadable:",
                    "zh": "链接中的部分取值超出范围或无法识别："},
     "url_clamped": {"en": "`{name}` = `{given}` → clamped to {used}", "zh": "`{name}` = `{given}` → 已限制为 {used}"},
+    "url_repeated": {"en": "`{name}` given {count} times → the last, `{given}`, used",
+                     "zh": "`{name}` 出现了 {count} 次 → 使用最后一个 `{given}`"},
     "url_ignored": {"en": "`{name}` = `{given}` → not understood, default {used} used",
                     "zh": "`{name}` = `{given}` → 无法识别，使用默认值 {used}"},
     "training": {"en": "Training…", "zh": "训练中…"},

@@ -127,7 +127,8 @@ class Notice:
     name: str
     given: str
     used: Any
-    reason: str     # 'clamped' or 'ignored'
+    reason: str     # 'clamped', 'ignored' or 'repeated'
+    count: int = 1  # how many times the link gave it
 
 
 def from_query(cls, params: Mapping[str, str], prefix: str = "") -> tuple[Any, list[Notice]]:

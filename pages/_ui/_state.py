@@ -27,6 +27,9 @@ def _url_value(name: str, bound: S.Bound, default: Any) -> Any:
     raw = st.query_params.get(name)
     if raw is None:
         return default
+    given = st.query_params.get_all(name)
+    if len(given) > 1:          # ?lr=0.1&lr=0.5: the last one counts, and the student is told
+        st.session_state.setdefault(_NOTICES, []).append(S.Notice(name, raw[:40], raw, "repeated", len(given)))
     try:
         v, changed = bound.clamp(raw)
     except (TypeError, ValueError, OverflowError):
@@ -158,6 +161,6 @@ def show_url_notices(tr: Translator) -> None:
     lines = [tr("url_notice")]
     for n in notices:
         used = fmt(n.used) if isinstance(n.used, float) else n.used
-        lines.append("- " + tr("url_clamped" if n.reason == "clamped" else "url_ignored",
-                               name=n.name, given=n.given.replace("`", "'") or " ", used=used))
+        lines.append("- " + tr(f"url_{n.reason}", name=n.name, given=n.given.replace("`", "'") or " ", used=used,
+                               count=n.count))
     st.warning("\n".join(lines), icon="🔗")

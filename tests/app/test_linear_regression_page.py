@@ -72,3 +72,12 @@ def test_bad_language_in_link_is_reported_on_home(app_at):
     at.run()
     assert at.title[0].value == "DeepDive Lab"
     assert any("`lang`" in w.value for w in at.warning)
+
+
+def test_a_repeated_parameter_uses_the_last_and_says_so(app_at):
+    at = app_at({"lr": ["0.1", "0.05"]})
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.query_params["lr"] == "0.05"
+    (notice,) = [w.value for w in at.warning if w.icon == "🔗"]
+    assert "`lr` given 2 times" in notice and "0.05" in notice
