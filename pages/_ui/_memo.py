@@ -66,12 +66,13 @@ def shared_call(fn: Callable, *args, **kwargs):
     if key is None:
         return fn(*args, **kwargs)
     cache = call_cache()
-    hit = cache.get(key)
-    if hit is not None and all(r() is not None for r in hit[1]):
+
+    def alive(hit) -> bool:                # every object matched by identity is still the same one
+        return hit is not None and all(r() is not None for r in hit[1])
+    if alive(hit := cache.get(key)):
         return hit[0]
     with cache.key_lock(key):              # a class arriving at once: one builds, the others wait
-        hit = cache.get(key)
-        if hit is not None and all(r() is not None for r in hit[1]):
+        if alive(hit := cache.get(key)):
             return hit[0]
         value = fn(*args, **kwargs)
         cache.put(key, (value, refs))

@@ -153,6 +153,26 @@ def settings_form(cls, tr: Translator, names: Iterable[str] | None = None, conta
     return obj
 
 
+def url_text_input(param: str, label: str, key: str, default: str = "", max_chars: int | None = None,
+                   limit: int | None = None, **widget) -> tuple[str, bool]:
+    """A text box whose text lives in the URL like the settings (``?param=``): on arriving, the link's
+    text; otherwise what this student typed here before (also after a visit to another page or Back),
+    else ``default``. Returns (text, cut): cut when the link's text was longer than ``limit``
+    (default ``max_chars``) characters, for the page to say so."""
+    limit = max_chars if limit is None else limit
+    kept = st.session_state.setdefault("_kept_text", {})
+    if entered() and param in st.query_params:
+        value = st.query_params[param]
+    else:
+        value = st.session_state.get(key, kept.get(key, default))
+    cut = limit is not None and len(value) > limit
+    st.session_state[key] = value[:limit] if cut else value
+    typed = st.text_input(label, key=key, max_chars=max_chars, **widget)
+    kept[key] = typed
+    st.query_params[param] = typed or ""
+    return typed, cut
+
+
 def show_url_notices(tr: Translator) -> None:
     """One warning listing every URL value that was clamped or ignored on arrival."""
     notices = st.session_state.pop(_NOTICES, [])

@@ -7,7 +7,7 @@ import engine.attention.seq2seq as Q
 import engine.attention.translation as T
 from engine.numerics import fmt
 from pages import _ui as ui
-from pages._ui._state import entered
+from pages._ui._state import url_text_input
 
 EXAMPLE = "the twenty-first of march nineteen ninety-nine"
 
@@ -38,11 +38,8 @@ ui.plot(A.fig_curves, r.history, tr, key="s2s_curves")
 
 # ---- the student's own input, kept in the link like the settings ----
 st.subheader(tr("try_header"))
-if entered() or "s2s_sentence" not in st.session_state:
-    st.session_state["s2s_sentence"] = str(st.query_params.get("sentence", EXAMPLE))[:4 * T.MAX_INPUT_CHARS]
-text = st.text_input(tr("sentence"), key="s2s_sentence",
-                     help=tr("sentence_help", chars=T.MAX_INPUT_CHARS, tokens=T.MAX_INPUT_TOKENS))
-st.query_params["sentence"] = text
+text, _ = url_text_input("sentence", tr("sentence"), "s2s_sentence", default=EXAMPLE, limit=4 * T.MAX_INPUT_CHARS,
+                         help=tr("sentence_help", chars=T.MAX_INPUT_CHARS, tokens=T.MAX_INPUT_TOKENS))
 parsed = ui.shared_call(T.parse_input, text, r.src_vocab)
 if parsed.bad_chars:
     st.warning(tr("bad_chars", chars=" ".join(repr(ch) for ch in parsed.bad_chars[:20])), icon="✏️")

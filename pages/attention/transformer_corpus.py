@@ -9,7 +9,7 @@ import engine.transformer as TF
 from engine.numerics import fmt
 from engine.transformer import char_lm as C
 from pages import _ui as ui
-from pages._ui._state import entered
+from pages._ui._state import url_text_input
 from pages._ui._corpus import corpus_picker, corpus_preview
 
 tr = ui.translator(TF.CHAR_LM_STRINGS)
@@ -45,11 +45,8 @@ ui.plot(TF.fig_lm_curves, r.epochs, tr, r.divergence)
 st.subheader(tr("generated_header"))
 default_prompt = " ".join(corpus.text[:200].split())[: min(24, s.num_steps)]
 prompt_key = "transformer_prompt_" + hashlib.sha1(corpus.name.encode()).hexdigest()[:8]
-if entered() and "prompt" in st.query_params:     # a shared link's prompt (kept in the link like the settings)
-    st.session_state[prompt_key] = st.query_params["prompt"][:C.MAX_PROMPT]
-st.session_state.setdefault(prompt_key, default_prompt)
-typed = st.text_input(tr("prompt_label"), max_chars=C.MAX_PROMPT, help=tr("prompt_help", n=s.num_steps), key=prompt_key)
-st.query_params["prompt"] = typed
+typed, _ = url_text_input("prompt", tr("prompt_label"), prompt_key, default=default_prompt, max_chars=C.MAX_PROMPT,
+                          help=tr("prompt_help", n=s.num_steps))
 prompt = ui.shared_call(C.read_prompt, r, typed)
 if prompt.empty:
     st.info(tr("prompt_empty"), icon="⌨️")

@@ -7,7 +7,7 @@ import engine.transformer as TF
 from engine.numerics import fmt
 from engine.transformer import toy
 from pages import _ui as ui
-from pages._ui._state import entered
+from pages._ui._state import url_text_input
 
 tr = ui.translator(TF.STRINGS)
 st.sidebar.subheader(tr("task_header"))
@@ -34,12 +34,8 @@ ui.plot(TF.fig_toy_curves, r.epochs, tr, r.divergence)
 
 st.subheader(tr("try_header"))
 input_key = f"transformer_toy_input_{s.seq_len}_{s.alphabet_size}"
-if entered() and "input" in st.query_params:      # a shared link's input (kept in the link like the settings)
-    st.session_state[input_key] = st.query_params["input"][:40]
-st.session_state.setdefault(input_key, r.example)
-typed = st.text_input(tr("input_label", k=s.seq_len, alphabet=s.alphabet), max_chars=40, key=input_key,
-                      help=tr("input_help"))
-st.query_params["input"] = typed
+typed, _ = url_text_input("input", tr("input_label", k=s.seq_len, alphabet=s.alphabet), input_key, default=r.example,
+                          max_chars=40, help=tr("input_help"))
 check = ui.shared_call(toy.check_input, typed, s)
 if check.problem is not None:
     st.warning(tr(f"input_{check.problem}", k=s.seq_len, alphabet=s.alphabet,

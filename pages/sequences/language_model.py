@@ -8,7 +8,7 @@ from engine.language_model.figures import fig_perplexity
 from engine.numerics import fmt
 from pages import _ui as ui
 from pages._ui._corpus import corpus_picker, corpus_preview
-from pages._ui._state import entered
+from pages._ui._state import url_text_input
 
 tr = ui.translator(L.STRINGS)
 corpus = corpus_picker(tr)
@@ -52,17 +52,11 @@ st.caption(tr("samples_caption", prefix=repr(L.join_tokens(r.sample_prefix, s.to
 st.dataframe(r.samples.rename(columns={"epoch": tr("col_epoch"), "text": tr("col_text")}), hide_index=True)
 
 st.subheader(tr("generate_header"))
-if entered():        # arriving: the link's prefix, else what this student typed before
-    st.session_state["lm_prefix"] = st.query_params.get("prefix", st.session_state.get("_kept_lm_prefix", ""))
-elif "lm_prefix" not in st.session_state:     # back from another page (Back button): what was typed here
-    st.session_state["lm_prefix"] = st.session_state.get("_kept_lm_prefix", "")
-if len(st.session_state.get("lm_prefix") or "") > L.MAX_TEXT_CHARS:
-    st.session_state["lm_prefix"] = st.session_state["lm_prefix"][:L.MAX_TEXT_CHARS]
+typed, cut = url_text_input("prefix", tr("prefix"), "lm_prefix", max_chars=L.MAX_TEXT_CHARS,
+                            help=tr("prefix_help", max=L.MAX_TEXT_CHARS),
+                            placeholder=L.join_tokens(r.sample_prefix, s.token, r.lang))
+if cut:
     st.warning(tr("prefix_truncated", max=L.MAX_TEXT_CHARS), icon="✂️")
-typed = st.text_input(tr("prefix"), key="lm_prefix", max_chars=L.MAX_TEXT_CHARS, help=tr("prefix_help", max=L.MAX_TEXT_CHARS),
-                      placeholder=L.join_tokens(r.sample_prefix, s.token, r.lang))
-st.session_state["_kept_lm_prefix"] = typed
-st.query_params["prefix"] = typed or ""
 out = ui.shared_call(L.generate, r, typed, g, seed=ui.current_seed())
 if out.used_default:
     st.caption(tr("prefix_default" if not (typed or "").strip() else "prefix_empty_tokens"))

@@ -12,7 +12,7 @@ from engine.language_model.strings_inside import STRINGS
 from engine.numerics import fmt
 from pages import _ui as ui
 from pages._ui._corpus import corpus_picker
-from pages._ui._state import entered
+from pages._ui._state import url_text_input
 
 tr = ui.translator(STRINGS, L.STRINGS)
 corpus = corpus_picker(tr)
@@ -32,17 +32,10 @@ if r.divergence:
 # ---- your sentence, gate by gate -------------------------------------------------------------
 st.subheader(tr("gates_header"))
 default_text = L.join_tokens(r.heldout_start, s.token, r.lang)
-if entered():        # arriving: the link's text, else what this student typed before
-    st.session_state["inside_text"] = st.query_params.get("text", st.session_state.get("_kept_inside_text", ""))
-elif "inside_text" not in st.session_state:   # back from another page (Back button): what was typed here
-    st.session_state["inside_text"] = st.session_state.get("_kept_inside_text", "")
-if len(st.session_state.get("inside_text") or "") > L.MAX_TEXT_CHARS:
-    st.session_state["inside_text"] = st.session_state["inside_text"][:L.MAX_TEXT_CHARS]
+typed, cut = url_text_input("text", tr("sentence"), "inside_text", max_chars=L.MAX_TEXT_CHARS,
+                            placeholder=default_text[:80], help=tr("sentence_help", max=L.MAX_TEXT_TOKENS))
+if cut:
     st.warning(tr("sentence_cut_chars", max=L.MAX_TEXT_CHARS), icon="✂️")
-typed = st.text_input(tr("sentence"), key="inside_text", max_chars=L.MAX_TEXT_CHARS, placeholder=default_text[:80],
-                      help=tr("sentence_help", max=L.MAX_TEXT_TOKENS))
-st.session_state["_kept_inside_text"] = typed
-st.query_params["text"] = typed or ""
 p = ui.shared_call(L.prepare_text, typed, r.vocab, s.token, r.lang)
 if p.too_short:
     if (typed or "").strip():
