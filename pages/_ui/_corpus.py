@@ -19,12 +19,12 @@ from engine.text import (CORPUS_STRINGS, DEFAULT_MAX_CHARS, GENERATED, Corpus, C
                          decode_upload_info, generate, load_time_machine)
 from pages._ui._state import _KEPT, current_seed, entered, settings_form
 
-UPLOAD_KEY = "_corpus_upload"          # session: {"digest", "name", "upload" or "error"} — one upload at most
-_WIDGET = "_corpus_file"
+UPLOAD_KEY = "_corpus_upload"          # session: {"digest", "name", "max_chars", "upload" or "error"}: one file at most
+_WIDGET = "_corpus_file"               # + a generation number: a new, empty uploader after each file
+_WIDGET_GEN = "_corpus_file_gen"
 _TM_ERROR = "_corpus_tm_error"         # session: (message, when) of the last failed download
 _LINK_NOTICE = "_corpus_upload_link"
 TM_RETRY_S = 60                        # a failed download is not retried on every rerun
-MAX_UPLOAD_MB = 16
 TM_OPENER = None                       # tests replace it to serve bytes without a network
 
 
@@ -52,23 +52,31 @@ def _time_machine() -> Corpus:
     return load_time_machine(opener=TM_OPENER)
 
 
-def _on_file_change() -> None:
-    if st.session_state.get(_WIDGET) is None:       # the student removed the file
-        st.session_state.pop(UPLOAD_KEY, None)
+def _widget_key() -> str:
+    return f"{_WIDGET}{st.session_state.get(_WIDGET_GEN, 0)}"
+
+
+def _drop_upload() -> None:
+    st.session_state.pop(UPLOAD_KEY, None)
 
 
 def _upload(ctr: Translator, max_chars: int, fallback: str) -> Corpus | None:
-    f = st.file_uploader(ctr("corpus_upload_label"), type=["txt"], key=_WIDGET, on_change=_on_file_change,
-                         help=ctr("corpus_upload_help", max_chars=max_chars), max_upload_size=MAX_UPLOAD_MB)
+    """The uploader is only a slot: a dropped file is read (decoded or refused) into the session,
+    then the slot is emptied (a new widget key) and the kept file is shown by this page, with a
+    Remove button. So a refused file does not stay listed as if it were used, and after a page
+    switch (Streamlit forgets the widget) the page still says which file it uses and how to drop it."""
+    kept = st.session_state.get(UPLOAD_KEY)
+    label = ctr("corpus_upload_replace" if kept else "corpus_upload_label")
+    f = st.file_uploader(label, type=["txt"], key=_widget_key(),
+                         help=ctr("corpus_upload_help", max_chars=max_chars))   # size limit: server.maxUploadSize (10 MB)
     if f is not None:
         raw = f.getvalue()
         digest = hashlib.sha1(raw).hexdigest()
-        kept = st.session_state.get(UPLOAD_KEY)
-        if not kept or kept["digest"] != digest or kept.get("max_chars") != max_chars:
-            out = _decode(digest, f.name, max_chars, raw)
-            st.session_state[UPLOAD_KEY] = {"digest": digest, "name": f.name, "max_chars": max_chars,
-                                            ("error" if isinstance(out, dict) else "upload"): out}
-    kept = st.session_state.get(UPLOAD_KEY)
+        out = _decode(digest, f.name, max_chars, raw)
+        st.session_state[UPLOAD_KEY] = {"digest": digest, "name": f.name, "max_chars": max_chars,
+                                        ("error" if isinstance(out, dict) else "upload"): out}
+        st.session_state[_WIDGET_GEN] = st.session_state.get(_WIDGET_GEN, 0) + 1
+        st.rerun()                      # the same run again, with the file kept and the slot empty
     name_fb = ctr(f"corpus.{fallback}")
     if not kept:
         st.info(ctr("corpus_upload_link" if st.session_state.get(_LINK_NOTICE) else "corpus_upload_waiting",
@@ -79,6 +87,8 @@ def _upload(ctr: Translator, max_chars: int, fallback: str) -> Corpus | None:
         err = kept["error"]
         st.warning(ctr("corpus_refused", name=_md_escape(kept["name"]), fallback=name_fb,
                        reason=ctr(err["key"], **err["details"])), icon="🚫")
+        st.button(ctr("corpus_upload_dismiss"), key="_corpus_dismiss", on_click=_drop_upload,
+                  icon=":material/close:")
         return None
     u = kept["upload"]
     shown = {"\r\n": "CRLF", "\r": "CR", "mixed": "CRLF/CR/LF"}.get(u.line_endings)
@@ -87,6 +97,8 @@ def _upload(ctr: Translator, max_chars: int, fallback: str) -> Corpus | None:
                 endings=endings, lang=ctr(f"corpus_lang.{u.corpus.lang}")), icon="📄")
     if u.truncated:
         st.warning(ctr("corpus_truncated", chars=u.num_chars, size=u.num_bytes), icon="✂️")
+    st.button(ctr("corpus_upload_remove"), key="_corpus_remove", on_click=_drop_upload,
+              icon=":material/delete:", help=ctr("corpus_upload_remove_help", fallback=name_fb))
     return u.corpus
 
 

@@ -87,6 +87,45 @@ def test_refused_upload_keeps_the_page_usable(app_at):
     assert any("only 8 non-space characters" in w.value for w in at.warning)
 
 
+def uploader(at):
+    return at.sidebar.get("file_uploader")[0]
+
+
+def test_kept_upload_is_shown_with_a_remove_button_also_after_a_page_switch(app_at):
+    at = open_page(app_at, {"corpus": "upload"})
+    upload(at, "mine.txt", ZH.encode("utf-8"))
+    assert uploader(at).value is None                # the slot is empty again: the page shows the file
+    assert "Another text file" in uploader(at).label
+    at.switch_page(OTHER).run()
+    at.switch_page(PAGE).run()
+    assert any(r"mine\.txt" in i.value for i in at.info)           # (Markdown-escaped name)
+    assert metrics(at)["Characters"] == f"{len(ZH):,}"
+    at.button(key="_corpus_remove").click().run()
+    assert not problems(at)
+    assert any("Choose a .txt file" in i.value for i in at.info)
+    assert metrics(at)["Characters"] == f"{len(T.generate('english').text):,}"
+    assert at.selectbox(key=CORPUS).value == "upload"          # the choice stays; only the file went
+
+
+def test_refused_upload_is_not_left_in_the_uploader(app_at):
+    at = open_page(app_at, {"corpus": "upload"})
+    upload(at, "photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    assert uploader(at).value is None
+    assert any(r"photo\.txt" in w.value for w in at.warning)     # the message still names it
+    at.button(key="_corpus_dismiss").click().run()
+    assert not any(r"photo\.txt" in w.value for w in at.warning)
+    upload(at, "good.txt", ZH.encode("gb18030"))                # a good file replaces a refused one
+    assert not at.warning and metrics(at)["Characters"] == f"{len(ZH):,}"
+
+
+def test_upload_in_chinese_interface(app_at):
+    at = open_page(app_at, {"corpus": "upload", "lang": "zh"})
+    assert "你的文本文件" in uploader(at).label
+    upload(at, "mine.txt", ZH.encode("utf-16"))
+    assert "换用另一个文本文件" in uploader(at).label
+    assert at.button(key="_corpus_remove").label == "移除此文件"
+
+
 def test_uploaded_text_is_shown_as_plain_text(app_at):
     hostile = "**bold** <b>tag</b> [link](http://x) <script>alert(1)</script>\n" * 20
     at = open_page(app_at, {"corpus": "upload"})

@@ -286,3 +286,41 @@ def test_stop_keeps_the_partial_run_and_offers_retrain(server, page):
     retrain.first.wait_for(state="visible", timeout=TIMEOUT)
     wait_idle(page)
     assert_no_failure(page)
+
+
+# (g) an upload in a real browser: kept, shown, removable; a refused file does not linger ------------
+
+def test_upload_is_kept_across_pages_and_can_be_removed(server, page, tmp_path):
+    from engine.text import CORPUS_STRINGS as C
+
+    good = tmp_path / "短文.txt"
+    good.write_bytes(("学习深度学习需要耐心，我们每天读一点书。\n" * 40).encode("gbk"))
+    bad = tmp_path / "photo.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    sidebar = page.locator(SIDEBAR)
+    open_app(page, f"{server.url}/text_vocab?corpus=upload")
+    sidebar.locator('input[type="file"]').set_input_files(str(bad))
+    sidebar.get_by_text("photo.txt").first.wait_for(timeout=TIMEOUT)
+    wait_idle(page)
+    assert "cannot be used" in sidebar.inner_text()
+    assert sidebar.locator('[data-testid="stFileUploaderFile"]').count() == 0, "the refused file is still listed"
+    assert "10MB" in sidebar.locator('[data-testid="stFileUploaderDropzone"]').inner_text()   # config.toml's limit
+    sidebar.locator('input[type="file"]').set_input_files(str(good))
+    sidebar.get_by_text("GB").first.wait_for(timeout=TIMEOUT)
+    wait_idle(page)
+    assert "cannot be used" not in sidebar.inner_text()
+    assert sidebar.locator('[data-testid="stFileUploaderFile"]').count() == 0
+    assert_charts_render(page)
+    # another lesson, and back: the page still uses the file and still offers to remove it
+    page.locator(f"{NAV} a", has_text=title(next(l for l in LESSONS if stem(l) == "linear_regression"))).first.click()
+    page.wait_for_url(lambda url: urlsplit(url).path == "/linear_regression", timeout=TIMEOUT)
+    wait_idle(page)
+    page.locator(f"{NAV} a", has_text=title(next(l for l in LESSONS if stem(l) == "text_vocab"))).first.click()
+    page.wait_for_url(lambda url: urlsplit(url).path == "/text_vocab", timeout=TIMEOUT)
+    wait_idle(page)
+    assert "短文.txt" in sidebar.inner_text()
+    sidebar.get_by_role("button", name=C["corpus_upload_remove"]["en"]).click()    # (visible ones only)
+    wait_idle(page)
+    assert "短文.txt" not in sidebar.inner_text()
+    assert C["corpus_upload_waiting"]["en"].split(".")[0] in sidebar.inner_text()
+    assert_no_failure(page)
