@@ -25,6 +25,8 @@ CORE: Table = {
                   "zh": "相同设置 + 相同种子 = 相同结果，任何人打开链接都一样。"},
     "device": {"en": "Compute device", "zh": "计算设备"},
     "share": {"en": "Share this experiment", "zh": "分享这个实验"},
+    "unknown_lesson": {"en": "This link asks for a lesson named `{name}`, which this app does not have (an old or mistyped link?). Pick a lesson below.",
+                       "zh": "此链接要求打开名为 `{name}` 的课程，但本应用中没有（链接过旧或有误？）。请在下方选择课程。"},
     "share_help": {"en": "Every setting of this page is in the link. Copy it with the button at its right.",
                    "zh": "本页所有设置都在链接中。点击右侧按钮复制。"},
     "url_notice": {"en": "Some values in the link were outside their allowed range or unreadable:",

@@ -6,14 +6,14 @@
 - ``memo``: one shared object per distinct call (figures, cheap computations that feed them).
 - ``layout``: page header, share link, notices, CSV downloads, code from ``engine/``.
 """
-from pages._ui._layout import budget_notice, code_from_engine, csv_download, header, plot, share_link, show_error
+from pages._ui._layout import LESSON_PARAM, budget_notice, code_from_engine, csv_download, header, plot, share_link, show_error
 from pages._ui._memo import shared_call
 from pages._ui._run import run_cached, shared_cache
 from pages._ui._warm import start_warmup
 from pages._ui._state import init_language, current_device, current_lang, current_seed, settings_form, sidebar, translator
 
 __all__ = [
-    "budget_notice", "code_from_engine", "csv_download", "header", "plot", "share_link", "show_error",
+    "LESSON_PARAM", "budget_notice", "code_from_engine", "csv_download", "header", "plot", "share_link", "show_error",
     "run_cached", "shared_cache", "shared_call", "start_warmup",
     "init_language", "current_device", "current_lang", "current_seed", "settings_form", "sidebar", "translator",
 ]

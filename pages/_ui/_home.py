@@ -13,6 +13,9 @@ def render(lessons) -> None:
     st.title(tr("app_title"))
     st.markdown(tr("app_tagline"))
     show_url_notices(tr)
+    unknown = st.session_state.pop("_unknown_lesson", None)
+    if unknown is not None:
+        st.warning(tr("unknown_lesson", name=unknown.replace("`", "'")[:80] or " "), icon="🔗")
     for group, items in lessons.items():
         st.subheader(tr(group))
         cols = st.columns(3)

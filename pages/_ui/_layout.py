@@ -24,11 +24,22 @@ def header(tr: Translator) -> None:
     show_url_notices(tr)
 
 
+LESSON_PARAM = "lesson"          # /?lesson=<page>&<settings>: the form of link the share box gives
+
+
 def share_link(tr: Translator) -> None:
     """The page's full link with every setting, in a code box with a copy button.
-    Call it after every ``settings_form`` of the page, so the URL is complete."""
-    base = st.context.url or ""
-    link = f"{base}?{urlencode(st.query_params.to_dict())}"
+    Call it after every ``settings_form`` of the page, so the URL is complete.
+
+    The link names the app's root with ``?lesson=<page>``, not ``/<page>``: Streamlit answers a
+    link to ``/<page>`` on a freshly started server (a hosted app woken from sleep) with a
+    "Page not found" dialog, because a ``pages/`` folder exists; the root never is. ``streamlit_app``
+    switches to the lesson, with the settings."""
+    url = (st.context.url or "").split("?")[0].rstrip("/")
+    here = st.session_state.get("_page", "")
+    root = url[: -len(here) - 1] if here and url.endswith("/" + here) else url
+    params = {LESSON_PARAM: here, **st.query_params.to_dict()} if here else st.query_params.to_dict()
+    link = f"{root}/?{urlencode(params)}"
     with st.expander(tr("share"), icon=":material/link:"):
         st.caption(tr("share_help"))
         st.code(link, language=None, wrap_lines=True)

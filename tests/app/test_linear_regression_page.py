@@ -25,6 +25,45 @@ def test_link_reproduces_the_experiment(app_at):
     assert metrics(first)["Final loss"] == fmt(expected.final_loss)
 
 
+def share_box_link(at) -> str:
+    return next(c.value for c in at.code if "lesson=" in c.value)
+
+
+def test_share_box_link_opens_the_lesson_with_its_settings(app_at):
+    """The share box gives /?lesson=<page>&<settings> (the app's root, which a freshly started
+    server never answers with "Page not found"); opening it lands on the lesson, same numbers."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    query = {"lr": "0.1", "batch_size": "20", "num_epochs": "5", "seed": "7", "lang": "zh"}
+    first = app_at(query)
+    first.switch_page(PAGE).run()
+    link = urlsplit(share_box_link(first))
+    assert link.path == "/"
+    params = dict(parse_qsl(link.query))
+    assert params["lesson"] == "linear_regression" and {k: params[k] for k in query} == query
+    second = app_at(params)                   # another browser opening it: no page given, only the root
+    second.run()
+    assert not second.exception and second.title[0].value == L.STRINGS["title"]["zh"]
+    assert metrics(second) == metrics(first)
+    assert "lesson" not in second.query_params and second.query_params["lr"] == "0.1"
+
+
+def test_share_box_link_keeps_link_notices(app_at):
+    at = app_at({"lesson": "linear_regression", "lr": ["0.1", "0.05"], "num_epochs": "9999"})
+    at.run()
+    assert at.title[0].value == L.STRINGS["title"]["en"]
+    notice = " ".join(w.value for w in at.warning)
+    assert "num_epochs" in notice and "lr" in notice            # clamped, and repeated
+    assert at.query_params["lr"] == "0.05"
+
+
+def test_link_to_an_unknown_lesson_says_so_on_home(app_at):
+    at = app_at({"lesson": "no_such<b>lesson"})
+    at.run()
+    assert not at.exception
+    assert any("no_such<b>lesson" in w.value and "does not have" in w.value for w in at.warning)
+
+
 def test_divergence_is_explained_not_raised(app_at):
     at = app_at({"lr": "10"})
     at.switch_page(PAGE).run()
