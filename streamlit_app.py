@@ -67,16 +67,6 @@ def main() -> None:
             for l in items
         ]
     page = st.navigation(nav)
-    # A shared link in the form the share box gives, /?lesson=<page>&<settings>: it opens the app's
-    # main page first, then the lesson (a link straight to /<page> on a freshly started server makes
-    # Streamlit show a one-time "Page not found" dialog: see README, "Hosting").
-    target = st.query_params.get(ui.LESSON_PARAM)
-    if target is not None and page.url_path == "":                 # "" = the default page, Home
-        lessons = {p.url_path: p for pages in nav.values() for p in pages if p.url_path}
-        if target in lessons:
-            rest = {k: st.query_params.get_all(k) for k in st.query_params if k != ui.LESSON_PARAM}
-            st.switch_page(lessons[target], query_params=rest)
-        st.session_state["_unknown_lesson"] = target
     # The URL is read on the first run after arriving at a page (fresh link or navigation) — but not
     # after the browser's Back/Forward: Streamlit then sends the query string of the page being left,
     # whose settings would land on this page's fields of the same name. Back shows what the student
@@ -84,6 +74,17 @@ def main() -> None:
     # other page's keys stay in it, unused: clearing them here makes Streamlit undo the Back).
     ctx = get_script_run_ctx()
     history = bool(getattr(ctx, "is_history_navigation", False))
+    # A shared link in the form the share box gives, /?lesson=<page>&<settings>: it opens the app's
+    # main page first, then the lesson (a link straight to /<page> on a freshly started server makes
+    # Streamlit show a one-time "Page not found" dialog: see README). Not on Back, which would
+    # otherwise bounce the student forward to the lesson again.
+    target = st.query_params.get(ui.LESSON_PARAM)
+    if target is not None and page.url_path == "" and not history:     # "" = the default page, Home
+        lessons = {p.url_path: p for pages in nav.values() for p in pages if p.url_path}
+        if target in lessons:
+            rest = {k: st.query_params.get_all(k) for k in st.query_params if k != ui.LESSON_PARAM}
+            st.switch_page(lessons[target], query_params=rest)
+        st.session_state["_unknown_lesson"] = target
     st.session_state["_entered"] = st.session_state.get("_page") != page.url_path and not history
     if st.session_state["_entered"]:
         st.session_state["_url_loaded"] = set()

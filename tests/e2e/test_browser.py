@@ -153,6 +153,17 @@ def test_shared_link_is_first_request_to_fresh_server(fresh_server, page):
     assert "lr=0.1" in shared and "num_epochs=5" in shared and "seed=7" in shared
 
 
+def test_back_from_a_share_box_link_does_not_bounce_forward(server, page):
+    open_app(page, f"{server.url}/?lesson=mlp&lr=0.2")
+    assert urlsplit(page.url).path == "/mlp" and query(page)["lr"] == "0.2"
+    page.go_back()
+    page.wait_for_timeout(1000)
+    wait_idle(page)
+    assert urlsplit(page.url).path in ("/", ""), page.url
+    assert page.locator("h1").first.inner_text().strip() == CORE["app_title"]["en"]
+    assert_no_failure(page)
+
+
 def test_hostile_link_shows_notice_not_exception(server, page):
     import engine.linear_regression as L
 
