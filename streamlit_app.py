@@ -89,11 +89,14 @@ def main() -> None:
     if st.session_state["_entered"]:
         st.session_state["_url_loaded"] = set()
     st.session_state["_page"] = page.url_path
+    st.session_state.pop("_url_pending", None)
     ui.sidebar()
     try:
         page.run()
     except Exception as exc:        # Streamlit's own control flow is a BaseException and passes
         ui.show_error(exc, ui.translator())
+    finally:
+        ui.url_flush()              # every setting of the run into the URL, as one change
 
 
 if __name__ == "__main__":

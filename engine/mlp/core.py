@@ -110,6 +110,7 @@ def evaluate(net, loss, X, y) -> tuple[float, float]:
         return loss(y_hat, y).item(), (y_hat.argmax(dim=1) == y).float().mean().item()
 
 
+INITIAL_LOSS_EXAMPLES = 1000
 HISTORY_COLUMNS = ["model", "epoch", "train_loss", "train_acc", "test_loss", "test_acc"]
 
 
@@ -132,6 +133,7 @@ class Result:
     steps: dict                       # model -> SGD updates made
     divergence: dict                  # model -> Divergence | None
     stop_reason: str | None
+    initial_loss: dict = dataclasses.field(default_factory=dict)   # model -> training loss before any update
 
     @property
     def chance_loss(self) -> float:
@@ -142,6 +144,12 @@ class Result:
         """Trained without inf/NaN, yet the final training loss is above ln q."""
         loss = self.last(model, "train_loss")
         return self.divergence.get(model) is None and math.isfinite(loss) and loss > self.chance_loss
+
+    def still_descending(self, model: str = "mlp") -> bool:
+        """The training loss ended below where it started and was still falling in the last epoch:
+        the updates were too small or too few (not a network thrown into saturation by a large η)."""
+        losses = [self.initial_loss.get(model, float("nan"))] + list(self.history[self.history["model"] == model]["train_loss"])
+        return len(losses) >= 2 and losses[-1] < losses[0] and (len(losses) == 2 or losses[-1] < losses[-2])
 
     def last(self, model: str, column: str) -> float:
         h = self.history[self.history["model"] == model]
@@ -211,6 +219,8 @@ def _run(settings, seed, device, on_step, budget, data) -> Result:
     models = [ModelRun("mlp", s, d, data.num_classes, seed, device)]
     if s.compare:           # the cheap baseline takes its epoch first, so a capped run still shows it
         models.insert(0, ModelRun("softmax", baseline(s), d, data.num_classes, seed, device))
+    # where each model starts (on at most 1,000 training examples: one cheap forward pass, no RNG used)
+    initial = {m.name: evaluate(m.net, m.loss, X[:INITIAL_LOSS_EXAMPLES], y[:INITIAL_LOSS_EXAMPLES])[0] for m in models}
     total, rows = len(models) * s.num_epochs, []
     for epoch in range(1, s.num_epochs + 1):
         for m in models:
@@ -223,4 +233,5 @@ def _run(settings, seed, device, on_step, budget, data) -> Result:
     sizes = tuple([d] + [m.out_features for m in models[-1].net if isinstance(m, nn.Linear)])
     return Result(s, seed, data.name, data.fallback_reason, n, len(y_test), sizes, history_frame(rows),
                   {m.name: num_params(m.net) for m in models}, {m.name: m.weight_norm() for m in models},
-                  {m.name: m.steps for m in models}, {m.name: m.divergence for m in models}, budget.reason)
+                  {m.name: m.steps for m in models}, {m.name: m.divergence for m in models}, budget.reason,
+                  initial)

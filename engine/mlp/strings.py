@@ -75,6 +75,10 @@ STRINGS = {
                                 "With η = {lr} the first updates throw the weights so far that most units end up saturated (sigmoid, tanh) or dead (a ReLU whose input stays negative passes no gradient), and the network cannot recover. Lower the learning rate.",
                           "zh": "**多层感知机最终比随机猜还差：** 其训练损失 {loss} 高于 ln {q} = {chance}，即给每个类别 1/{q} 概率时的损失。"
                                 "η = {lr} 时最初几次更新就把权重推得太远，多数单元饱和（sigmoid、tanh）或“死亡”（输入始终为负的 ReLU 不再传回梯度），网络无法恢复。请降低学习率。"},
+    "not_yet_better_than_chance": {"en": "**The MLP has not beaten guessing yet:** its training loss {loss} is still above ln {q} = {chance}, the loss of giving every class probability 1/{q}, though it fell from {initial} and was still falling. "
+                                         "With η = {lr} and {epochs} epoch(s) the updates are too small or too few: raise the learning rate or train for more epochs.",
+                                   "zh": "**多层感知机还没有超过随机猜：** 其训练损失 {loss} 仍高于 ln {q} = {chance}（给每个类别 1/{q} 概率时的损失），不过已从 {initial} 开始下降，并且仍在下降。"
+                                         "η = {lr}、{epochs} 轮时更新太小或太少：请提高学习率或增加训练轮数。"},
     "explain_md": {
         "en": r"""**Network.** {arch}: each image is flattened to $\mathbf{{x}}\in\mathbb R^{{{d}}}$, then {hidden}and the output layer gives $q = {q}$ logits $\mathbf{{o}}$ — {params} parameters (softmax regression has {params_softmax}).
 

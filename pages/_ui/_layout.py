@@ -11,7 +11,7 @@ import streamlit as st
 
 from engine.i18n import Translator
 from pages._ui._memo import shared_call
-from pages._ui._state import show_url_notices
+from pages._ui._state import show_url_notices, url_now
 
 log = logging.getLogger("deepdive")
 
@@ -38,7 +38,7 @@ def share_link(tr: Translator) -> None:
     url = (st.context.url or "").split("?")[0].rstrip("/")
     here = st.session_state.get("_page", "")
     root = url[: -len(here) - 1] if here and url.endswith("/" + here) else url
-    params = {LESSON_PARAM: here, **st.query_params.to_dict()} if here else st.query_params.to_dict()
+    params = {LESSON_PARAM: here, **url_now()} if here else url_now()
     link = f"{root}/?{urlencode(params)}"
     with st.expander(tr("share"), icon=":material/link:"):
         st.caption(tr("share_help"))

@@ -18,6 +18,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check, get_script_run_ctx
 
 from engine.budget import Budget
+from pages._ui._state import url_flush
 
 MAX_SECONDS = 30.0       # wall-clock safety net per run; lessons cap their work in units first
 LIVE_EVERY = 0.3         # seconds between live chart redraws
@@ -183,6 +184,7 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
     if hit is not None:
         return hit
 
+    url_flush()                     # the link shows these settings while they train
     partials, me = stopped_runs(), (_session_id(), key)
     notice = st.empty()
     lock = cache.key_lock(cache_key)

@@ -15,6 +15,27 @@ from engine.numerics import fmt
 SEED = S.Bound("int", 0, 2**31 - 1)
 _KEPT = "_kept"          # {namespace: {field: value}}: settings survive a visit to another page
 _NOTICES = "_url_notices"
+_PENDING = "_url_pending"  # {param: value} written to the URL at once (url_flush), not one by one
+
+
+def url_set(params: dict[str, str]) -> None:
+    """Put these values in the URL — at the next ``url_flush``, all together. Streamlit's browser side
+    adds a history entry for every change of the query string it is sent, so writing the sidebar and
+    each form one by one made one page switch cost four presses of Back."""
+    st.session_state.setdefault(_PENDING, {}).update(params)
+
+
+def url_flush() -> None:
+    """Send what ``url_set`` collected, as one change of the URL (none if nothing differs)."""
+    pending = st.session_state.pop(_PENDING, None) or {}
+    changed = {k: v for k, v in pending.items() if st.query_params.get_all(k) != [v]}
+    if changed:
+        st.query_params.update(changed)
+
+
+def url_now() -> dict[str, str]:
+    """The URL's parameters as they will be once the collected values are written."""
+    return {**st.query_params.to_dict(), **st.session_state.get(_PENDING, {})}
 
 
 def entered() -> bool:
@@ -65,8 +86,7 @@ def sidebar() -> None:
             st.radio(tr("device"), choices, key="device", horizontal=True)
         st.caption(f"{tr('device')}: {dev.describe(current_device())}")
     st.session_state["_kept_lang"], st.session_state["_kept_seed"] = st.session_state["lang"], st.session_state["seed"]
-    st.query_params["lang"] = st.session_state["lang"]
-    st.query_params["seed"] = str(st.session_state["seed"])
+    url_set({"lang": st.session_state["lang"], "seed": str(st.session_state["seed"])})
 
 
 def current_lang() -> str:
@@ -149,7 +169,7 @@ def settings_form(cls, tr: Translator, names: Iterable[str] | None = None, conta
     except (TypeError, ValueError):          # can only happen if a widget misbehaves
         obj = defaults
     kept.update({n: getattr(obj, n) for n in bounds})
-    st.query_params.update(S.to_query(obj))
+    url_set(S.to_query(obj))
     return obj
 
 
@@ -169,7 +189,7 @@ def url_text_input(param: str, label: str, key: str, default: str = "", max_char
     st.session_state[key] = value[:limit] if cut else value
     typed = st.text_input(label, key=key, max_chars=max_chars, **widget)
     kept[key] = typed
-    st.query_params[param] = typed or ""
+    url_set({param: typed or ""})
     return typed, cut
 
 

@@ -36,8 +36,10 @@ for model, d in r.divergence.items():
         st.error(tr("diverged", model=tr(f"model.{model}"), kind=d.kind, step=d.step, epoch=d.epoch,
                     last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
 if r.worse_than_chance("mlp"):
-    st.warning(tr("worse_than_chance", loss=fmt(r.last("mlp", "train_loss")), q=r.layer_sizes[-1],
-                  chance=fmt(r.chance_loss, 3), lr=fmt(s.lr)), icon="📉")
+    slow = r.still_descending("mlp")        # too small/few updates, not a network thrown into saturation
+    st.warning(tr("not_yet_better_than_chance" if slow else "worse_than_chance", loss=fmt(r.last("mlp", "train_loss")),
+                  q=r.layer_sizes[-1], chance=fmt(r.chance_loss, 3), lr=fmt(s.lr),
+                  initial=fmt(r.initial_loss.get("mlp", float("nan"))), epochs=s.num_epochs), icon="📉")
 if r.stop_reason == "units":
     st.warning(tr("budget_capped", units=f"{M.MAX_UNITS:.2g}", epoch=fmt(r.history["epoch"].max(), 3)), icon="⏱️")
 else:

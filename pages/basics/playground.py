@@ -28,7 +28,9 @@ if r.divergence:
     d = r.divergence
     st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
 elif r.worse_than_chance:
-    st.warning(tr("worse_than_chance", loss=fmt(final["train_loss"]), lr=fmt(s.lr)), icon="📉")
+    st.warning(tr("not_yet_better_than_chance" if r.still_descending else "worse_than_chance",
+                  loss=fmt(final["train_loss"]), lr=fmt(s.lr), initial=fmt(r.curve["train_loss"].iloc[0]),
+                  epochs=s.num_epochs), icon="📉")
 ui.budget_notice(r.stop_reason, tr, P.MAX_STEPS)
 
 left, right = st.columns([3, 2])

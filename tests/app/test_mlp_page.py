@@ -70,7 +70,11 @@ def test_mlp_divergence_and_dead_units_are_explained(app_at):
     dead = app_at({"dataset": "digits", "lr": "20", "num_epochs": "2"})
     dead.switch_page(MLP).run()
     assert not dead.exception and not dead.error
-    assert any("worse than guessing" in w.value for w in dead.warning)
+    assert any("worse than guessing" in w.value and "Lower the learning rate" in w.value for w in dead.warning)
+    slow = app_at({"dataset": "digits", "lr": "0.001", "num_epochs": "3"})
+    slow.switch_page(MLP).run()
+    assert any("not beaten guessing yet" in w.value and "raise the learning rate" in w.value for w in slow.warning)
+    assert not any("Lower the learning rate" in w.value for w in slow.warning)
 
 
 def test_mlp_offline_fallback_is_said(app_at):

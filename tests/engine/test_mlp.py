@@ -222,7 +222,21 @@ def test_mlp_divergence_is_recorded_not_raised(digits):
     assert any("NaN" in (a.text or "") or "inf" in (a.text or "") for a in fig.layout.annotations)
     # a huge rate that kills the ReLUs: finite, but worse than guessing, and said so
     dead = M.run(M.Settings(dataset="digits", lr=20.0, num_epochs=2), data=digits)
-    assert dead.divergence["mlp"] is None and dead.worse_than_chance()
+    assert dead.divergence["mlp"] is None and dead.worse_than_chance() and not dead.still_descending()
+
+
+def test_mlp_too_small_a_rate_is_told_apart_from_a_saturated_network(digits):
+    """Above ln q after training can mean two opposite things: η so large that the units saturated
+    (lower it), or η so small that the loss has barely moved from its start (raise it, or train longer)."""
+    slow = M.run(M.Settings(dataset="digits", lr=0.001, num_epochs=3), data=digits)
+    assert slow.worse_than_chance() and slow.still_descending()
+    assert slow.last("mlp", "train_loss") < slow.initial_loss["mlp"]
+    # the loss before any update, on the first 1,000 training examples, as evaluate() computes it
+    net = M.ModelRun("mlp", slow.settings, digits.num_inputs, digits.num_classes, 0, "cpu")
+    X = digits.inputs(digits.X_train[:1000])
+    assert slow.initial_loss["mlp"] == pytest.approx(M.evaluate(net.net, net.loss, X, digits.y_train[:1000])[0])
+    none_hidden = M.run(M.Settings(dataset="digits", lr=0.001, num_epochs=2, num_layers=0), data=digits)
+    assert none_hidden.worse_than_chance() and none_hidden.still_descending()
 
 
 def test_mlp_budget_caps_the_heaviest_settings_deterministically():
@@ -312,7 +326,9 @@ def test_playground_divergence_is_recorded_not_raised():
     assert np.isfinite(fig.data[0].z).all()
     assert P.fig_losses(r.curve, tr, d).layout.shapes           # the divergence line
     dead = P.run(P.Settings(activation="relu", lr=100.0), seed=0)
-    assert dead.divergence is None and dead.worse_than_chance
+    assert dead.divergence is None and dead.worse_than_chance and not dead.still_descending
+    slow = P.run(P.Settings(lr=0.001, num_epochs=1, num_hiddens=1), seed=0)
+    assert slow.worse_than_chance and slow.still_descending
 
 
 def test_playground_budget_caps_deterministically():

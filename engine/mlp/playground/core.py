@@ -89,6 +89,13 @@ class Result:
         loss = self.final["train_loss"]
         return self.divergence is None and len(self.curve) > 1 and math.isfinite(loss) and loss >= math.log(2)
 
+    @property
+    def still_descending(self) -> bool:
+        """The training loss ended below where it started (step 0) and was still falling at the end:
+        the updates were too small or too few, not a network thrown into saturation by a large η."""
+        losses = list(self.curve["train_loss"])
+        return len(losses) >= 2 and losses[-1] < losses[0] and (len(losses) == 2 or losses[-1] < losses[-2])
+
 
 CURVE_COLUMNS = ["step", "epoch", "train_loss", "test_loss", "train_acc", "test_acc"]
 

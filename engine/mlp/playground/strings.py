@@ -67,6 +67,10 @@ STRINGS = {
                                 "With η = {lr} the first updates throw the weights so far that the units saturate (sigmoid, tanh) or die (a ReLU whose input stays negative passes no gradient). Lower the learning rate.",
                           "zh": "**网络最终并不比随机猜更好：** 其训练损失 {loss} 不低于 ln 2 = 0.693，即处处回答 50% 时的损失。"
                                 "η = {lr} 时最初几次更新就把权重推得太远，单元饱和（sigmoid、tanh）或“死亡”（输入始终为负的 ReLU 不再传回梯度）。请降低学习率。"},
+    "not_yet_better_than_chance": {"en": "**The network has not beaten guessing yet:** its training loss {loss} is still at or above ln 2 = 0.693, the loss of answering 50 % everywhere, though it fell from {initial} and was still falling. "
+                                         "With η = {lr} and {epochs} epoch(s) the updates are too small or too few: raise the learning rate or train for more epochs.",
+                                   "zh": "**网络还没有超过随机猜：** 其训练损失 {loss} 仍不低于 ln 2 = 0.693（处处回答 50% 时的损失），不过已从 {initial} 开始下降，并且仍在下降。"
+                                         "η = {lr}、{epochs} 轮时更新太小或太少：请提高学习率或增加训练轮数。"},
     "explain_md": {
         "en": r"""**Network.** {arch} with {act} after each hidden layer: $\mathbf{{h}}_\ell = {act_sym}(\mathbf{{W}}_\ell \mathbf{{h}}_{{\ell-1}} + \mathbf{{b}}_\ell)$, $\mathbf{{h}}_0 = \mathbf{{x}} \in \mathbb{{R}}^2$, and one output $o = \mathbf{{w}}^\top \mathbf{{h}}_L + b$ — {params} parameters.
 
