@@ -22,7 +22,8 @@ def get_device(name: str | None = None) -> torch.device:
 def describe(device: torch.device) -> str:
     if device.type == "cuda":
         return f"CUDA · {torch.cuda.get_device_name(device)}"
-    return f"CPU · {torch.get_num_threads()} threads"
+    n = torch.get_num_threads()
+    return f"CPU · {n} thread{'s' if n != 1 else ''}"
 
 
 @contextmanager

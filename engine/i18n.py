@@ -24,6 +24,8 @@ CORE: Table = {
     "seed_help": {"en": "Same settings + same seed = same numbers, for everyone who opens the link.",
                   "zh": "相同设置 + 相同种子 = 相同结果，任何人打开链接都一样。"},
     "device": {"en": "Compute device", "zh": "计算设备"},
+    "cpu_threads": {"en": "CPU · {n} threads", "zh": "CPU · {n} 个线程"},
+    "cpu_thread": {"en": "CPU · 1 thread", "zh": "CPU · 1 个线程"},
     "share": {"en": "Share this experiment", "zh": "分享这个实验"},
     "unknown_lesson": {"en": "This link asks for a lesson named `{name}`, which this app does not have (an old or mistyped link?). Pick a lesson below.",
                        "zh": "此链接要求打开名为 `{name}` 的课程，但本应用中没有（链接过旧或有误？）。请在下方选择课程。"},

@@ -61,7 +61,7 @@ STRINGS = {
     "data_in_use": {"en": "**Data:** {name} — {n_train} training images used (of {avail}), {n_test} test images, {h}×{w} pixels, {c} classes.",
                     "zh": "**数据：** {name}——使用 {n_train} 张训练图像（共 {avail} 张），{n_test} 张测试图像，{h}×{w} 像素，{c} 个类别。"},
     "fallback_info": {"en": "Fashion-MNIST is not available here, so this page uses scikit-learn's 8×8 handwritten digits, which ship with the package. Reason: {reason}",
-                      "zh": "此处无法获得 Fashion-MNIST，本页改用 scikit-learn 自带的 8×8 手写数字。原因：{reason}"},
+                      "zh": "此处无法获得 Fashion-MNIST，本页改用 scikit-learn 自带的 8×8 手写数字。原因（系统的英文报告）：{reason}"},
     "downloading": {"en": "Downloading Fashion-MNIST: {file} ({done})", "zh": "正在下载 Fashion-MNIST：{file}（{done}）"},
 }
 

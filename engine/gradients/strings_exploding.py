@@ -47,6 +47,7 @@ STRINGS = {
     "metric_log": {"en": "log₁₀ w^T = T·log₁₀ w", "zh": "log₁₀ w^T = T·log₁₀ w"},
     "exact_all": {"en": "All {n} significant digits of {w}^{T}, exact (computed with fractions)",
                   "zh": "{w}^{T} 的全部 {n} 位有效数字，精确值（用分数计算）"},
+    "col_exact": {"en": "exact", "zh": "精确值"},
     "book_caption": {"en": "The book's four numbers, exactly and in the two float formats:",
                      "zh": "书中的四个数，精确值及两种浮点格式下的值："},
     "chain_bad": {"en": "**{dtype} could not hold w^t:** it {kind} at t = {t} (float32 holds 1.2×10⁻³⁸ … 3.4×10³⁸, float64 2.2×10⁻³⁰⁸ … 1.8×10³⁰⁸, with subnormals a little lower). The exact value above is computed with fractions and never leaves its range; a network's gradient has no such luck.",

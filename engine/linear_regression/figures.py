@@ -87,5 +87,5 @@ def params_table(result, tr: Translator) -> pd.DataFrame:
     return pd.DataFrame({
         tr("table_param"): ["w1", "w2", "b"],
         tr("true"): true, tr("learned"): learned, tr("closed"): closed,
-        "true − learned": [t - l for t, l in zip(true, learned)],
+        tr("table_error"): [t - l for t, l in zip(true, learned)],
     })

@@ -45,6 +45,7 @@ STRINGS = {
     "end": {"en": "end", "zh": "终点"},
     # page text
     "metric_loss": {"en": "Final loss", "zh": "最终损失"},
+    "table_error": {"en": "true − learned", "zh": "真实 − 学习"},
     "metric_w1_err": {"en": "Error in w₁ (true − learned)", "zh": "w₁ 的误差（真实 − 学习）"},
     "metric_w2_err": {"en": "Error in w₂", "zh": "w₂ 的误差"},
     "metric_b_err": {"en": "Error in b", "zh": "b 的误差"},

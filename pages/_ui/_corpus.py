@@ -148,6 +148,17 @@ def corpus_picker(tr: Translator, *, default: str = "english", container=None,
     return corpus
 
 
+def corpus_label(corpus: Corpus, tr: Translator) -> str:
+    """How a corpus is named to the student: a generated one by its translated title, an upload by
+    its file name, The Time Machine by its title."""
+    ctr = Translator(tr.lang, CORPUS_STRINGS, *tr.tables)
+    if corpus.source in ("generated", "time_machine"):
+        key = f"corpus.{corpus.name if corpus.source == 'generated' else 'time_machine'}"
+        text = ctr(key)
+        return corpus.name if text == key else text
+    return corpus.name
+
+
 def corpus_preview(corpus: Corpus, tr: Translator, chars: int = 1500) -> None:
     """The beginning of the text, as plain text, in an expander, with where it came from."""
     ctr = Translator(tr.lang, CORPUS_STRINGS, *tr.tables)

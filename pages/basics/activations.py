@@ -19,7 +19,9 @@ at_x0 = A.values_at(names, s.x0)
 st.metric(tr("metric_max_diff"), fmt((table["df_autograd"] - table["df_closed_form"]).abs().max()))
 st.caption(tr("values_caption", x0=fmt(s.x0)))
 st.dataframe(at_x0.assign(activation=[tr(f"show.{n}") for n in at_x0["activation"]])
-             .rename(columns={"activation": tr("col_activation")}), hide_index=True)
+             .rename(columns={"activation": tr("col_activation"), "df_autograd": tr("col_df_autograd"),
+                              "df_closed_form": tr("col_df_closed_form"), "abs_difference": tr("col_abs_difference")}),
+             hide_index=True)
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     values = "; ".join(f"{tr(f'show.{r.activation}')}: $f={fmt(r.f)}$, $f'={fmt(r.df_closed_form)}$"
                        for r in at_x0.itertuples())

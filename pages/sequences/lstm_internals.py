@@ -11,7 +11,7 @@ from engine.language_model import lstm_internals as I
 from engine.language_model.strings_inside import STRINGS
 from engine.numerics import fmt
 from pages import _ui as ui
-from pages._ui._corpus import corpus_picker
+from pages._ui._corpus import corpus_label, corpus_picker
 from pages._ui._state import url_text_input
 
 tr = ui.translator(STRINGS, L.STRINGS)
@@ -47,7 +47,7 @@ if p.truncated:
     st.warning(tr("sentence_truncated", max=L.MAX_TEXT_TOKENS), icon="✂️")
 if p.unknown:
     st.info(tr("sentence_unknown", tokens=", ".join(repr(t) for t in p.unknown[:20])), icon="🔤")
-st.caption(tr("gates_caption", hiddens=s.num_hiddens, corpus=corpus.name, epochs=fmt(float(r.epochs["epoch"].iloc[-1]), 3),
+st.caption(tr("gates_caption", hiddens=s.num_hiddens, corpus=corpus_label(corpus, tr), epochs=fmt(float(r.epochs["epoch"].iloc[-1]), 3),
               ppl=fmt(r.final_heldout_ppl)))
 
 traces = ui.shared_call(I.gate_traces, r.net, p.ids, p.tokens)

@@ -37,7 +37,7 @@ ui.plot(F.fig_chain, r1, tr)
 with st.expander(tr("exact_all", w=sc.w_text, T=sc.T, n=SC.significant_digits(r1.exact))):
     st.code(SC.exact_digits(r1.exact), language=None, wrap_lines=True)
 st.caption(tr("book_caption"))
-st.table(SC.book_table().set_index("w"))
+st.table(SC.book_table().rename(columns={"exact": tr("col_exact")}).set_index("w"))
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     st.markdown(tr("chain_explain", w=sc.w_text, T=sc.T, exact=exact, logw=f"{r1.log10_w:.6f}",
                    log=f"{r1.exact_log10:.4f}", f32=fmt(r1.float32, 8), f64=fmt(r1.float64, 12)))
