@@ -94,15 +94,24 @@ def fig_unit_text(traces: pd.DataFrame, unit: int, quantity: str, tokens, tr: Tr
     grid.flat[:n] = values
     text.flat[:n] = [show_token(x) for x in tokens[:n]]
     if quantity in GATES_01:
-        kw = dict(colorscale=SEQUENTIAL, zmin=0.0, zmax=1.0)
+        kw = dict(color_continuous_scale=SEQUENTIAL, zmin=0.0, zmax=1.0)
     else:
         m = float(np.nanmax(np.abs(values))) if n else 1.0
-        kw = dict(colorscale=DIVERGING, zmin=-m or -1, zmax=m or 1)
-    fig = go.Figure(go.Heatmap(z=grid, text=text, texttemplate="%{text}", hovertemplate="%{text}: %{z:.3f}<extra></extra>",
-                               xgap=1, ygap=1, showscale=False, **kw))
-    fig.update_yaxes(autorange="reversed", showticklabels=False, showgrid=False)
-    fig.update_xaxes(showticklabels=False, showgrid=False)
-    return style(fig, tr("unit_text_title", unit=unit, q=tr(f"q.{quantity}")), height=90 + 34 * rows)
+        m = m if np.isfinite(m) and m > 0 else 1.0
+        kw = dict(color_continuous_scale=DIVERGING, zmin=-m, zmax=m)
+    fig = px.imshow(grid, aspect="auto", **kw)
+    fig.update_traces(text=text, texttemplate="%{text}", hovertemplate="%{text}: %{z:.3f}<extra></extra>",
+                      xgap=1, ygap=1)
+    fig.update_coloraxes(showscale=False)
+    fig.update_yaxes(showticklabels=False, showgrid=False, ticks="")
+    fig.update_xaxes(showticklabels=False, showgrid=False, ticks="")
+    fig = style(fig, tr("unit_text_title", unit=unit, q=tr(f"q.{quantity}")), height=ROW_TOP + ROW_PX * rows)
+    # no axes and no legend here: the template's bottom margin (room for a legend) would squeeze
+    # the rows of text to a few pixels
+    return fig.update_layout(margin=dict(l=10, r=10, t=ROW_TOP - 10, b=10))
+
+
+ROW_PX, ROW_TOP = 34, 60       # a row of text (px) and the room for the title above
 
 
 def fig_grad_flow(grad_flow: pd.DataFrame, tr: Translator) -> go.Figure:

@@ -24,7 +24,10 @@ def fig_attention(weights: np.ndarray, key_labels: list[str], query_labels: list
     L, H, q, k = weights.shape
     panels = weights.reshape(L * H, q, k)[:max_panels]
     names = [tr("panel", layer=i // H + 1, head=i % H + 1) for i in range(len(panels))]
-    fig = px.imshow(panels, facet_col=0, facet_col_wrap=H, facet_col_spacing=0.04, facet_row_spacing=0.08,
+    rows = -(-len(panels) // H)
+    height = 120 + rows * max(200, min(26 * q + 60, 420))
+    fig = px.imshow(panels, facet_col=0, facet_col_wrap=H, facet_col_spacing=0.04,
+                    facet_row_spacing=min(0.25, 70 / height),        # ≈70 px: a panel's title clears the row above
                     zmin=0.0, zmax=1.0, color_continuous_scale=SEQUENTIAL, aspect="auto",
                     x=list(range(k)), y=list(range(q)),
                     labels=dict(x=tr("keys_axis"), y=tr("queries_axis"), color=tr("weight_axis")))
@@ -35,10 +38,13 @@ def fig_attention(weights: np.ndarray, key_labels: list[str], query_labels: list
                      showgrid=False, autorange="reversed")
     hover = tr("attention_hover")
     fig.update_traces(hovertemplate=hover)
-    rows = -(-len(panels) // H)
-    height = 120 + rows * max(170, min(26 * q + 60, 420))
     style(fig, title, height=height)
     fig.update_layout(margin=dict(l=110))          # room for "read → written" row labels
+    if rows > 1:   # one title for the whole left side: one per row of panels would overlap its neighbours
+        fig.update_yaxes(title_text=None)
+        fig.add_annotation(text=tr("queries_axis"), textangle=-90, xref="paper", yref="paper", x=0, y=0.5,
+                           xanchor="right", yanchor="middle", xshift=-80, showarrow=False,
+                           font=dict(size=14))
     return fig
 
 

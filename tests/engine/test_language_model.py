@@ -408,3 +408,25 @@ def test_token_axis_fits_words_and_characters():
     fig = go.Figure()
     _token_axis(fig, ["traveller", "convenient", "expounding"] * 40)
     assert len(fig.layout.xaxis.ticktext) <= 15 and fig.layout.xaxis.tickangle == -45
+
+
+def test_unit_text_rows_get_their_height():
+    """The text coloured by one unit: each row of tokens gets ~34 px, not the few pixels the template's
+    legend margin would leave (a new user could not read it)."""
+    import pandas as pd
+
+    from engine.i18n import Translator
+    from engine.language_model.figures import fig_unit_text
+    from engine.language_model.strings_inside import STRINGS
+
+    tokens = list("the time traveller was expounding a recondite matter to us")
+    traces = pd.DataFrame({"unit": 5, "layer": 0, "quantity": "C", "step": range(len(tokens)),
+                           "value": np.linspace(-1, 1, len(tokens))})
+    fig = fig_unit_text(traces, 5, "C", tokens, Translator("zh", STRINGS, L.STRINGS), width=40)
+    rows = 2
+    m = fig.layout.margin
+    assert fig.layout.height - m.t - m.b >= 30 * rows
+    z, text = np.asarray(fig.data[0].z), np.asarray(fig.data[0].text)
+    assert z.shape == text.shape == (rows, 40)
+    assert text[0, 0] == "t" and np.isnan(z[1, -1])                      # padding after the text
+    assert "单元 5" in fig.layout.title.text

@@ -359,3 +359,26 @@ def test_char_lm_on_the_time_machine_beats_a_unigram_model():
 def test_strings_complete():
     assert missing(TF.STRINGS) == [] and missing(TF.CHAR_LM_STRINGS) == []
     assert {"title", "summary"} <= TF.STRINGS.keys() and {"title", "summary"} <= C.STRINGS.keys()
+
+
+def test_attention_grid_with_a_short_prompt_keeps_titles_apart():
+    """Two rows of panels over a 3-character prompt: one shared query-axis title (one per row overlapped
+    the other), and at least ≈60 px between rows so a panel's title clears the row above."""
+    from engine.i18n import Translator
+    from engine.transformer import STRINGS, fig_attention
+
+    tr = Translator("en", STRINGS)
+    import numpy as np
+
+    w = np.full((2, 2, 3, 3), 1 / 3)
+    fig = fig_attention(w, list("abc"), list("abc"), tr, "t")
+    y_titles = [fig.layout[a].title.text for a in fig.layout if a.startswith("yaxis") and fig.layout[a].title.text]
+    assert y_titles == []
+    assert [a.text for a in fig.layout.annotations].count(tr("queries_axis")) == 1
+    domains = sorted({tuple(fig.layout[a].domain) for a in fig.layout if a.startswith("yaxis")})
+    m = fig.layout.margin
+    plot_px = fig.layout.height - (m.t or 0) - (m.b or 0)
+    gap = (domains[1][0] - domains[0][1]) * plot_px
+    assert gap >= 55, gap
+    one_row = fig_attention(w[:1, :2], list("abc"), list("abc"), tr, "t")       # a single row keeps its own
+    assert [one_row.layout[a].title.text for a in one_row.layout if a.startswith("yaxis")].count(tr("queries_axis")) == 1
