@@ -65,6 +65,9 @@ def fig_weights(result, tr: Translator) -> go.Figure:
         ann.text = class_label(tr, result.class_names[j])
     _bare_images(fig)
     fig.update_layout(coloraxis_colorbar=dict(title=tr("weight")))
+    if not finite.size:             # every weight overflowed: say so rather than show ten blank squares
+        fig.add_annotation(text=tr("weights_not_finite"), xref="paper", yref="paper", x=0.5, y=0.5,
+                           showarrow=False, font=dict(size=16, color=PALETTE[3]), bgcolor="rgba(255,255,255,0.9)")
     return style(fig, tr("weights_title"), height=430)
 
 
@@ -90,7 +93,8 @@ def fig_predictions(result, tr: Translator) -> go.Figure:
         i = int(ann.text.split("=")[-1])
         row = g.iloc[i]
         mark = "✓" if row["correct"] else "✗"
-        ann.text = (f"{mark} {class_label(tr, result.class_names[row['pred']])} ({row['prob']:.0%})"
+        prob = f"{row['prob']:.0%}" if np.isfinite(row["prob"]) else "NaN"
+        ann.text = (f"{mark} {class_label(tr, result.class_names[row['pred']])} ({prob})"
                     f"<br>{tr('truth')}: {class_label(tr, result.class_names[row['true']])}")
         ann.font = dict(size=11, color=PALETTE[2] if row["correct"] else PALETTE[3])
     _bare_images(fig)

@@ -42,7 +42,8 @@ STRINGS = {
     "pred_axis": {"en": "predicted class", "zh": "预测类别"},
     "true_axis": {"en": "true class", "zh": "真实类别"},
     "count": {"en": "images", "zh": "图像数"},
-    "grid_title": {"en": "Test images, mistakes first: predicted (probability), true", "zh": "测试图像（错误在前）：预测（概率）与真实"},
+    "grid_title": {"en": "Test images, mistakes first<br><sup>predicted (probability), true</sup>", "zh": "测试图像（错误在前）<br><sup>预测（概率）与真实</sup>"},
+    "weights_not_finite": {"en": "W is inf/NaN after the divergence: nothing left to draw", "zh": "发散之后 W 为 inf/NaN：无法绘制"},
     "truth": {"en": "true", "zh": "真实"},
     "stability_title": {"en": "softmax of o = (2, 1, 0.1) × {scale}, in float32", "zh": "o = (2, 1, 0.1) × {scale} 的 softmax（float32）"},
     "class": {"en": "class", "zh": "类别"},
@@ -65,10 +66,10 @@ STRINGS = {
     "metric_train_acc": {"en": "Train accuracy", "zh": "训练准确率"},
     "metric_train_loss": {"en": "Train loss", "zh": "训练损失"},
     "metric_steps": {"en": "SGD updates", "zh": "SGD 更新次数"},
-    "diverged": {"en": "**The training diverged.** The loss became {kind} at step {step} (epoch {epoch}); the last finite loss was {last}. "
+    "diverged": {"en": "**The training diverged.** The loss became {kind} at step {step} (epoch {epoch}); the last finite loss was {last}; the book's loop finishes the epoch, so the charts show the model after {steps} updates. "
                        "With η = {lr} the weights grow so fast that the logits o = XW + b exceed about 88, where exp(o) overflows float32 to inf; the book's naive softmax then computes inf/inf = NaN "
                        "(or a probability of exactly 0, whose −log is inf). The concise implementation uses the log-sum-exp form and does not overflow — switch to it, or lower the learning rate.",
-                 "zh": "**训练发散了。** 损失在第 {step} 步（第 {epoch} 轮）变为 {kind}；最后一个有限损失是 {last}。"
+                 "zh": "**训练发散了。** 损失在第 {step} 步（第 {epoch} 轮）变为 {kind}；最后一个有限损失是 {last}；书中的训练循环会跑完这一轮，所以图表显示的是 {steps} 次更新之后的模型。"
                        "η = {lr} 时权重增长太快，logits o = XW + b 超过约 88，exp(o) 在 float32 中溢出为 inf；书中的朴素 softmax 于是算出 inf/inf = NaN"
                        "（或概率恰为 0，其 −log 为 inf）。简洁实现使用 log-sum-exp 形式，不会溢出——可切换到简洁实现，或降低学习率。"},
     "explain_md": {

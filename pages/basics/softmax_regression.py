@@ -28,7 +28,8 @@ c[2].metric(tr("metric_train_loss"), fmt(r.last("train_loss")))
 c[3].metric(tr("metric_steps"), f"{r.steps:,}")
 if r.divergence:
     d = r.divergence
-    st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
+    st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr),
+                steps=r.steps), icon="💥")
 if r.stop_reason == "units":
     st.warning(tr("budget_capped", units=f"{L.MAX_UNITS:,}", step_cost=L.STEP_COST, epoch=fmt(r.last("epoch"), 3)), icon="⏱️")
 else:

@@ -60,6 +60,7 @@ def test_divergence_is_explained_not_raised(app_at):
     assert not at.exception
     assert len(at.error) == 1 and at.error[0].icon == "💥"
     assert "diverged" in at.error[0].value and "log-sum-exp" in at.error[0].value
+    assert f"after {metrics(at)['SGD updates']} updates" in at.error[0].value     # why 'SGD updates' > step
     assert metrics(at)["Train loss"] in ("NaN", "+inf")
     at.radio(key="engine.softmax_regression.core.impl").set_value("concise").run()
     assert not at.error and metrics(at)["Train loss"] not in ("NaN", "+inf")

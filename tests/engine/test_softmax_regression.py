@@ -170,6 +170,14 @@ def test_divergence_is_recorded_not_raised(digits):
     d = r.divergence
     assert d is not None and d.epoch == 1 and d.step >= 1 and not math.isfinite(d.value)
     assert len(r.epochs) == 1 and not math.isfinite(r.last("train_loss"))
+    # the charts of a diverged run say what they show: NaN probabilities, no blank squares without a word
+    from engine.i18n import Translator
+    from engine.softmax_regression import STRINGS, fig_predictions, fig_weights
+    tr = Translator("en", STRINGS)
+    if not np.isfinite(r.W).any():
+        assert any(a.text == tr("weights_not_finite") for a in fig_weights(r, tr).layout.annotations)
+    labels = [a.text for a in fig_predictions(r, tr).layout.annotations]
+    assert not any("nan%" in t for t in labels) and any("(NaN)" in t for t in labels)
     # the concise version computes the loss with log-sum-exp: the same lr stays finite
     c = run(digits, impl="concise", lr=100.0, num_epochs=2)
     assert c.divergence is None and np.isfinite(c.epochs["train_loss"]).all()
