@@ -33,6 +33,8 @@ CORE: Table = {
                    "zh": "本页所有设置都在链接中。点击右侧按钮复制。"},
     "url_notice": {"en": "Some values in the link were outside their allowed range or unreadable:",
                    "zh": "链接中的部分取值超出范围或无法识别："},
+    "url_rounded": {"en": "`{name}` = `{given}` → rounded to {used}, the nearest value it can take",
+                    "zh": "`{name}` = `{given}` → 已取最接近的可用值 {used}"},
     "url_clamped": {"en": "`{name}` = `{given}` → clamped to {used}", "zh": "`{name}` = `{given}` → 已限制为 {used}"},
     "url_repeated": {"en": "`{name}` given {count} times → the last, `{given}`, used",
                      "zh": "`{name}` 出现了 {count} 次 → 使用最后一个 `{given}`"},

@@ -26,48 +26,54 @@ class Bound:
     def clamp(self, value: Any) -> tuple[Any, bool]:
         """Return ``(value within bounds, whether it had to change)``. Raises ValueError
         for a value that cannot be read at all (the caller then keeps the default)."""
+        v, how = self.adjust(value)
+        return v, how is not None
+
+    def adjust(self, value: Any) -> tuple[Any, str | None]:
+        """Like ``clamp``, saying how the value changed: ``"clamped"`` (outside the bounds),
+        ``"rounded"`` (inside them, but between the values the setting takes: 2.5 epochs → 3, half up),
+        or None."""
         if self.kind == "choice":
             if value in self.options:
-                return value, False
+                return value, None
             # a URL gives strings; accept the option whose str() matches
             for o in self.options:
                 if str(o) == str(value):
-                    return o, False
+                    return o, None
             # numeric options: to_query writes 0.0 as "0" and 1e-4 as "0.0001"
             for o in self.options:
                 if isinstance(o, (int, float)) and not isinstance(o, bool):
                     try:
                         if float(value) == o:
-                            return o, False
+                            return o, None
                     except (TypeError, ValueError, OverflowError):
                         break
             raise ValueError(f"not one of {list(self.options)}")
         if self.kind == "bool":
             if isinstance(value, bool):
-                return value, False
+                return value, None
             s = str(value).strip().lower()
             if s in ("1", "true", "yes", "on"):
-                return True, False
+                return True, None
             if s in ("0", "false", "no", "off"):
-                return False, False
+                return False, None
             raise ValueError("not a yes/no value")
         x = float(value)
         if math.isnan(x):
             raise ValueError("not a number")
-        changed = False
+        how = None
         if x < self.lo:
-            x, changed = self.lo, True
+            x, how = self.lo, "clamped"
         elif x > self.hi:
-            x, changed = self.hi, True
+            x, how = self.hi, "clamped"
         if self.kind == "int":
-            xi = int(round(x))
-            return xi, changed or xi != float(value)
+            xi = int(math.floor(x + 0.5))              # half up: 2.5 → 3 (Python's round() gives 2)
+            return xi, how or ("rounded" if xi != x else None)
         if self.log and self.options:
             # snap to the nearest grid value (in log space) so the widget can show it
             nearest = min(self.options, key=lambda o: abs(math.log(o) - math.log(x)))
-            changed = changed or not math.isclose(nearest, x, rel_tol=1e-9)
-            return nearest, changed
-        return x, changed
+            return nearest, how or (None if math.isclose(nearest, x, rel_tol=1e-9) else "rounded")
+        return x, how
 
 
 def log_grid(lo: float, hi: float, mantissas: Sequence[float] = (1, 2, 3, 5)) -> tuple[float, ...]:
@@ -127,7 +133,7 @@ class Notice:
     name: str
     given: str
     used: Any
-    reason: str     # 'clamped', 'ignored' or 'repeated'
+    reason: str     # 'clamped', 'rounded', 'ignored' or 'repeated'
     count: int = 1  # how many times the link gave it
 
 
@@ -142,12 +148,12 @@ def from_query(cls, params: Mapping[str, str], prefix: str = "") -> tuple[Any, l
             continue
         raw = params[key]
         try:
-            v, changed = b.clamp(raw)
+            v, how = b.adjust(raw)
         except (TypeError, ValueError, OverflowError):
             notices.append(Notice(name, str(raw)[:40], getattr(defaults, name), "ignored"))
             continue
-        if changed:
-            notices.append(Notice(name, str(raw)[:40], v, "clamped"))
+        if how is not None:
+            notices.append(Notice(name, str(raw)[:40], v, how))
         values[name] = v
     return dataclasses.replace(defaults, **values), notices
 

@@ -53,12 +53,12 @@ def _url_value(name: str, bound: S.Bound, default: Any) -> Any:
     if len(given) > 1:          # ?lr=0.1&lr=0.5: the last one counts, and the student is told
         st.session_state.setdefault(_NOTICES, []).append(S.Notice(name, raw[:40], raw, "repeated", len(given)))
     try:
-        v, changed = bound.clamp(raw)
+        v, how = bound.adjust(raw)
     except (TypeError, ValueError, OverflowError):
         st.session_state.setdefault(_NOTICES, []).append(S.Notice(name, raw[:40], default, "ignored"))
         return default
-    if changed:
-        st.session_state.setdefault(_NOTICES, []).append(S.Notice(name, raw[:40], v, "clamped"))
+    if how is not None:
+        st.session_state.setdefault(_NOTICES, []).append(S.Notice(name, raw[:40], v, how))
     return v
 
 

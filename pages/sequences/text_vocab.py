@@ -38,7 +38,8 @@ with left:
     st.dataframe(shown, hide_index=True, height=320)
     st.caption(tr("vocab_caption", shown=len(shown), total=len(vocab_df)))
 with right:
-    st.markdown(tr("explain_unk", min_freq=s.min_freq, dropped=a.num_distinct - (len(a.vocab) - 1),
+    dropped = a.num_distinct - (len(a.vocab) - 1)
+    st.markdown(tr("explain_unk" if dropped else "explain_unk_none", min_freq=s.min_freq, dropped=dropped,
                    distinct=a.num_distinct, unk=a.unk_share, kept=len(a.vocab) - 1, size=len(a.vocab)))
     st.caption(tr("explain_ids"))
     first = a.tokens[:12]

@@ -47,6 +47,7 @@ def test_defaults_show_the_statistics_and_charts(app_at):
     assert m["Tokens"] == f"{a.num_tokens:,}" and m["Vocabulary size len(vocab)"] == f"{len(a.vocab):,}"
     assert m["Share of <unk>"] == "0.0%" and len(at.get("plotly_chart")) == 2
     assert at.query_params["corpus"] == "english"
+    assert any("every one of the" in m.value and "<unk> stays unused" in m.value for m in at.markdown)
 
 
 def test_words_min_freq_and_unk(app_at):
@@ -84,7 +85,7 @@ def test_refused_upload_keeps_the_page_usable(app_at):
     assert any("cannot be used" in w.value and "not look like text" in w.value for w in at.warning)
     assert at.get("plotly_chart") and metrics(at)["Characters"] == f"{len(T.generate('english').text):,}"
     upload(at, "tiny.txt", b"too short")
-    assert any("only 8 non-space characters" in w.value for w in at.warning)
+    assert any("too short to train on: 8 non-space" in w.value for w in at.warning)
 
 
 def uploader(at):

@@ -72,3 +72,17 @@ def test_check_rejects_out_of_bounds_construction():
 
 def test_settings_are_hashable_cache_keys():
     assert hash(Demo()) == hash(Demo()) and {Demo(): 1}[Demo()] == 1
+
+
+def test_adjust_says_rounded_apart_from_clamped_and_rounds_half_up():
+    b = S.Bound("int", 1, 100)
+    assert b.adjust("2.5") == (3, "rounded")          # Python's round() would give 2 (half to even)
+    assert b.adjust("1.5") == (2, "rounded")
+    assert b.adjust("7") == (7, None)
+    assert b.adjust("0.4") == (1, "clamped")
+    assert b.adjust("1e999") == (100, "clamped")
+    import engine.linear_regression as L
+    log = S.bounds(L.Settings)["lr"]                    # a log grid of values
+    v, how = log.adjust("0.031")
+    assert how == "rounded" and v in log.options
+    assert log.adjust(str(log.hi * 10))[1] == "clamped"
