@@ -88,13 +88,17 @@ def main() -> None:
     st.session_state["_entered"] = st.session_state.get("_page") != page.url_path and not history
     if st.session_state["_entered"]:
         st.session_state["_url_loaded"] = set()
+        st.session_state["_url_notices"] = []     # a new page, a new link: only its own notices
     st.session_state["_page"] = page.url_path
     st.session_state.pop("_url_pending", None)
     ui.sidebar()
+    st.session_state.pop("_url_notices_shown", None)
     try:
-        page.run()
-    except Exception as exc:        # Streamlit's own control flow is a BaseException and passes
-        ui.show_error(exc, ui.translator())
+        try:
+            page.run()
+        except Exception as exc:    # Streamlit's own control flow (rerun, Stop) is a BaseException and passes
+            ui.show_error(exc, ui.translator())
+        ui.url_notices_done()       # reached only by a run that got to its end
     finally:
         ui.url_flush()              # every setting of the run into the URL, as one change
 

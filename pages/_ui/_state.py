@@ -16,6 +16,7 @@ from engine.numerics import fmt
 SEED = S.Bound("int", 0, 2**31 - 1)
 _KEPT = "_kept"          # {namespace: {field: value}}: settings survive a visit to another page
 _NOTICES = "_url_notices"
+_SHOWN = "_url_notices_shown"   # how many of them this run has shown
 _PENDING = "_url_pending"  # {param: value} written to the URL at once (url_flush), not one by one
 
 
@@ -32,6 +33,13 @@ def url_flush() -> None:
     changed = {k: v for k, v in pending.items() if st.query_params.get_all(k) != [v]}
     if changed:
         st.query_params.update(changed)
+
+
+def url_notices_done() -> None:
+    """The run got to its end: forget the link notices it showed (any read later stay for the next run)."""
+    shown = st.session_state.pop(_SHOWN, 0)
+    if shown:
+        st.session_state[_NOTICES] = st.session_state.get(_NOTICES, [])[shown:]
 
 
 def url_now() -> dict[str, str]:
@@ -198,8 +206,11 @@ def url_text_input(param: str, label: str, key: str, default: str = "", max_char
 
 
 def show_url_notices(tr: Translator) -> None:
-    """One warning listing every URL value that was clamped or ignored on arrival."""
-    notices = st.session_state.pop(_NOTICES, [])
+    """One warning listing every URL value that was clamped or ignored on arrival. They stay until a
+    run that showed them gets to its end (``url_notices_done``): a Stop clicked during the link's first
+    training, which ends that run early, does not make them vanish unread."""
+    notices = st.session_state.get(_NOTICES, [])
+    st.session_state[_SHOWN] = len(notices)
     if not notices:
         return
     lines = [tr("url_notice")]

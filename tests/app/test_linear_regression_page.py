@@ -120,3 +120,14 @@ def test_a_repeated_parameter_uses_the_last_and_says_so(app_at):
     assert at.query_params["lr"] == "0.05"
     (notice,) = [w.value for w in at.warning if w.icon == "🔗"]
     assert "`lr` given 2 times" in notice and "0.05" in notice
+
+
+def test_link_notice_stays_until_a_run_that_showed_it_ends(app_at):
+    """The notice is shown by every run until one that showed it gets to its end (a Stop during the
+    link's first training keeps it: tests/e2e); then the student's own changes carry no notice."""
+    at = app_at({"num_epochs": "2.5", "lr": "9e9"})
+    at.switch_page(PAGE).run()
+    notice = " ".join(w.value for w in at.warning)
+    assert "rounded to 3" in notice and "clamped" in notice
+    at.run()
+    assert not any("link" in w.value for w in at.warning)
