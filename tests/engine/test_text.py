@@ -259,3 +259,18 @@ def test_ngram_frame_and_zipf_frame_shapes():
     assert set(z["n"]) == {1, 2, 3} and (z.groupby("n")["count"].apply(lambda s: s.is_monotonic_decreasing)).all()
     empty = T.analyse(T.Corpus("e", "   ", "en"), T.Settings(token="word"))
     assert empty.num_tokens == 0 and len(empty.vocab) == 1 and T.zipf_frame(empty).empty
+
+
+def test_mixed_chinese_and_english_is_chinese_and_cut_into_words():
+    """A Chinese text full of English terms: fewer ideographs than letters, but most of its words are
+    Chinese. It is read as Chinese, so word tokens cut 我们学习 with jieba (found in a new-user pass)."""
+    from engine.text import decode_upload_info, is_chinese
+
+    mixed = "我们学习 deep learning 和 PyTorch。The model 使用 attention 机制。\n" * 40
+    assert is_chinese(mixed)
+    info = decode_upload_info(mixed.encode("utf-8"), 100_000, "mixed.txt")
+    assert info.corpus.lang == "zh"
+    words = T.tokenize(info.corpus.lines[:1], "word", "zh")[0]
+    assert "我们" in words and "学习" in words and "deep" in words
+    english = ("It was a bright cold day in April, and the clocks were striking thirteen. 北京 " * 50)
+    assert not is_chinese(english)
