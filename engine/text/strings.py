@@ -46,6 +46,8 @@ CORPUS_STRINGS = {
     "corpus_preview": {"en": "The text (first {chars:,} characters, shown as plain text)", "zh": "文本（前 {chars:,} 个字符，按纯文本显示）"},
     "corpus_lang.en": {"en": "English (or other space-separated)", "zh": "英文（或其他以空格分词的语言）"},
     "corpus_lang.zh": {"en": "Chinese", "zh": "中文"},
+    "corpus_lang.ja": {"en": "Japanese, read like Chinese (characters; words are cut with jieba, which knows no Japanese)",
+                       "zh": "日文，按中文方式处理（按字符；分词用 jieba，它不懂日文）"},
 }
 
 STRINGS = {

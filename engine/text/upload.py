@@ -51,6 +51,7 @@ class Upload:
     num_chars: int           # characters kept
     truncated: bool          # True if the file was longer than the budget
     line_endings: str        # "\n", "\r\n", "\r", "mixed" or "" (a single line)
+    script: str = ""         # "ja" when kana show the text is Japanese (read as corpus.lang "zh")
 
 
 @lru_cache(maxsize=1)
@@ -159,6 +160,15 @@ def _line_endings(text: str) -> str:
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
 
 
+def is_japanese(text: str) -> bool:
+    """True when kana (hiragana, katakana) make a tenth or more of the CJK characters: Japanese,
+    which the lessons read like Chinese (characters; jieba for words, which knows no Japanese)."""
+    head = text[:20_000]
+    kana = sum("\u3040" <= c <= "\u30ff" for c in head)
+    han = sum("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in head)
+    return kana > 0 and kana >= 0.1 * (kana + han)
+
+
 def is_chinese(text: str) -> bool:
     """True when Chinese is (at least) a good part of the text: its ideographs make 30 % or more of
     the units of writing, counting each ideograph and each Latin-letter word as one unit. Counting
@@ -210,8 +220,9 @@ def decode_upload_info(raw: bytes, max_chars: int = DEFAULT_MAX_CHARS, name: str
     if distinct < MIN_DISTINCT:
         raise UploadError("upload_too_few_tokens", distinct=distinct, min_distinct=MIN_DISTINCT)
     note = f"encoding: {encoding}" + (f"; truncated to {len(text):,} characters" if truncated else "")
-    corpus = Corpus(name=name, text=text, lang="zh" if is_chinese(text) else "en", source="upload", note=note)
-    return Upload(corpus, encoding, codec, len(raw), len(text), truncated, endings)
+    japanese = is_japanese(text)
+    corpus = Corpus(name=name, text=text, lang="zh" if japanese or is_chinese(text) else "en", source="upload", note=note)
+    return Upload(corpus, encoding, codec, len(raw), len(text), truncated, endings, "ja" if japanese else "")
 
 
 def decode_upload(raw: bytes, max_chars: int = DEFAULT_MAX_CHARS, name: str = "upload.txt") -> Corpus:

@@ -94,7 +94,7 @@ def _upload(ctr: Translator, max_chars: int, fallback: str) -> Corpus | None:
     shown = {"\r\n": "CRLF", "\r": "CR", "mixed": "CRLF/CR/LF"}.get(u.line_endings)
     endings = ctr("corpus_endings", endings=shown) if shown else ""
     st.info(ctr("corpus_upload_ok", name=_md_escape(kept["name"]), chars=u.num_chars, encoding=u.encoding,
-                endings=endings, lang=ctr(f"corpus_lang.{u.corpus.lang}")), icon="📄")
+                endings=endings, lang=ctr(f"corpus_lang.{u.script or u.corpus.lang}")), icon="📄")
     if u.truncated:
         st.warning(ctr("corpus_truncated", chars=u.num_chars, size=u.num_bytes), icon="✂️")
     st.button(ctr("corpus_upload_remove"), key="_corpus_remove", on_click=_drop_upload,

@@ -185,3 +185,9 @@ def test_time_machine_offline_keeps_the_page_usable(app_at, isolated_tm):
     at = open_page(app_at, {"corpus": "time_machine"})
     assert any("could not be downloaded" in w.value for w in at.warning)
     assert at.get("plotly_chart") and metrics(at)["Characters"] == f"{len(T.generate('english').text):,}"
+
+
+def test_japanese_upload_is_named_japanese(app_at):
+    at = open_page(app_at, {"corpus": "upload"})
+    upload(at, "neko.txt", ("吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。\n" * 30).encode("shift_jis"))
+    assert any("Japanese, read like Chinese" in i.value for i in at.info)

@@ -274,3 +274,13 @@ def test_mixed_chinese_and_english_is_chinese_and_cut_into_words():
     assert "我们" in words and "学习" in words and "deep" in words
     english = ("It was a bright cold day in April, and the clocks were striking thirteen. 北京 " * 50)
     assert not is_chinese(english)
+
+
+def test_japanese_upload_is_named_japanese_and_read_like_chinese():
+    from engine.text import decode_upload_info
+
+    ja = "吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。\n" * 30
+    info = decode_upload_info(ja.encode("shift_jis"), 100_000, "neko.txt")
+    assert info.script == "ja" and info.corpus.lang == "zh"
+    zh = decode_upload_info(("今天天气很好，我们去公园散步吧。\n" * 30).encode("gbk"), 100_000, "zh.txt")
+    assert zh.script == "" and zh.corpus.lang == "zh"
