@@ -84,7 +84,8 @@ def main() -> None:
         if target in lessons:
             rest = {k: st.query_params.get_all(k) for k in st.query_params if k != ui.LESSON_PARAM}
             st.switch_page(lessons[target], query_params=rest)
-        st.session_state["_unknown_lesson"] = target
+        if target.strip() and target != "home":            # ?lesson= or ?lesson=home: Home it is
+            st.session_state["_unknown_lesson"] = target
     st.session_state["_entered"] = st.session_state.get("_page") != page.url_path and not history
     if st.session_state["_entered"]:
         st.session_state["_url_loaded"] = set()

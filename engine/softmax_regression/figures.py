@@ -65,10 +65,10 @@ def fig_weights(result, tr: Translator) -> go.Figure:
         ann.text = class_label(tr, result.class_names[j])
     _bare_images(fig)
     fig.update_layout(coloraxis_colorbar=dict(title=tr("weight")))
+    title = tr("weights_title")
     if not finite.size:             # every weight overflowed: say so rather than show ten blank squares
-        fig.add_annotation(text=tr("weights_not_finite"), xref="paper", yref="paper", x=0.5, y=0.5,
-                           showarrow=False, font=dict(size=16, color=PALETTE[3]), bgcolor="rgba(255,255,255,0.9)")
-    return style(fig, tr("weights_title"), height=430)
+        title += f"<br><sup><span style='color:{PALETTE[3]}'>{tr('weights_not_finite')}</span></sup>"
+    return style(fig, title, height=430)
 
 
 def fig_confusion(result, tr: Translator) -> go.Figure:

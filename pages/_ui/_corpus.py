@@ -19,9 +19,10 @@ from engine.text import (CORPUS_STRINGS, DEFAULT_MAX_CHARS, GENERATED, Corpus, C
                          decode_upload_info, generate, load_time_machine)
 from pages._ui._state import _KEPT, current_seed, entered, settings_form
 
-UPLOAD_KEY = "_corpus_upload"          # session: {"digest", "name", "max_chars", "upload" or "error"}: one file at most
+UPLOAD_KEY = "_corpus_upload"          # session: {"digest", "name", "max_chars", "upload"}: the one file in use
 _WIDGET = "_corpus_file"               # + a generation number: a new, empty uploader after each file
 _WIDGET_GEN = "_corpus_file_gen"
+_REFUSED = "_corpus_refused"          # session: {"name", "error"} of the last refused file, until dismissed
 _TM_ERROR = "_corpus_tm_error"         # session: (message, when) of the last failed download
 _LINK_NOTICE = "_corpus_upload_link"
 TM_RETRY_S = 60                        # a failed download is not retried on every rerun
@@ -60,11 +61,16 @@ def _drop_upload() -> None:
     st.session_state.pop(UPLOAD_KEY, None)
 
 
+def _dismiss_refusal() -> None:
+    st.session_state.pop(_REFUSED, None)
+
+
 def _upload(ctr: Translator, max_chars: int, fallback: str) -> Corpus | None:
     """The uploader is only a slot: a dropped file is read (decoded or refused) into the session,
-    then the slot is emptied (a new widget key) and the kept file is shown by this page, with a
-    Remove button. So a refused file does not stay listed as if it were used, and after a page
-    switch (Streamlit forgets the widget) the page still says which file it uses and how to drop it."""
+    then the slot is emptied (a new widget key) and the file in use is shown by this page, with a
+    Remove button. So a refused file does not stay listed as if it were used, and after a page switch
+    (Streamlit forgets the widget) the page still says which file it uses and how to drop it. A refused
+    file does not replace a good one: the page says why it was refused and goes on with the good one."""
     kept = st.session_state.get(UPLOAD_KEY)
     label = ctr("corpus_upload_replace" if kept else "corpus_upload_label")
     f = st.file_uploader(label, type=["txt"], key=_widget_key(),
@@ -73,23 +79,28 @@ def _upload(ctr: Translator, max_chars: int, fallback: str) -> Corpus | None:
         raw = f.getvalue()
         digest = hashlib.sha1(raw).hexdigest()
         out = _decode(digest, f.name, max_chars, raw)
-        st.session_state[UPLOAD_KEY] = {"digest": digest, "name": f.name, "max_chars": max_chars,
-                                        ("error" if isinstance(out, dict) else "upload"): out}
+        if isinstance(out, dict):
+            st.session_state[_REFUSED] = {"name": f.name, "error": out}
+        else:
+            st.session_state[UPLOAD_KEY] = {"digest": digest, "name": f.name, "max_chars": max_chars, "upload": out}
+            st.session_state.pop(_REFUSED, None)
         st.session_state[_WIDGET_GEN] = st.session_state.get(_WIDGET_GEN, 0) + 1
         st.rerun()                      # the same run again, with the file kept and the slot empty
     name_fb = ctr(f"corpus.{fallback}")
+    refused = st.session_state.get(_REFUSED)
+    if refused:
+        err = refused["error"]
+        instead = _md_escape(kept["name"]) if kept else name_fb       # the good file goes on being used
+        st.warning(ctr("corpus_refused", name=_md_escape(refused["name"]), fallback=instead,
+                       reason=ctr(err["key"], **err["details"])), icon="🚫")
+        st.button(ctr("corpus_upload_dismiss"), key="_corpus_dismiss", on_click=_dismiss_refusal,
+                  icon=":material/close:")
     if not kept:
-        st.info(ctr("corpus_upload_link" if st.session_state.get(_LINK_NOTICE) else "corpus_upload_waiting",
-                    fallback=name_fb), icon="📄")
+        if not refused:
+            st.info(ctr("corpus_upload_link" if st.session_state.get(_LINK_NOTICE) else "corpus_upload_waiting",
+                        fallback=name_fb), icon="📄")
         return None
     st.session_state.pop(_LINK_NOTICE, None)
-    if "error" in kept:
-        err = kept["error"]
-        st.warning(ctr("corpus_refused", name=_md_escape(kept["name"]), fallback=name_fb,
-                       reason=ctr(err["key"], **err["details"])), icon="🚫")
-        st.button(ctr("corpus_upload_dismiss"), key="_corpus_dismiss", on_click=_drop_upload,
-                  icon=":material/close:")
-        return None
     u = kept["upload"]
     shown = {"\r\n": "CRLF", "\r": "CR", "mixed": "CRLF/CR/LF"}.get(u.line_endings)
     endings = ctr("corpus_endings", endings=shown) if shown else ""

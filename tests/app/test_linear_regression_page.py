@@ -131,3 +131,10 @@ def test_link_notice_stays_until_a_run_that_showed_it_ends(app_at):
     assert "rounded to 3" in notice and "clamped" in notice
     at.run()
     assert not any("link" in w.value for w in at.warning)
+
+
+def test_empty_or_home_lesson_in_a_link_is_just_home(app_at):
+    for value in ("", "home"):
+        at = app_at({"lesson": value})
+        at.run()
+        assert not at.exception and not at.warning

@@ -119,6 +119,17 @@ def test_refused_upload_is_not_left_in_the_uploader(app_at):
     assert not at.warning and metrics(at)["Characters"] == f"{len(ZH):,}"
 
 
+def test_refused_file_does_not_replace_the_good_one(app_at):
+    at = open_page(app_at, {"corpus": "upload"})
+    upload(at, "good.txt", ZH.encode("utf-8"))
+    upload(at, "empty.txt", b"   \n ")
+    assert any(r"empty\.txt" in w.value and r"good\.txt" in w.value for w in at.warning)   # "…uses good.txt"
+    assert metrics(at)["Characters"] == f"{len(ZH):,}"                                    # still the good file
+    at.button(key="_corpus_dismiss").click().run()
+    assert not at.warning and any(r"good\.txt" in i.value for i in at.info)
+    assert metrics(at)["Characters"] == f"{len(ZH):,}"
+
+
 def test_upload_in_chinese_interface(app_at):
     at = open_page(app_at, {"corpus": "upload", "lang": "zh"})
     assert "你的文本文件" in uploader(at).label
