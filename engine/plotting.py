@@ -46,9 +46,30 @@ def mark_divergence(fig: go.Figure, x: float, label: str, row=None, col=None) ->
     """A vertical line where the first inf/NaN appeared (inf and NaN do not plot by themselves)."""
     kw = {} if row is None else dict(row=row, col=col)
     fig.add_vline(x=x, line=dict(color=PALETTE[3], dash="dash", width=2),
-                  annotation_text=label, annotation_position="top left",
+                  annotation_text=label, annotation_position=_label_side(fig, x),
                   annotation_font_color=PALETTE[3], **kw)
     return fig
+
+
+def _label_side(fig: go.Figure, x: float) -> str:
+    """The divergence label on the side of the line with room: to the left, unless the line is in
+    the first third of the curves' x range (a run that broke at step 2 would push it into the axis)."""
+    given = fig.layout.xaxis.range
+    if given is not None and len(given) == 2 and all(isinstance(v, (int, float)) for v in given) and given[1] > given[0]:
+        return "top right" if (x - given[0]) < (given[1] - given[0]) / 3 else "top left"
+    xs = []
+    for trace in fig.data:
+        values = getattr(trace, "x", None)
+        for v in (() if values is None else values):
+            try:
+                f = float(v)
+            except (TypeError, ValueError):     # categories, dates: no numeric range to judge by
+                continue
+            if math.isfinite(f):
+                xs.append(f)
+    if not xs or max(xs) <= min(xs):
+        return "top right" if xs and x <= min(xs) else "top left"
+    return "top right" if (x - min(xs)) < (max(xs) - min(xs)) / 3 else "top left"
 
 
 def finite_or_none(values):
