@@ -19,11 +19,17 @@ def get_device(name: str | None = None) -> torch.device:
     return torch.device(name)
 
 
-def describe(device: torch.device) -> str:
+def describe(device: torch.device, tr=None) -> str:
+    """The device as the sidebar shows it; ``tr`` (a Translator with the app's CORE strings) gives
+    the CPU line in the student's language, English without one."""
     if device.type == "cuda":
         return f"CUDA · {torch.cuda.get_device_name(device)}"
     n = torch.get_num_threads()
-    return f"CPU · {n} thread{'s' if n != 1 else ''}"
+    key = "cpu_thread" if n == 1 else "cpu_threads"
+    if tr is None:
+        from engine.i18n import CORE
+        return CORE[key]["en"].format(n=n)
+    return tr(key, n=n)
 
 
 @contextmanager

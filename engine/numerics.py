@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,12 @@ def first_nonfinite(values: Iterable[float]) -> int | None:
         if not math.isfinite(v):
             return i
     return None
+
+
+def still_falling(losses: Sequence[float]) -> bool:
+    """A loss curve (its start first) that ended below its start and was still falling at its last
+    step: the updates were too small or too few, not a network thrown into saturation by a large η."""
+    return len(losses) >= 2 and losses[-1] < losses[0] and (len(losses) == 2 or losses[-1] < losses[-2])
 
 
 def fmt(x: float, digits: int = 4) -> str:

@@ -22,7 +22,7 @@ from engine.budget import Budget
 from engine.datasets.images import DATASETS, ImageData, load_image_data
 from engine.device import intra_op_threads
 from engine.mlp.net import mlp, num_params, sgd_with_weight_decay
-from engine.numerics import Divergence
+from engine.numerics import Divergence, still_falling
 
 # The work budget, in multiply-adds. A minibatch step of b examples through a net whose forward
 # pass costs m multiply-adds per example is charged 3·b·m (forward + backward) + 56·m (reading and
@@ -146,10 +146,9 @@ class Result:
         return self.divergence.get(model) is None and math.isfinite(loss) and loss > self.chance_loss
 
     def still_descending(self, model: str = "mlp") -> bool:
-        """The training loss ended below where it started and was still falling in the last epoch:
-        the updates were too small or too few (not a network thrown into saturation by a large η)."""
-        losses = [self.initial_loss.get(model, float("nan"))] + list(self.history[self.history["model"] == model]["train_loss"])
-        return len(losses) >= 2 and losses[-1] < losses[0] and (len(losses) == 2 or losses[-1] < losses[-2])
+        """``numerics.still_falling`` of the training loss, from before the first update."""
+        h = self.history[self.history["model"] == model]
+        return still_falling([self.initial_loss.get(model, float("nan")), *h["train_loss"]])
 
     def last(self, model: str, column: str) -> float:
         h = self.history[self.history["model"] == model]

@@ -160,12 +160,17 @@ def _line_endings(text: str) -> str:
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
 
 
+def _han(text: str) -> int:
+    """CJK ideographs (the unified block and extension A)."""
+    return sum("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in text)
+
+
 def is_japanese(text: str) -> bool:
     """True when kana (hiragana, katakana) make a tenth or more of the CJK characters: Japanese,
     which the lessons read like Chinese (characters; jieba for words, which knows no Japanese)."""
     head = text[:20_000]
     kana = sum("\u3040" <= c <= "\u30ff" for c in head)
-    han = sum("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in head)
+    han = _han(head)
     return kana > 0 and kana >= 0.1 * (kana + han)
 
 
@@ -175,7 +180,7 @@ def is_chinese(text: str) -> bool:
     characters instead would call "我们学习 deep learning 和 PyTorch" English (one ideograph against
     eight letters per word), and word cutting would then leave 我们学习 uncut."""
     head = text[:20_000]
-    han = sum("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in head)
+    han = _han(head)
     words = len(_LATIN_WORD.findall(head))
     return han > 0 and han >= 0.3 * (han + words)
 

@@ -6,7 +6,6 @@ import dataclasses
 from typing import Any, Iterable
 
 import streamlit as st
-import torch
 
 from engine import device as dev
 from engine import settings as S
@@ -93,10 +92,7 @@ def sidebar() -> None:
         choices = dev.available()
         if len(choices) > 1:
             st.radio(tr("device"), choices, key="device", horizontal=True)
-        device = current_device()
-        n = torch.get_num_threads()
-        shown = dev.describe(device) if device.type == "cuda" else tr("cpu_thread" if n == 1 else "cpu_threads", n=n)
-        st.caption(f"{tr('device')}: {shown}")
+        st.caption(f"{tr('device')}: {dev.describe(current_device(), tr)}")
     st.session_state["_kept_lang"], st.session_state["_kept_seed"] = st.session_state["lang"], st.session_state["seed"]
     url_set({"lang": st.session_state["lang"], "seed": str(st.session_state["seed"])})
 

@@ -21,7 +21,7 @@ from engine.budget import Budget
 from engine.device import intra_op_threads
 from engine.mlp.net import mlp, num_params
 from engine.mlp.playground.datasets import DATASETS, make_data, train_test_split
-from engine.numerics import Divergence
+from engine.numerics import Divergence, still_falling
 
 MAX_STEPS = 8_000       # the work budget, in small-batch steps (≈3 s on one CPU core); a step on a
                         # batch of b examples through P parameters costs 1 + b·P/10⁶ of them
@@ -91,10 +91,8 @@ class Result:
 
     @property
     def still_descending(self) -> bool:
-        """The training loss ended below where it started (step 0) and was still falling at the end:
-        the updates were too small or too few, not a network thrown into saturation by a large η."""
-        losses = list(self.curve["train_loss"])
-        return len(losses) >= 2 and losses[-1] < losses[0] and (len(losses) == 2 or losses[-1] < losses[-2])
+        """``numerics.still_falling`` of the training loss (the curve starts at step 0)."""
+        return still_falling(list(self.curve["train_loss"]))
 
 
 CURVE_COLUMNS = ["step", "epoch", "train_loss", "test_loss", "train_acc", "test_acc"]
