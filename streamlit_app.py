@@ -86,14 +86,8 @@ def main() -> None:
             st.switch_page(lessons[target], query_params=rest)
         if target.strip() and target != "home":            # ?lesson= or ?lesson=home: Home it is
             st.session_state["_unknown_lesson"] = target
-    st.session_state["_entered"] = st.session_state.get("_page") != page.url_path and not history
-    if st.session_state["_entered"]:
-        st.session_state["_url_loaded"] = set()
-        st.session_state["_url_notices"] = []     # a new page, a new link: only its own notices
-    st.session_state["_page"] = page.url_path
-    st.session_state.pop("_url_pending", None)
+    ui.begin_run(page.url_path, history)
     ui.sidebar()
-    st.session_state.pop("_url_notices_shown", None)
     try:
         try:
             page.run()

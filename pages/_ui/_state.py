@@ -19,6 +19,19 @@ _SHOWN = "_url_notices_shown"   # how many of them this run has shown
 _PENDING = "_url_pending"  # {param: value} written to the URL at once (url_flush), not one by one
 
 
+def begin_run(page: str, history: bool) -> None:
+    """Each run's URL bookkeeping, before anything reads or writes the URL: whether this run arrives at
+    ``page`` (then the link is read, and only its own notices are shown), and nothing pending yet."""
+    arrived = st.session_state.get("_page") != page and not history
+    st.session_state["_entered"] = arrived
+    if arrived:
+        st.session_state["_url_loaded"] = set()
+        st.session_state[_NOTICES] = []
+    st.session_state["_page"] = page
+    st.session_state.pop(_PENDING, None)
+    st.session_state.pop(_SHOWN, None)
+
+
 def url_set(params: dict[str, str]) -> None:
     """Put these values in the URL — at the next ``url_flush``, all together. Streamlit's browser side
     adds a history entry for every change of the query string it is sent, so writing the sidebar and
