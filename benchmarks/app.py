@@ -51,6 +51,47 @@ def _timed_run(page: str | None) -> tuple[float, object, float]:
     return time.perf_counter() - t, at, time.process_time() - c
 
 
+class _Figures:
+    """Collects the figures a run sends (Streamlit serializes each with ``plotly.io.to_json``), to time
+    their serialization afterwards with Plotly's two engines, the standard ``json`` and ``orjson``."""
+
+    def __enter__(self):
+        import plotly.io
+        self.figures, self._io, self._orig = [], plotly.io, plotly.io.to_json
+
+        def recording(fig, *a, **k):
+            self.figures.append(fig)
+            return self._orig(fig, *a, **k)
+        plotly.io.to_json = recording
+        return self
+
+    def __exit__(self, *exc):
+        self._io.to_json = self._orig
+
+    def serialization(self) -> dict:
+        """Seconds to serialize every figure of the run with each engine (best of 3, alternated in
+        the same process) and the bytes the page sends."""
+        out = {"figures": len(self.figures),
+               "spec_bytes": sum(len(self._orig(f, validate=False)) for f in self.figures)}
+        engines = ["json"]
+        try:
+            import orjson  # noqa: F401
+            engines.append("orjson")
+        except ImportError:
+            out["orjson"] = "not installed"
+        best = {e: float("inf") for e in engines}
+        for _ in range(3):
+            for e in engines:
+                t = time.perf_counter()
+                for f in self.figures:
+                    self._orig(f, validate=False, engine=e)
+                best[e] = min(best[e], time.perf_counter() - t)
+        out.update({f"serialize_{e}_seconds": round(v, 4) for e, v in best.items()})
+        if "orjson" in best and best["orjson"] > 0:
+            out["json_over_orjson"] = round(best["json"] / best["orjson"], 1)
+        return out
+
+
 def _facts(at) -> dict:
     return {"charts": len(at.get("plotly_chart")), "exceptions": len(at.exception),
             "errors": sum(1 for e in at.error if getattr(e, "icon", None) != "💥")}
@@ -82,8 +123,11 @@ def page_times():
         yield {"name": f"app.page.{name}.cold", "seconds": round(cold, 3), "cpu_seconds": round(cold_cpu, 3),
                **_facts(at), "loadavg_1m": round(os.getloadavg()[0], 1)}
         cached, _, cached_cpu = min((_timed_run(path) for _ in range(2)), key=lambda r: r[0])
+        with _Figures() as figs:
+            _timed_run(path)
         yield {"name": f"app.page.{name}.cached", "seconds": round(cached, 3), "cpu_seconds": round(cached_cpu, 3),
-               "cold_over_cached": round(cold / cached, 1), "loadavg_1m": round(os.getloadavg()[0], 1)}
+               "cold_over_cached": round(cold / cached, 1), "loadavg_1m": round(os.getloadavg()[0], 1),
+               **figs.serialization()}
 
 
 def run():

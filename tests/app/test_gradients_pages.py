@@ -5,6 +5,7 @@ import dataclasses
 
 from engine.gradients import bptt as BP, clipping as CL, deep_nets as DN, grad_check as GC, scalar_chain as SC
 from engine.numerics import fmt
+from tests.charts import chart_text
 
 EXPLODING = "pages/training/exploding_gradients.py"
 CLIPPING = "pages/training/gradient_clipping.py"
@@ -16,7 +17,7 @@ def metrics(at):
 
 
 def charts(at) -> str:
-    return " ".join(c.proto.spec for c in at.get("plotly_chart"))
+    return " ".join(chart_text(c) for c in at.get("plotly_chart"))
 
 
 def booms(at):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import engine.language_model as L
 import engine.text as T
 from engine.language_model import core as C
+from tests.charts import chart_text
 
 LM = "pages/sequences/language_model.py"
 INSIDE = "pages/sequences/lstm_internals.py"
@@ -100,7 +101,7 @@ def test_inside_defaults_gates_unit_and_gradient_flow(app_at):
     assert unit.value == int(np.argmax(c.std(axis=1)))  # starts at the busiest unit
     unit.set_value(3).run()
     assert not problems(at), problems(at)
-    assert any("Unit 3" in str(ch.proto.spec) for ch in at.get("plotly_chart"))
+    assert any("Unit 3" in chart_text(ch) for ch in at.get("plotly_chart"))
 
 
 def test_inside_typed_sentence_validation(app_at):

@@ -3,6 +3,7 @@ explained on the page, the shared cache serves a second student, Chinese everywh
 import engine.linear_regression as L
 from engine.numerics import fmt
 from pages._ui._run import shared_cache
+from tests.charts import chart_text
 
 PAGE = "pages/basics/linear_regression.py"
 
@@ -95,7 +96,7 @@ def test_chinese_reaches_the_explanation_and_charts(app_at):
     at.switch_page(PAGE).run()
     assert at.title[0].value == "线性回归"
     assert any("小批量" in m.value for m in at.markdown)
-    figs = [c.proto.spec for c in at.get("plotly_chart")]
+    figs = [chart_text(c) for c in at.get("plotly_chart")]
     assert any("训练损失" in spec for spec in figs)
 
 

@@ -4,6 +4,7 @@ import engine.mlp as M
 import engine.mlp.playground as P
 from engine.datasets.images import load_image_data
 from engine.numerics import fmt
+from tests.charts import chart_text
 
 ACT = "pages/basics/activations.py"
 MLP = "pages/basics/mlp.py"
@@ -24,9 +25,9 @@ def test_activations_page_shows_the_collapse(app_at):
     assert float(m["Largest |autograd − formula| on the plot"]) < 1e-12
     charts = at.get("plotly_chart")
     assert len(charts) == 2
-    assert '"GELU: f′(x)"' in charts[0].proto.spec and "ReLU: f(x)" not in charts[0].proto.spec
+    assert '"GELU: f′(x)"' in chart_text(charts[0]) and "ReLU: f(x)" not in chart_text(charts[0])
     at.sidebar.selectbox(key="lang").set_value("zh").run()
-    assert "激活函数" in at.title[0].value and "导数" in at.get("plotly_chart")[0].proto.spec
+    assert "激活函数" in at.title[0].value and "导数" in chart_text(at.get("plotly_chart")[0])
 
 
 def test_mlp_link_reproduces_the_experiment(app_at):
@@ -57,7 +58,7 @@ def test_mlp_without_comparison_and_in_chinese(app_at):
     assert not at.exception and not at.error
     labels = list(metrics(at))
     assert "多层感知机测试准确率" in labels and not any("softmax" in l for l in labels)
-    spec = at.get("plotly_chart")[0].proto.spec
+    spec = chart_text(at.get("plotly_chart")[0])
     assert "多层感知机" in spec and "softmax 回归" not in spec
 
 
@@ -97,7 +98,7 @@ def test_playground_default_and_link(app_at):
     assert m["Train accuracy"] == fmt(r.final["train_acc"], 3) and float(m["Train accuracy"]) >= 0.95
     assert m["Parameters"] == f"{r.num_params:,}"
     charts = at.get("plotly_chart")
-    assert len(charts) == 3 and '"frames"' in charts[0].proto.spec          # the replay slider
+    assert len(charts) == 3 and '"frames"' in chart_text(charts[0])          # the replay slider
     at.sidebar.selectbox(key="engine.mlp.playground.core.dataset").set_value("spiral").run()
     assert not at.exception and not at.error
     assert at.query_params["dataset"] == "spiral"

@@ -6,6 +6,7 @@ import pytest
 import engine.softmax_regression as L
 from engine.datasets import images
 from engine.numerics import fmt
+from tests.charts import chart_text
 
 PAGE = "pages/basics/softmax_regression.py"
 SCALE_KEY = "engine.softmax_regression.stability.logit_scale"
@@ -83,5 +84,5 @@ def test_chinese_reaches_the_explanation_and_charts(app_at):
     at.switch_page(PAGE).run()
     assert at.title[0].value == "softmax 回归"
     assert any("交叉熵" in m.value for m in at.markdown)
-    specs = [c.proto.spec for c in at.get("plotly_chart")]
+    specs = [chart_text(c) for c in at.get("plotly_chart")]
     assert any("测试准确率" in spec for spec in specs) and any("混淆矩阵" in spec for spec in specs)
