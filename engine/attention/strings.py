@@ -13,8 +13,8 @@ PLAYGROUND_STRINGS = {
     **_CHARTS,
     "title": {"en": "Attention playground", "zh": "注意力实验场"},
     "summary": {"en": "Queries, keys and values you can edit: scores, softmax weights and output of scaled dot-product "
-                      "and additive attention, with masks, temperature and the 1/√d scaling (d2l §11.1–11.3).",
-                "zh": "可编辑的查询、键和值：缩放点积注意力与加性注意力的评分、softmax 权重和输出，含掩码、温度与 1/√d 缩放（d2l 11.1–11.3 节）。"},
+                      "and additive attention, with masks, temperature and the 1/√d scaling (⟦queries_keys_values..attention_scoring⟧).",
+                "zh": "可编辑的查询、键和值：缩放点积注意力与加性注意力的评分、softmax 权重和输出，含掩码、温度与 1/√d 缩放（⟦queries_keys_values..attention_scoring⟧）。"},
     "inputs_header": {"en": "Q, K, V", "zh": "Q、K、V"},
     "scoring_header": {"en": "Scoring and masks", "zh": "评分与掩码"},
     "source": {"en": "Q, K, V", "zh": "Q、K、V 来源"},
@@ -109,8 +109,8 @@ SEQ2SEQ_STRINGS = {
     **_CHARTS,
     "title": {"en": "Seq2seq with attention", "zh": "带注意力的序列到序列"},
     "summary": {"en": "An encoder–decoder GRU with Bahdanau attention learns to turn dates in words into ISO dates, "
-                      "trained live next to the same model without attention; see where it looks (d2l §10.7, §11.4).",
-                "zh": "带 Bahdanau 注意力的编码器–解码器 GRU 学习把英文日期转换为 ISO 日期，与无注意力的同一模型同步训练对比；看它在看哪里（d2l 10.7、11.4 节）。"},
+                      "trained live next to the same model without attention; see where it looks (⟦seq2seq, bahdanau⟧).",
+                "zh": "带 Bahdanau 注意力的编码器–解码器 GRU 学习把英文日期转换为 ISO 日期，与无注意力的同一模型同步训练对比；看它在看哪里（⟦seq2seq, bahdanau⟧）。"},
     "data_header": {"en": "Task: dates in words → ISO", "zh": "任务：英文日期 → ISO 日期"},
     "model_header": {"en": "Model", "zh": "模型"},
     "train_header": {"en": "Training", "zh": "训练"},
@@ -120,8 +120,8 @@ SEQ2SEQ_STRINGS = {
     "num_hiddens": {"en": "Hidden size (GRU and attention)", "zh": "隐藏层大小（GRU 与注意力）"},
     "num_layers": {"en": "GRU layers", "zh": "GRU 层数"},
     "compare": {"en": "Also train it without attention", "zh": "同时训练无注意力模型"},
-    "compare_help": {"en": "The same encoder and decoder sizes; the decoder gets only the encoder's last state (d2l §10.7).",
-                     "zh": "编码器和解码器大小相同；解码器只得到编码器的最后状态（d2l 10.7 节）。"},
+    "compare_help": {"en": "The same encoder and decoder sizes; the decoder gets only the encoder's last state (⟦seq2seq⟧).",
+                     "zh": "编码器和解码器大小相同；解码器只得到编码器的最后状态（⟦seq2seq⟧）。"},
     "lr": {"en": "Learning rate (Adam)", "zh": "学习率（Adam）"},
     "batch_size": {"en": "Batch size", "zh": "批量大小"},
     "num_epochs": {"en": "Epochs", "zh": "迭代轮数"},
@@ -167,16 +167,16 @@ SEQ2SEQ_STRINGS = {
     "explain_md": {
         "en": r"""**Encoder.** A GRU reads the {n_in} source words and keeps every hidden state $\mathbf h_1,\dots,\mathbf h_T$ (size {h}).
 
-**Without attention** (d2l §10.7) the decoder gets one context vector $\mathbf c = \mathbf h_T$ at every step: the whole date must squeeze through {h} numbers, and the year, said last, must come out first.
+**Without attention** (⟦seq2seq⟧) the decoder gets one context vector $\mathbf c = \mathbf h_T$ at every step: the whole date must squeeze through {h} numbers, and the year, said last, must come out first.
 
-**With attention** (d2l §11.4) the context changes at every decoder step $t'$: $\mathbf c_{{t'}} = \sum_{{t=1}}^{{T}} \alpha(\mathbf s_{{t'-1}}, \mathbf h_t)\,\mathbf h_t$, where the query is the decoder's previous state $\mathbf s_{{t'-1}}$ and $\alpha$ is additive attention, $\mathbf w_v^\top\tanh(\mathbf W_q\mathbf s + \mathbf W_k\mathbf h)$, normalised by a softmax over the source words. Each row of the alignment heatmap is one $\alpha(\mathbf s_{{t'-1}}, \cdot)$ and sums to 1.
+**With attention** (⟦bahdanau⟧) the context changes at every decoder step $t'$: $\mathbf c_{{t'}} = \sum_{{t=1}}^{{T}} \alpha(\mathbf s_{{t'-1}}, \mathbf h_t)\,\mathbf h_t$, where the query is the decoder's previous state $\mathbf s_{{t'-1}}$ and $\alpha$ is additive attention, $\mathbf w_v^\top\tanh(\mathbf W_q\mathbf s + \mathbf W_k\mathbf h)$, normalised by a softmax over the source words. Each row of the alignment heatmap is one $\alpha(\mathbf s_{{t'-1}}, \cdot)$ and sums to 1.
 
 **Training.** Teacher forcing, cross-entropy per output character, Adam with learning rate {lr}, gradient clipping at 1; {epochs} epochs of {n_train} pairs in minibatches of {batch}. **Exact match** counts a test date right only if all 10 characters are right.""",
         "zh": r"""**编码器。** GRU 读入 {n_in} 个源词，并保留每个隐状态 $\mathbf h_1,\dots,\mathbf h_T$（维度 {h}）。
 
-**无注意力**（d2l 10.7 节）：解码器每一步都得到同一个上下文向量 $\mathbf c = \mathbf h_T$：整个日期要挤进 {h} 个数字，而最后说出的年份必须最先输出。
+**无注意力**（⟦seq2seq⟧）：解码器每一步都得到同一个上下文向量 $\mathbf c = \mathbf h_T$：整个日期要挤进 {h} 个数字，而最后说出的年份必须最先输出。
 
-**带注意力**（d2l 11.4 节）：上下文在解码器的每一步 $t'$ 都变化：$\mathbf c_{{t'}} = \sum_{{t=1}}^{{T}} \alpha(\mathbf s_{{t'-1}}, \mathbf h_t)\,\mathbf h_t$，查询是解码器上一步的状态 $\mathbf s_{{t'-1}}$，$\alpha$ 是加性注意力 $\mathbf w_v^\top\tanh(\mathbf W_q\mathbf s + \mathbf W_k\mathbf h)$ 在源词上做 softmax。对齐热力图的每一行就是一个 $\alpha(\mathbf s_{{t'-1}}, \cdot)$，和为 1。
+**带注意力**（⟦bahdanau⟧）：上下文在解码器的每一步 $t'$ 都变化：$\mathbf c_{{t'}} = \sum_{{t=1}}^{{T}} \alpha(\mathbf s_{{t'-1}}, \mathbf h_t)\,\mathbf h_t$，查询是解码器上一步的状态 $\mathbf s_{{t'-1}}$，$\alpha$ 是加性注意力 $\mathbf w_v^\top\tanh(\mathbf W_q\mathbf s + \mathbf W_k\mathbf h)$ 在源词上做 softmax。对齐热力图的每一行就是一个 $\alpha(\mathbf s_{{t'-1}}, \cdot)$，和为 1。
 
 **训练。** 强制教学（teacher forcing），每个输出字符的交叉熵，Adam 学习率 {lr}，梯度裁剪阈值 1；{epochs} 轮，每轮 {n_train} 对，批量 {batch}。**完全匹配**要求测试日期的 10 个字符全部正确。"""},
 }

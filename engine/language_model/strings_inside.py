@@ -3,8 +3,8 @@ language-model table (``engine.language_model.strings``) for the model settings 
 
 STRINGS = {
     "title": {"en": "Inside the LSTM", "zh": "LSTM 内部"},
-    "summary": {"en": "Watch the input, forget and output gates, the candidate, the memory cell and the hidden state of a trained LSTM read your sentence; see how far back the gradient reaches and how far back RNN, GRU and LSTM remember (d2l §9.2, §8.7).",
-                "zh": "观察训练好的 LSTM 读你的句子时，输入门、遗忘门、输出门、候选记忆、记忆元与隐状态如何变化；看梯度能回传多远，RNN、GRU 与 LSTM 各能记住多远（d2l 9.2、8.7 节）。"},
+    "summary": {"en": "Watch the input, forget and output gates, the candidate, the memory cell and the hidden state of a trained LSTM read your sentence; see how far back the gradient reaches and how far back RNN, GRU and LSTM remember (⟦lstm, bptt⟧).",
+                "zh": "观察训练好的 LSTM 读你的句子时，输入门、遗忘门、输出门、候选记忆、记忆元与隐状态如何变化；看梯度能回传多远，RNN、GRU 与 LSTM 各能记住多远（⟦lstm, bptt⟧）。"},
     "lstm_header": {"en": "The LSTM", "zh": "LSTM 模型"},
     "recall_header": {"en": "Long-range memory", "zh": "长程记忆"},
     # quantities
@@ -67,8 +67,8 @@ STRINGS = {
     "flow_header": {"en": "How far back the gradient reaches", "zh": "梯度能回传多远"},
     "flow_caption": {"en": "The same {n} recall examples for all three models: the value sits {back} steps before the last input, the answer ℓ is scored after it. Dotted: at initialisation; solid: after training (when switched on).",
                      "zh": "三个模型使用相同的 {n} 个回忆样本：值位于最后一个输入之前 {back} 步，读完后对答案计算损失 ℓ。虚线：初始化时；实线：训练后（打开训练时）。"},
-    "flow_explain": {"en": "At initialisation the signal from the answer shrinks by a roughly constant factor per step: {back} steps back the RNN keeps {rnn} of it, the GRU {gru}, the LSTM {lstm} (its forget gate starts near σ(1) ≈ 0.73). This is the product of Jacobians of d2l §8.7: it vanishes geometrically, and a model cannot learn to use what its gradient never reaches. After training, look at step {back}: the models that solved the task depend on that token again.",
-                     "zh": "初始化时，来自答案的信号每一步大致按固定比例缩小：{back} 步之前，RNN 保留 {rnn}，GRU 保留 {gru}，LSTM 保留 {lstm}（其遗忘门初始约为 σ(1) ≈ 0.73）。这就是 d2l 8.7 节中雅可比矩阵的连乘：它按几何级数消失，而梯度到达不了的信息，模型就学不会使用。训练后请看第 {back} 步：解决了任务的模型重新依赖那个词元。"},
+    "flow_explain": {"en": "At initialisation the signal from the answer shrinks by a roughly constant factor per step: {back} steps back the RNN keeps {rnn} of it, the GRU {gru}, the LSTM {lstm} (its forget gate starts near σ(1) ≈ 0.73). This is the product of Jacobians of ⟦bptt⟧: it vanishes geometrically, and a model cannot learn to use what its gradient never reaches. After training, look at step {back}: the models that solved the task depend on that token again.",
+                     "zh": "初始化时，来自答案的信号每一步大致按固定比例缩小：{back} 步之前，RNN 保留 {rnn}，GRU 保留 {gru}，LSTM 保留 {lstm}（其遗忘门初始约为 σ(1) ≈ 0.73）。这就是 ⟦bptt⟧ 中雅可比矩阵的连乘：它按几何级数消失，而梯度到达不了的信息，模型就学不会使用。训练后请看第 {back} 步：解决了任务的模型重新依赖那个词元。"},
     "long_header": {"en": "How far back each model remembers", "zh": "各模型能记住多远"},
     "long_off": {"en": "Switch on “Train RNN, GRU and LSTM on the recall task” in the sidebar to train the three models (about 10 s) and measure their memory.",
                  "zh": "在侧边栏打开“在回忆任务上训练 RNN、GRU 与 LSTM”，训练三个模型（约 10 秒）并测量它们的记忆。"},
@@ -77,7 +77,7 @@ STRINGS = {
     "budget_work": {"en": "The training reached the work budget and stopped; the models trained so far are shown.",
                     "zh": "训练达到工作量上限后停止；图中为已训练的模型。"},
     "explain_md": {
-        "en": r"""**The LSTM cell** (d2l §9.2, DLFS2 §6.2), at each step $t$:
+        "en": r"""**The LSTM cell** (⟦lstm, dlfs2_lstm⟧), at each step $t$:
 
 $\mathbf I_t = \sigma(\mathbf X_t\mathbf W_{{xi}} + \mathbf H_{{t-1}}\mathbf W_{{hi}} + \mathbf b_i)$, $\mathbf F_t = \sigma(\cdots)$, $\mathbf O_t = \sigma(\cdots)$, $\tilde{{\mathbf C}}_t = \tanh(\mathbf X_t\mathbf W_{{xc}} + \mathbf H_{{t-1}}\mathbf W_{{hc}} + \mathbf b_c)$
 
@@ -86,7 +86,7 @@ $\mathbf C_t = \mathbf F_t \odot \mathbf C_{{t-1}} + \mathbf I_t \odot \tilde{{\
 The cell is updated by *addition*, scaled by the forget gate: along the cell, $\partial \mathbf C_t / \partial \mathbf C_{{t-1}} = \mathbf F_t$. A unit whose forget gate stays near 1 passes its memory — and the gradient — across many steps. A plain RNN multiplies by $\mathbf W_{{hh}}^\top \mathrm{{diag}}(1-\mathbf H_t^2)$ at every step instead, so the gradient {d} steps back is a product of {d} such matrices.
 
 On your text: the mean forget gate is {f_mean} (so on average a unit keeps $F^{{10}} ≈$ {f10} of its cell after 10 steps); the most-changing unit, {unit}, has its cell between {c_min} and {c_max}.""",
-        "zh": r"""**LSTM 单元**（d2l 9.2 节，DLFS2 6.2 节），在每个时间步 $t$：
+        "zh": r"""**LSTM 单元**（⟦lstm, dlfs2_lstm⟧），在每个时间步 $t$：
 
 $\mathbf I_t = \sigma(\mathbf X_t\mathbf W_{{xi}} + \mathbf H_{{t-1}}\mathbf W_{{hi}} + \mathbf b_i)$，$\mathbf F_t = \sigma(\cdots)$，$\mathbf O_t = \sigma(\cdots)$，$\tilde{{\mathbf C}}_t = \tanh(\mathbf X_t\mathbf W_{{xc}} + \mathbf H_{{t-1}}\mathbf W_{{hc}} + \mathbf b_c)$
 

@@ -2,8 +2,8 @@
 
 STRINGS = {
     "title": {"en": "Activation functions", "zh": "激活函数"},
-    "summary": {"en": "ReLU, sigmoid, tanh, GELU and their derivatives (autograd and closed form), and why a stack of linear layers without them is one affine map (d2l §4.1).",
-                "zh": "ReLU、sigmoid、tanh、GELU 及其导数（自动微分与解析式），以及为什么没有激活函数的多层线性网络只是一个仿射变换（d2l 4.1 节）。"},
+    "summary": {"en": "ReLU, sigmoid, tanh, GELU and their derivatives (autograd and closed form), and why a stack of linear layers without them is one affine map (⟦activations⟧).",
+                "zh": "ReLU、sigmoid、tanh、GELU 及其导数（自动微分与解析式），以及为什么没有激活函数的多层线性网络只是一个仿射变换（⟦activations⟧）。"},
     "plot_header": {"en": "The functions", "zh": "函数"},
     "collapse_header": {"en": "Stacked linear layers", "zh": "堆叠线性层"},
     "show": {"en": "Activation", "zh": "激活函数"},
