@@ -1,4 +1,4 @@
-"""What a vocabulary and its n-grams say about a corpus (d2l §8.2.3, §8.3.2): counts, ``<unk>``, Zipf's law."""
+"""What a vocabulary and its n-grams say about a corpus (d2l §9.2.3, §9.2.5): counts, ``<unk>``, Zipf's law."""
 from __future__ import annotations
 
 import collections
@@ -41,6 +41,25 @@ def zipf_fit(counts: list[int], lo: int = 2, hi: int | None = None) -> tuple[flo
     ranks = np.arange(lo, hi + 1)
     slope, c = np.polyfit(np.log(ranks), np.log(counts[lo - 1:hi]), 1)
     return float(-slope), float(c), lo, hi
+
+
+def compare_exponents(alphas: dict, rel_tol: float = 0.05) -> dict:
+    """How the bigrams' and trigrams' fitted exponents compare with the unigrams': for n = 2, 3
+    'smaller', 'larger' or 'close' (within ``rel_tol``) than α₁, and whether they fall with n as the
+    book reports for *The Time Machine*'s words (α₁ > α₂ > α₃). The data decide, not the book."""
+    a1 = alphas.get(1, math.nan)
+    out = {}
+    for n in (2, 3):
+        a = alphas.get(n, math.nan)
+        if not (math.isfinite(a) and math.isfinite(a1)):
+            out[n] = "unknown"
+        elif abs(a - a1) <= rel_tol * abs(a1):
+            out[n] = "close"
+        else:
+            out[n] = "smaller" if a < a1 else "larger"
+    a2, a3 = alphas.get(2, math.nan), alphas.get(3, math.nan)
+    out["as_book"] = bool(out[2] == "smaller" and out[3] == "smaller" and a3 < a2)
+    return out
 
 
 @dataclass(frozen=True)

@@ -88,8 +88,19 @@ STRINGS = {
     "top_title": {"en": "The {k} most frequent unigrams, bigrams and trigrams", "zh": "最常见的 {k} 个一元、二元、三元语法"},
     "count_axis": {"en": "count", "zh": "次数"},
     "series": {"en": "n-gram", "zh": "n 元语法"},
-    "explain_zipf": {"en": "Zipf's law (⟦zipf⟧): the frequency nᵢ of the i-th most frequent token falls as a power of its rank, log nᵢ = −α log i + c. Fitted here on the unigrams ranked {lo}–{hi}: **α = {alpha:.2f}**, so the most frequent token appears about {ratio:.0f}× as often as the one ranked {hi}. Bigrams and trigrams follow the same kind of law with smaller exponents (α₂ = {alpha2:.2f}, α₃ = {alpha3:.2f}), and there are many more distinct ones ({n2:,} bigrams, {n3:,} trigrams for {n1:,} unigrams): counting them cannot be the whole story of a language model.",
-                     "zh": "齐普夫定律（⟦zipf⟧）：第 i 个最常见词元的频率 nᵢ 随排名按幂律下降，log nᵢ = −α log i + c。这里对排名 {lo}–{hi} 的一元语法拟合得到 **α = {alpha:.2f}**，即最常见的词元出现次数约为排名第 {hi} 的 {ratio:.0f} 倍。二元、三元语法也服从同类规律，指数更小（α₂ = {alpha2:.2f}，α₃ = {alpha3:.2f}），而且不同的组合多得多（{n1:,} 个一元语法对应 {n2:,} 个二元、{n3:,} 个三元语法）：仅靠计数无法构成完整的语言模型。"},
+    "explain_zipf": {"en": "Zipf's law (⟦zipf⟧): the frequency nᵢ of the i-th most frequent token falls as a power of its rank, log nᵢ = −α log i + c. Fitted here on the unigrams ranked {lo}–{hi}: **α = {alpha:.2f}**, so the most frequent token appears about {ratio:.0f}× as often as the one ranked {hi}. "
+                           "The book finds, for the words of *The Time Machine*, that bigrams and trigrams follow the same kind of law with smaller exponents. Here the fitted exponents are α₂ = {alpha2:.2f} ({rel2} α₁) and α₃ = {alpha3:.2f} ({rel3} α₁){verdict} "
+                           "There are many more distinct n-grams than tokens ({n2:,} bigrams, {n3:,} trigrams for {n1:,} unigrams): counting them cannot be the whole story of a language model.",
+                     "zh": "齐普夫定律（⟦zipf⟧）：第 i 个最常见词元的频率 nᵢ 随排名按幂律下降，log nᵢ = −α log i + c。这里对排名 {lo}–{hi} 的一元语法拟合得到 **α = {alpha:.2f}**，即最常见的词元出现次数约为排名第 {hi} 的 {ratio:.0f} 倍。"
+                           "书中在《时间机器》的单词上发现，二元、三元语法也服从同类规律，指数更小。这里拟合得到 α₂ = {alpha2:.2f}（{rel2} α₁），α₃ = {alpha3:.2f}（{rel3} α₁）{verdict}"
+                           "不同的 n 元组合比词元多得多（{n1:,} 个一元语法对应 {n2:,} 个二元、{n3:,} 个三元语法）：仅靠计数无法构成完整的语言模型。"},
+    "zipf_rel.smaller": {"en": "smaller than", "zh": "小于"},
+    "zipf_rel.larger": {"en": "larger than", "zh": "大于"},
+    "zipf_rel.close": {"en": "close to", "zh": "接近"},
+    "zipf_rel.unknown": {"en": "not comparable with", "zh": "无法比较于"},
+    "zipf_as_book": {"en": ": the same pattern as the book's.", "zh": "：与书中的规律一致。"},
+    "zipf_not_as_book": {"en": ": not the book's pattern. How the exponent changes with n depends on the text and on the tokens (characters or words), and the fit on ranks {lo}–{hi} is only a rough line.",
+                         "zh": "：与书中的规律不同。指数如何随 n 变化取决于文本和词元（字符还是词），而在排名 {lo}–{hi} 上的拟合也只是一条粗略的直线。"},
     "explain_unk": {"en": "With min_freq = {min_freq}, {dropped:,} of the {distinct:,} distinct tokens are rarer than that and all become <unk>: they make {unk:.1%} of the corpus. The vocabulary keeps {kept:,} tokens plus <unk>, len(vocab) = {size:,}.",
                     "zh": "当 min_freq = {min_freq} 时，{distinct:,} 个不同词元中有 {dropped:,} 个出现次数更少，全部变成 <unk>：它们占语料的 {unk:.1%}。词表保留 {kept:,} 个词元加上 <unk>，len(vocab) = {size:,}。"},
     "explain_unk_none": {"en": "With min_freq = {min_freq}, every one of the {distinct:,} distinct tokens is kept (none is rarer than that), so <unk> stays unused here. len(vocab) = {size:,}: {kept:,} tokens plus <unk>.",
