@@ -56,6 +56,8 @@ PLAYGROUND_STRINGS = {
     "metric_max": {"en": "Mean max weight", "zh": "平均最大权重"},
     "metric_entropy": {"en": "Mean entropy (nats)", "zh": "平均熵（奈特）"},
     "metric_uniform": {"en": "Entropy if uniform", "zh": "均匀分布时的熵"},
+    "metric_uniform_help": {"en": "Mean over the queries of ln(keys it may see): the valid length, and with the causal mask only keys j ≤ i for query i.",
+                            "zh": "各查询 ln(可见键数) 的平均：有效长度内的键；有因果掩码时查询 i 只能看到 j ≤ i 的键。"},
     "metric_rows": {"en": "Row sums", "zh": "行和"},
     "sat_title": {"en": "Why 1/√d: the softmax saturates as d grows ({n} keys, random N(0, 1) entries)",
                   "zh": "为什么除以 √d：d 增大时 softmax 饱和（{n} 个键，元素服从 N(0, 1)）"},
@@ -67,9 +69,12 @@ PLAYGROUND_STRINGS = {
     "axis_d": {"en": "d (log scale; green line: your d = {d})", "zh": "d（对数坐标；绿线：当前 d = {d}）"},
     "axis_max_weight": {"en": "max weight", "zh": "最大权重"},
     "axis_entropy": {"en": "entropy (nats)", "zh": "熵（奈特）"},
-    "saturated": {"en": "Without the 1/√d scaling at d = {d}, the largest weight averages {max} and the softmax is close to one-hot: "
-                        "almost all gradient goes to one key and learning stalls. Switch the scaling on to compare.",
-                  "zh": "d = {d} 且不缩放时，最大权重平均为 {max}，softmax 接近 one-hot：梯度几乎只流向一个键，学习停滞。打开缩放对比。"},
+    "saturated": {"en": "Without the 1/√d scaling at d = {d}, the largest weight averages {max} and the softmax is close to one-hot. "
+                        "Then its Jacobian diag(α) − ααᵀ is close to 0: its norm averages {jac} here, against {jac_uniform} for uniform weights over the same keys. "
+                        "That Jacobian carries the gradient to every score, the winning key's included, so W_q and W_k barely learn. Switch the scaling on to compare.",
+                  "zh": "d = {d} 且不缩放时，最大权重平均为 {max}，softmax 接近 one-hot。"
+                        "此时它的雅可比矩阵 diag(α) − ααᵀ 接近 0：这里其范数平均为 {jac}，而同样这些键上的均匀权重为 {jac_uniform}。"
+                        "传到每个评分（包括得分最高的键）的梯度都要经过这个雅可比矩阵，所以 W_q 和 W_k 几乎学不动。打开缩放对比。"},
     "explain_md": {
         "en": r"""**Scores.** Scaled dot product: $a(\mathbf q_i, \mathbf k_j) = \mathbf q_i^\top \mathbf k_j / (\sqrt{{d}}\,T)$ with $d = {d}$, $\sqrt d = {sqrt_d}$, $T = {T}${noscale}. For query 1: scores $= [{s1}]$.
 

@@ -26,7 +26,7 @@ STRINGS = {
                    "zh": "字符：词表小、序列长（书中做法）。词：中文用 jieba 分词。"},
     "num_layers": {"en": "Layers", "zh": "层数"},
     "num_hiddens": {"en": "Hidden units per layer", "zh": "每层隐藏单元数"},
-    "dropout": {"en": "Dropout between layers", "zh": "层间 dropout"},
+    "dropout": {"en": "Dropout between layers", "zh": "层间暂退法"},
     "dropout_help": {"en": "Applied to each layer's output before the next layer (never inside the recurrence). With one layer it does nothing.",
                      "zh": "作用于每层输出、送入下一层之前（不在循环内部）。只有一层时不起作用。"},
     "embedding": {"en": "Embedding input", "zh": "嵌入层输入"},
@@ -37,9 +37,9 @@ STRINGS = {
                          "zh": "输出层复用嵌入矩阵（Press & Wolf, 2017）：参数更少，困惑度常更低。会自动启用嵌入层。"},
     "partition": {"en": "Minibatches", "zh": "小批量划分"},
     "partition_help": {"en": "Sequential: row b of a minibatch continues row b of the previous one, so the state is carried over (detached). Random: subsequences in random order, the state restarts each minibatch (⟦partitioning⟧).",
-                       "zh": "顺序分区：每个小批量的第 b 行接着上一个小批量的第 b 行，状态被延续（并分离计算图）。随机抽样：子序列顺序随机，每个小批量重新初始化状态（⟦partitioning⟧）。"},
+                       "zh": "顺序分区：每个小批量的第 b 行接着上一个小批量的第 b 行，状态被延续（并分离计算图）。随机采样：子序列顺序随机，每个小批量重新初始化状态（⟦partitioning⟧）。"},
     "partition.sequential": {"en": "sequential", "zh": "顺序分区"},
-    "partition.random": {"en": "random", "zh": "随机抽样"},
+    "partition.random": {"en": "random", "zh": "随机采样"},
     "theta": {"en": "Gradient clipping θ", "zh": "梯度裁剪阈值 θ"},
     "theta_help": {"en": "g ← min(1, θ/‖g‖)·g over all parameters together (⟦grad_clipping⟧). Large θ = almost no clipping.",
                    "zh": "对全部参数一起：g ← min(1, θ/‖g‖)·g（⟦grad_clipping⟧）。θ 很大相当于几乎不裁剪。"},
@@ -60,14 +60,14 @@ STRINGS = {
     "batch_shrunk": {"en": "The text is short for these settings: minibatches of {batch} × {steps} were used instead.",
                      "zh": "文本相对这些设置太短：实际使用 {batch} × {steps} 的小批量。"},
     "no_dropout_effect": {"en": "Dropout acts between layers: with one layer it changes nothing. Add a layer to see it.",
-                          "zh": "dropout 作用在层与层之间：只有一层时不起作用。增加层数才能看到效果。"},
+                          "zh": "暂退法作用在层与层之间：只有一层时不起作用。增加层数才能看到效果。"},
     "tie_needs_embedding": {"en": "Tied weights need an embedding input, so the embedding is on.",
                             "zh": "共享权重需要嵌入层输入，因此已启用嵌入层。"},
     "budget_work": {"en": "This run reached the work budget ({work} FLOPs of training) after {epochs} epochs and stopped, so the shared server stays fast for the class. What was trained is shown; use fewer epochs or a smaller model for a complete run.",
                     "zh": "本次训练达到工作量上限（{work} 次浮点运算），在第 {epochs} 轮停止，以保证共享服务器流畅。图中为已训练的结果；减少轮数或模型规模可完整运行。"},
     "worse_than_uniform": {"en": "**The training went wrong without overflowing.** The held-out perplexity is {ppl}, worse than guessing every token uniformly at random (perplexity = |V| = {V}). "
                                  "Each step moved the weights by lr × (clipped gradient), up to {move} in norm with lr = {lr} and θ = {theta}: the updates overshoot. Lower the learning rate or θ.",
-                           "zh": "**训练出了问题，只是没有溢出。** 验证困惑度为 {ppl}，比对每个词元均匀随机猜测（困惑度 = |V| = {V}）还差。"
+                           "zh": "**训练出了问题，只是没有溢出。** 留出集困惑度为 {ppl}，比对每个词元均匀随机猜测（困惑度 = |V| = {V}）还差。"
                                  "每一步把权重移动 lr × （裁剪后的梯度），在 lr = {lr}、θ = {theta} 时范数最多为 {move}：更新冲过了头。请降低学习率或 θ。"},
     "diverged": {"en": "**The training diverged.** The loss became {kind} at minibatch {step} (epoch {epoch}); the last finite perplexity was {last}. "
                        "Each step moved the weights by lr × (clipped gradient): with lr = {lr} and θ = {theta} that is up to {move} in norm, too far for this model. Lower the learning rate or θ.",

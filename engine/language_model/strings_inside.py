@@ -83,7 +83,7 @@ $\mathbf I_t = \sigma(\mathbf X_t\mathbf W_{{xi}} + \mathbf H_{{t-1}}\mathbf W_{
 
 $\mathbf C_t = \mathbf F_t \odot \mathbf C_{{t-1}} + \mathbf I_t \odot \tilde{{\mathbf C}}_t, \qquad \mathbf H_t = \mathbf O_t \odot \tanh(\mathbf C_t)$
 
-The cell is updated by *addition*, scaled by the forget gate: along the cell, $\partial \mathbf C_t / \partial \mathbf C_{{t-1}} = \mathbf F_t$. A unit whose forget gate stays near 1 passes its memory — and the gradient — across many steps. A plain RNN multiplies by $\mathbf W_{{hh}}^\top \mathrm{{diag}}(1-\mathbf H_t^2)$ at every step instead, so the gradient {d} steps back is a product of {d} such matrices.
+The cell is updated by *addition*, scaled by the forget gate: along the cell, $\partial \mathbf C_t / \partial \mathbf C_{{t-1}} = \mathbf F_t$. A unit whose forget gate stays near 1 passes its memory — and the gradient — across many steps. A plain RNN, $\mathbf H_t = \tanh(\mathbf X_t\mathbf W_{{xh}} + \mathbf H_{{t-1}}\mathbf W_{{hh}} + \mathbf b_h)$, multiplies the gradient (a row, like $\mathbf H_t$) by $\mathrm{{diag}}(1-\mathbf H_t^2)\,\mathbf W_{{hh}}^\top$ at every step instead, so the gradient {d} steps back is a product of {d} such matrices.
 
 On your text: the mean forget gate is {f_mean} (so on average a unit keeps $F^{{10}} ≈$ {f10} of its cell after 10 steps); the most-changing unit, {unit}, has its cell between {c_min} and {c_max}.""",
         "zh": r"""**LSTM 单元**（⟦lstm, dlfs2_lstm⟧），在每个时间步 $t$：
@@ -92,7 +92,7 @@ $\mathbf I_t = \sigma(\mathbf X_t\mathbf W_{{xi}} + \mathbf H_{{t-1}}\mathbf W_{
 
 $\mathbf C_t = \mathbf F_t \odot \mathbf C_{{t-1}} + \mathbf I_t \odot \tilde{{\mathbf C}}_t, \qquad \mathbf H_t = \mathbf O_t \odot \tanh(\mathbf C_t)$
 
-记忆元通过*加法*更新，并由遗忘门缩放：沿记忆元有 $\partial \mathbf C_t / \partial \mathbf C_{{t-1}} = \mathbf F_t$。遗忘门接近 1 的单元能把记忆（以及梯度）传过很多步。普通 RNN 则在每一步乘以 $\mathbf W_{{hh}}^\top \mathrm{{diag}}(1-\mathbf H_t^2)$，因此 {d} 步之前的梯度是 {d} 个这样的矩阵之积。
+记忆元通过*加法*更新，并由遗忘门缩放：沿记忆元有 $\partial \mathbf C_t / \partial \mathbf C_{{t-1}} = \mathbf F_t$。遗忘门接近 1 的单元能把记忆（以及梯度）传过很多步。普通 RNN $\mathbf H_t = \tanh(\mathbf X_t\mathbf W_{{xh}} + \mathbf H_{{t-1}}\mathbf W_{{hh}} + \mathbf b_h)$ 则在每一步把梯度（与 $\mathbf H_t$ 一样是行向量）乘以 $\mathrm{{diag}}(1-\mathbf H_t^2)\,\mathbf W_{{hh}}^\top$，因此 {d} 步之前的梯度是 {d} 个这样的矩阵之积。
 
 在你的文本上：遗忘门均值为 {f_mean}（即平均而言 10 步后单元保留 $F^{{10}} ≈$ {f10} 的记忆）；变化最大的单元 {unit}，其记忆元取值在 {c_min} 到 {c_max} 之间。"""},
     "long_explain": {"en": "Each example hides one digit (the value of a key) and asks for it {d} steps later; the filler in between carries no information. Chance is 10 %. Within {updates} updates, the models whose state is updated additively through gates (GRU, LSTM) learn to hold the digit; the plain RNN's gradient from the answer fades by a factor at every step (see the chart above), so it learns short distances at best. The LSTM's forget-gate bias starts at 1, a common choice (Gers et al., 2000).",

@@ -94,6 +94,12 @@ class Result:
     epochs: pd.DataFrame          # epoch, step, loss, perplexity, valid_perplexity, tokens_per_s
     divergence: Divergence | None
     stop_reason: str | None
+    num_heldout_tokens: int = 0   # the end of the corpus kept out of training, for the held-out perplexity
+
+    @property
+    def num_tokens(self) -> int:
+        """Characters of the corpus used: trained on plus held out."""
+        return self.num_train_tokens + self.num_heldout_tokens
 
     @property
     def final_perplexity(self) -> float:
@@ -186,7 +192,7 @@ def _train(settings: Settings, seed: int, device, on_step, budget) -> Result:
     net.eval()
     return Result(settings=s, seed=seed, net=net, vocab=vocab, corpus_name=corpus.name, lang=corpus.lang,
                   num_train_tokens=len(train_ids), num_params=n_params, epochs=epochs_frame(rows),
-                  divergence=divergence, stop_reason=budget.reason)
+                  divergence=divergence, stop_reason=budget.reason, num_heldout_tokens=len(valid_ids))
 
 
 # ---- a prompt the student types ------------------------------------------------------------

@@ -52,9 +52,11 @@ SHARED = {
     "budget_units": {"en": "This run reached the work budget ({units} token·parameters) and stopped early, so the shared server stays fast for the class. What was trained so far is shown. Lower epochs, data or model size for a complete run.",
                      "zh": "本次训练达到工作量上限（{units} 词元·参数），已提前停止，以保证共享服务器对全班保持流畅。下方显示已训练的结果。减少轮数、数据量或模型规模可完整运行。"},
     "diverged": {"en": "**The training diverged.** The loss became {kind} at step {step} (epoch {epoch}); the last finite loss was {last}. "
-                       "A learning rate of {lr} makes Adam's steps too large for this model: the attention scores grow until the softmax overflows. Lower the learning rate.",
+                       "Adam moves every weight by up to about the learning rate per step, and {lr} is too much for this model: the weights, and the attention scores with them, grow until they leave float32's range. "
+                       "(The softmax itself does not overflow — torch subtracts the largest score first; large scores *saturate* it: the weights go one-hot and their gradient vanishes.) Lower the learning rate.",
                  "zh": "**训练发散了。** 损失在第 {step} 步（第 {epoch} 轮）变为 {kind}；最后一个有限损失是 {last}。"
-                       "学习率 {lr} 使 Adam 的步长对这个模型过大：注意力分数不断增大，直到 softmax 溢出。请降低学习率。"},
+                       "Adam 每步让每个权重最多移动约一个学习率，而 {lr} 对这个模型太大了：权重以及随之而来的注意力分数不断增大，直到超出 float32 的范围。"
+                       "（softmax 本身不会溢出——torch 先减去最大的分数；大分数会让它*饱和*：权重趋于 one-hot，梯度消失。）请降低学习率。"},
     "attention_explain": {"en": "Each row is one query and sums to 1: how much of each earlier position's value goes into this position's output. "
                                 "Positions to the right of the diagonal are the future; the causal mask gives them weight exactly 0.",
                           "zh": "每一行是一个查询，和为 1：表示各个此前位置的值在该位置的输出中占多少。"
@@ -133,7 +135,7 @@ LM_STRINGS = {
                        "zh": "模型一次看到的字符数。上下文越长，每步开销越大（注意力的开销与其平方成正比）。"},
     "max_tokens": {"en": "Characters of the corpus used", "zh": "使用的语料字符数"},
     "max_tokens_help": {"en": "The last 10% of them (at most 4,000) are held out to measure perplexity on text the model never trained on.",
-                        "zh": "其中最后 10%（最多 4,000 个）留作验证，用于在模型从未训练过的文本上测量困惑度。"},
+                        "zh": "其中最后 10%（最多 4,000 个）留出，用于在模型从未训练过的文本上测量困惑度。"},
     "sampling_header": {"en": "Generating text", "zh": "生成文本"},
     "temperature": {"en": "Temperature", "zh": "温度"},
     "temperature_help": {"en": "0: always the most likely next character (the book's predict). Higher: sample from softmax(logits / T) — more varied, more mistakes.",
@@ -160,12 +162,12 @@ LM_STRINGS = {
     "generated_caption": {"en": "Prompt, then {n} generated characters at temperature {t}.", "zh": "提示，然后是以温度 {t} 生成的 {n} 个字符。"},
     "attention_title": {"en": "Causal self-attention over the prompt", "zh": "提示上的因果自注意力"},
     "explain_md": {
-        "en": r"""**Training.** The corpus becomes {tokens:,} character indices ({vocab} distinct, index 0 = `<unk>`). Minibatches are {batch} random subsequences of {steps} characters (⟦random_sampling⟧); the model predicts character $t+1$ from characters $1…t$ at *every* position at once — the causal mask makes that honest.
+        "en": r"""**Training.** The corpus's first {tokens:,} characters become indices ({vocab} distinct, index 0 = `<unk>`): the model trains on {train:,} of them, the last {heldout:,} are held out. Minibatches are {batch} random subsequences of {steps} characters (⟦random_sampling⟧); the model predicts character $t+1$ from characters $1…t$ at *every* position at once — the causal mask makes that honest.
 
 **Perplexity.** $\exp\big(-\frac1n\sum_t \log P(x_t \mid x_{{<t}})\big)$ = {ppl}: as uncertain as a fair choice among {ppl} characters (1 is perfect, {vocab} is a uniform guess). On the held-out end of the corpus: {vppl}.
 
 **Cost.** Self-attention compares every pair of positions: $O(n^2 d)$ per layer with $n = {steps}$, against $O(n d^2)$ for the dense layers ($d = {d}$). The model has {params} parameters and trained at {tps} tokens per second here.""",
-        "zh": r"""**训练。** 语料变为 {tokens:,} 个字符索引（{vocab} 个不同字符，索引 0 = `<unk>`）。每个小批量是 {batch} 个长度为 {steps} 的随机子序列（⟦random_sampling⟧）；模型在*每个*位置同时根据第 $1…t$ 个字符预测第 $t+1$ 个 —— 因果掩蔽保证它没有偷看。
+        "zh": r"""**训练。** 语料的前 {tokens:,} 个字符变为索引（{vocab} 个不同字符，索引 0 = `<unk>`）：模型在其中 {train:,} 个上训练，最后 {heldout:,} 个留出。每个小批量是 {batch} 个长度为 {steps} 的随机子序列（⟦random_sampling⟧）；模型在*每个*位置同时根据第 $1…t$ 个字符预测第 $t+1$ 个 —— 因果掩蔽保证它没有偷看。
 
 **困惑度。** $\exp\big(-\frac1n\sum_t \log P(x_t \mid x_{{<t}})\big)$ = {ppl}：相当于在 {ppl} 个字符中等概率选择时的不确定性（1 为完美，{vocab} 为均匀瞎猜）。在留出的语料末尾上：{vppl}。
 

@@ -1,5 +1,7 @@
 """The attention playground and the seq2seq page through AppTest: masks and scaling reach the
 numbers, edited values are used and kept, typed input is validated, a link reproduces the page."""
+import json
+
 import numpy as np
 
 import engine.attention.playground as P
@@ -26,7 +28,7 @@ def test_playground_default_matches_the_engine(app_at):
     assert m["Mean max weight"] == f"{p.max_weight.mean():.3g}"
     assert m["Row sums"] == "1.000, 1.000, 1.000"
     assert len(at.get("plotly_chart")) == 10          # Q, K, V, 2 × (scores, weights, output), saturation
-    spec = at.get("plotly_chart")[4].proto.spec       # dot-product weights: each row label carries its sum
+    spec = json.dumps(json.loads(at.get("plotly_chart")[4].proto.spec), ensure_ascii=False)   # decoded (no orjson: \uXXXX)
     assert "q1 (Σ=1.000)" in spec
 
 
@@ -113,4 +115,4 @@ def test_seq2seq_link_with_sentence_and_without_comparison(app_at):
     labels = list(metrics(at))
     assert labels[0] == "完全匹配，带注意力" and not any("无注意力" in l for l in labels)
     assert "2008-12-25" in [c.value for c in at.code]                     # the correct answer is shown
-    assert "对齐" in at.get("plotly_chart")[1].proto.spec
+    assert "对齐" in json.dumps(json.loads(at.get("plotly_chart")[1].proto.spec), ensure_ascii=False)
