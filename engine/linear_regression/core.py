@@ -30,7 +30,7 @@ class Settings:
     true_w1: float = S.num(2.0, -5.0, 5.0, step=0.1, doc="true weight w₁ (book: 2)")
     true_w2: float = S.num(-3.4, -5.0, 5.0, step=0.1, doc="true weight w₂ (book: −3.4)")
     true_b: float = S.num(4.2, -5.0, 5.0, step=0.1, doc="true bias b (book: 4.2)")
-    impl: str = S.choice("scratch", ("scratch", "concise"), doc="d2l §3.2 (from scratch) or §3.3 (nn.Linear)")
+    impl: str = S.choice("scratch", ("scratch", "concise"), doc="d2l §3.4 (from scratch) or §3.5 (nn.Linear)")
     lr: float = S.num(0.03, 0.001, 10.0, log=True, doc="learning rate η")
     batch_size: int = S.num(10, 1, 1000, doc="minibatch size |B|")
     num_epochs: int = S.num(3, 1, 50, doc="passes over the data")
@@ -43,7 +43,7 @@ class Settings:
         return self.num_epochs * math.ceil(self.num_examples / self.batch_size)
 
 
-# ---- the book's pieces (d2l §3.2) -------------------------------------------------------
+# ---- the book's pieces (d2l §3.4) -------------------------------------------------------
 
 def synthetic_data(w: torch.Tensor, b: float, num_examples: int, noise: float,
                    generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:

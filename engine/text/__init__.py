@@ -1,4 +1,4 @@
-"""Text corpora and vocabularies (d2l §8.2–8.3): tokenize, Vocab, corpus_ids; generated corpora,
+"""Text corpora and vocabularies (d2l §9.2–9.3): tokenize, Vocab, corpus_ids; generated corpora,
 uploads (encoding detection), The Time Machine; the text-and-vocabulary lesson's analysis and figures."""
 from engine.text.analysis import (Analysis, Settings, analyse, compare_exponents, ngram_frame, ngrams,
                                   show_token, vocab_frame, zipf_fit, zipf_frame)

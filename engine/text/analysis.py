@@ -15,7 +15,7 @@ from engine.text.vocab import Corpus, Vocab, tokenize
 class Settings:
     """The text-and-vocabulary page."""
     token: str = S.choice("char", ("char", "word"), doc="character or word tokens")
-    min_freq: int = S.num(0, 0, 50, doc="tokens seen fewer times become <unk> (d2l §8.2.3)")
+    min_freq: int = S.num(0, 0, 50, doc="tokens seen fewer times become <unk> (d2l §9.2.3)")
     top_k: int = S.num(10, 5, 50, step=5, doc="rows of the frequency tables")
 
     def __post_init__(self):
@@ -23,7 +23,7 @@ class Settings:
 
 
 def ngrams(corpus: list, n: int) -> collections.Counter:
-    """Counts of consecutive n-token tuples, as the book's ``zip(corpus[:-1], corpus[1:])`` (d2l §8.3.2)."""
+    """Counts of consecutive n-token tuples, as the book's ``zip(corpus[:-1], corpus[1:])`` (d2l §9.2.5)."""
     return collections.Counter(zip(*(corpus[i:] for i in range(n))))
 
 

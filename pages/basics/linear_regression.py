@@ -1,4 +1,4 @@
-"""Linear regression (d2l §3.2–3.3): widgets → Settings → cached run → charts."""
+"""Linear regression (d2l §3.4–3.5): widgets → Settings → cached run → charts."""
 import streamlit as st
 
 import engine.linear_regression as L

@@ -1,4 +1,4 @@
-"""Vanishing and exploding gradients (d2l §4.8, §9.7; DLFS2 §6.1): a scalar chain, deep networks
+"""Vanishing and exploding gradients (d2l §5.4, §9.7; DLFS2 §6.1): a scalar chain, deep networks
 with four initialisations, BPTT and the LSTM cell. Three Settings, one sidebar section each."""
 import streamlit as st
 
