@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from engine.sections import fill
+
 LANGS = {"en": "English", "zh": "中文"}
 
 Table = Mapping[str, Mapping[str, str]]   # key -> {"en": ..., "zh": ...}
@@ -82,7 +84,7 @@ class Translator:
         for table in self.tables:
             entry = table.get(key)
             if entry is not None:
-                text = entry.get(self.lang) or entry.get("en") or key
+                text = fill(entry.get(self.lang) or entry.get("en") or key, self.lang)   # ⟦bptt⟧ → d2l §9.7 / d2l 8.7 节
                 return text.format(**fmt) if fmt else text
         return key
 

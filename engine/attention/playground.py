@@ -129,6 +129,26 @@ class Playground:
         w = self.weights
         return -(np.where(w > 0, w * np.log(np.where(w > 0, w, 1.0)), 0.0)).sum(axis=1)
 
+    @property
+    def uniform_entropy(self) -> np.ndarray:
+        """The entropy each query would have with uniform weights over the keys it may see:
+        ln(visible keys) — with the causal mask query i sees min(i, valid length) keys, not all."""
+        return np.log(self.mask.sum(axis=1))
+
+    @property
+    def softmax_jacobian_norm(self) -> np.ndarray:
+        """‖∂α/∂a‖ (Frobenius) per query: the softmax's Jacobian diag(α) − ααᵀ. It carries every
+        score's gradient; as α approaches one-hot it goes to 0 — for every key, the chosen one too."""
+        w = self.weights
+        J = np.einsum("ij,jk->ijk", w, np.eye(w.shape[1])) - w[:, :, None] * w[:, None, :]
+        return np.sqrt((J ** 2).sum(axis=(1, 2)))
+
+    @property
+    def uniform_jacobian_norm(self) -> np.ndarray:
+        """The same norm for uniform weights over the n visible keys: √(n − 1)/n."""
+        n = self.mask.sum(axis=1).astype(float)
+        return np.sqrt(n - 1) / n
+
 
 def attend(s: Settings, seed: int = 0, Q=None, K=None, V=None) -> Playground:
     """Both scoring functions on the same Q, K, V (missing ones drawn from the seed)."""

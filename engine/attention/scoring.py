@@ -44,7 +44,7 @@ def attention_mask(num_queries: int, num_keys: int, valid_lens: torch.Tensor | N
 def masked_softmax(X: torch.Tensor, valid_lens: torch.Tensor | None = None,
                    causal: bool = False) -> torch.Tensor:
     """Softmax over the last axis of ``X`` (batch, num_queries, num_keys), ignoring the keys
-    beyond each valid length and, if ``causal``, the future keys (d2l §11.3.1)."""
+    beyond each valid length and, if ``causal``, the future keys (d2l §11.3.2.1)."""
     mask = attention_mask(X.shape[-2], X.shape[-1], valid_lens, causal, X.shape[0], X.device)
     if mask is None:
         return nn.functional.softmax(X, dim=-1)
@@ -83,7 +83,7 @@ class DotProductAttention(nn.Module):
 
 
 class AdditiveAttention(nn.Module):
-    """Additive (Bahdanau) attention (d2l §11.3.2): a(q, k) = w_vᵀ tanh(W_q q + W_k k).
+    """Additive (Bahdanau) attention (d2l §11.3.4): a(q, k) = w_vᵀ tanh(W_q q + W_k k).
     Queries and keys may have different sizes; ``num_hiddens`` is the size of the hidden
     layer. ``forward`` returns ``(output, attention_weights)``."""
 

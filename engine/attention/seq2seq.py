@@ -2,7 +2,7 @@
 
 Both models share the encoder (a GRU over the source words) and differ in the decoder:
 ``Seq2SeqDecoder`` feeds the encoder's last state, one fixed context vector, at every step;
-``Seq2SeqAttentionDecoder`` asks additive attention (d2l §11.3.2) at every step which source
+``Seq2SeqAttentionDecoder`` asks additive attention (d2l §11.3.4) at every step which source
 words to read, using its own previous hidden state as the query. Every decoder answers
 ``forward(X, state) -> (Y, state)``; the attention decoder also keeps ``attention_weights``.
 """
@@ -19,7 +19,7 @@ PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"
 
 
 class Seq2SeqEncoder(nn.Module):
-    """GRU encoder (d2l §10.7.1). Padding is packed away, so the last state is the state after
+    """GRU encoder (d2l §10.7.2). Padding is packed away, so the last state is the state after
     the last real word (what the no-attention decoder gets as its context)."""
 
     def __init__(self, vocab_size, embed_size, num_hiddens, num_layers, dropout=0.0):
@@ -36,7 +36,7 @@ class Seq2SeqEncoder(nn.Module):
 
 
 class Seq2SeqDecoder(nn.Module):
-    """The RNN decoder without attention (d2l §10.7.2): the context is the encoder's final
+    """The RNN decoder without attention (d2l §10.7.3): the context is the encoder's final
     top-layer state, concatenated to every input embedding."""
 
     def __init__(self, vocab_size, embed_size, num_hiddens, num_layers, dropout=0.0):
@@ -122,7 +122,7 @@ def make_net(attention: bool, src_vocab_size: int, tgt_vocab_size: int, embed_si
 
 
 def masked_ce_loss(Y_hat, Y, pad: int) -> torch.Tensor:
-    """Cross-entropy averaged over the real (non-padding) target tokens (d2l §10.7.3)."""
+    """Cross-entropy averaged over the real (non-padding) target tokens (d2l §10.7.5)."""
     return nn.functional.cross_entropy(Y_hat.reshape(-1, Y_hat.shape[-1]), Y.reshape(-1), ignore_index=pad)
 
 
@@ -150,7 +150,7 @@ def train_step(net, X, X_valid_len, Y, tgt_vocab: Vocab, trainer, theta: float =
 
 @torch.no_grad()
 def predict_seq2seq(net, X, X_valid_len, tgt_vocab: Vocab, num_steps: int):
-    """Greedy decoding (d2l §10.7.6), batched: feed back the most likely token each step.
+    """Greedy decoding (d2l §10.7.7), batched: feed back the most likely token each step.
     Returns (token ids (batch, num_steps), attention (batch, num_steps, source steps) or None)."""
     was_training = net.training
     net.eval()

@@ -13,8 +13,8 @@ PLAYGROUND_STRINGS = {
     **_CHARTS,
     "title": {"en": "Attention playground", "zh": "注意力实验场"},
     "summary": {"en": "Queries, keys and values you can edit: scores, softmax weights and output of scaled dot-product "
-                      "and additive attention, with masks, temperature and the 1/√d scaling (d2l §11.1–11.3).",
-                "zh": "可编辑的查询、键和值：缩放点积注意力与加性注意力的评分、softmax 权重和输出，含掩码、温度与 1/√d 缩放（d2l 11.1–11.3 节）。"},
+                      "and additive attention, with masks, temperature and the 1/√d scaling (⟦queries_keys_values..attention_scoring⟧).",
+                "zh": "可编辑的查询、键和值：缩放点积注意力与加性注意力的评分、softmax 权重和输出，含掩码、温度与 1/√d 缩放（⟦queries_keys_values..attention_scoring⟧）。"},
     "inputs_header": {"en": "Q, K, V", "zh": "Q、K、V"},
     "scoring_header": {"en": "Scoring and masks", "zh": "评分与掩码"},
     "source": {"en": "Q, K, V", "zh": "Q、K、V 来源"},
@@ -56,6 +56,8 @@ PLAYGROUND_STRINGS = {
     "metric_max": {"en": "Mean max weight", "zh": "平均最大权重"},
     "metric_entropy": {"en": "Mean entropy (nats)", "zh": "平均熵（奈特）"},
     "metric_uniform": {"en": "Entropy if uniform", "zh": "均匀分布时的熵"},
+    "metric_uniform_help": {"en": "Mean over the queries of ln(keys it may see): the valid length, and with the causal mask only keys j ≤ i for query i.",
+                            "zh": "各查询 ln(可见键数) 的平均：有效长度内的键；有因果掩码时查询 i 只能看到 j ≤ i 的键。"},
     "metric_rows": {"en": "Row sums", "zh": "行和"},
     "sat_title": {"en": "Why 1/√d: the softmax saturates as d grows ({n} keys, random N(0, 1) entries)",
                   "zh": "为什么除以 √d：d 增大时 softmax 饱和（{n} 个键，元素服从 N(0, 1)）"},
@@ -67,9 +69,12 @@ PLAYGROUND_STRINGS = {
     "axis_d": {"en": "d (log scale; green line: your d = {d})", "zh": "d（对数坐标；绿线：当前 d = {d}）"},
     "axis_max_weight": {"en": "max weight", "zh": "最大权重"},
     "axis_entropy": {"en": "entropy (nats)", "zh": "熵（奈特）"},
-    "saturated": {"en": "Without the 1/√d scaling at d = {d}, the largest weight averages {max} and the softmax is close to one-hot: "
-                        "almost all gradient goes to one key and learning stalls. Switch the scaling on to compare.",
-                  "zh": "d = {d} 且不缩放时，最大权重平均为 {max}，softmax 接近 one-hot：梯度几乎只流向一个键，学习停滞。打开缩放对比。"},
+    "saturated": {"en": "Without the 1/√d scaling at d = {d}, the largest weight averages {max} and the softmax is close to one-hot. "
+                        "Then its Jacobian diag(α) − ααᵀ is close to 0: its norm averages {jac} here, against {jac_uniform} for uniform weights over the same keys. "
+                        "That Jacobian carries the gradient to every score, the winning key's included, so W_q and W_k barely learn. Switch the scaling on to compare.",
+                  "zh": "d = {d} 且不缩放时，最大权重平均为 {max}，softmax 接近 one-hot。"
+                        "此时它的雅可比矩阵 diag(α) − ααᵀ 接近 0：这里其范数平均为 {jac}，而同样这些键上的均匀权重为 {jac_uniform}。"
+                        "传到每个评分（包括得分最高的键）的梯度都要经过这个雅可比矩阵，所以 W_q 和 W_k 几乎学不动。打开缩放对比。"},
     "explain_md": {
         "en": r"""**Scores.** Scaled dot product: $a(\mathbf q_i, \mathbf k_j) = \mathbf q_i^\top \mathbf k_j / (\sqrt{{d}}\,T)$ with $d = {d}$, $\sqrt d = {sqrt_d}$, $T = {T}${noscale}. For query 1: scores $= [{s1}]$.
 
@@ -109,8 +114,8 @@ SEQ2SEQ_STRINGS = {
     **_CHARTS,
     "title": {"en": "Seq2seq with attention", "zh": "带注意力的序列到序列"},
     "summary": {"en": "An encoder–decoder GRU with Bahdanau attention learns to turn dates in words into ISO dates, "
-                      "trained live next to the same model without attention; see where it looks (d2l §10.7, §11.4).",
-                "zh": "带 Bahdanau 注意力的编码器–解码器 GRU 学习把英文日期转换为 ISO 日期，与无注意力的同一模型同步训练对比；看它在看哪里（d2l 10.7、11.4 节）。"},
+                      "trained live next to the same model without attention; see where it looks (⟦seq2seq, bahdanau⟧).",
+                "zh": "带 Bahdanau 注意力的编码器–解码器 GRU 学习把英文日期转换为 ISO 日期，与无注意力的同一模型同步训练对比；看它在看哪里（⟦seq2seq, bahdanau⟧）。"},
     "data_header": {"en": "Task: dates in words → ISO", "zh": "任务：英文日期 → ISO 日期"},
     "model_header": {"en": "Model", "zh": "模型"},
     "train_header": {"en": "Training", "zh": "训练"},
@@ -120,8 +125,8 @@ SEQ2SEQ_STRINGS = {
     "num_hiddens": {"en": "Hidden size (GRU and attention)", "zh": "隐藏层大小（GRU 与注意力）"},
     "num_layers": {"en": "GRU layers", "zh": "GRU 层数"},
     "compare": {"en": "Also train it without attention", "zh": "同时训练无注意力模型"},
-    "compare_help": {"en": "The same encoder and decoder sizes; the decoder gets only the encoder's last state (d2l §10.7).",
-                     "zh": "编码器和解码器大小相同；解码器只得到编码器的最后状态（d2l 10.7 节）。"},
+    "compare_help": {"en": "The same encoder and decoder sizes; the decoder gets only the encoder's last state (⟦seq2seq⟧).",
+                     "zh": "编码器和解码器大小相同；解码器只得到编码器的最后状态（⟦seq2seq⟧）。"},
     "lr": {"en": "Learning rate (Adam)", "zh": "学习率（Adam）"},
     "batch_size": {"en": "Batch size", "zh": "批量大小"},
     "num_epochs": {"en": "Epochs", "zh": "迭代轮数"},
@@ -167,16 +172,16 @@ SEQ2SEQ_STRINGS = {
     "explain_md": {
         "en": r"""**Encoder.** A GRU reads the {n_in} source words and keeps every hidden state $\mathbf h_1,\dots,\mathbf h_T$ (size {h}).
 
-**Without attention** (d2l §10.7) the decoder gets one context vector $\mathbf c = \mathbf h_T$ at every step: the whole date must squeeze through {h} numbers, and the year, said last, must come out first.
+**Without attention** (⟦seq2seq⟧) the decoder gets one context vector $\mathbf c = \mathbf h_T$ at every step: the whole date must squeeze through {h} numbers, and the year, said last, must come out first.
 
-**With attention** (d2l §11.4) the context changes at every decoder step $t'$: $\mathbf c_{{t'}} = \sum_{{t=1}}^{{T}} \alpha(\mathbf s_{{t'-1}}, \mathbf h_t)\,\mathbf h_t$, where the query is the decoder's previous state $\mathbf s_{{t'-1}}$ and $\alpha$ is additive attention, $\mathbf w_v^\top\tanh(\mathbf W_q\mathbf s + \mathbf W_k\mathbf h)$, normalised by a softmax over the source words. Each row of the alignment heatmap is one $\alpha(\mathbf s_{{t'-1}}, \cdot)$ and sums to 1.
+**With attention** (⟦bahdanau⟧) the context changes at every decoder step $t'$: $\mathbf c_{{t'}} = \sum_{{t=1}}^{{T}} \alpha(\mathbf s_{{t'-1}}, \mathbf h_t)\,\mathbf h_t$, where the query is the decoder's previous state $\mathbf s_{{t'-1}}$ and $\alpha$ is additive attention, $\mathbf w_v^\top\tanh(\mathbf W_q\mathbf s + \mathbf W_k\mathbf h)$, normalised by a softmax over the source words. Each row of the alignment heatmap is one $\alpha(\mathbf s_{{t'-1}}, \cdot)$ and sums to 1.
 
 **Training.** Teacher forcing, cross-entropy per output character, Adam with learning rate {lr}, gradient clipping at 1; {epochs} epochs of {n_train} pairs in minibatches of {batch}. **Exact match** counts a test date right only if all 10 characters are right.""",
         "zh": r"""**编码器。** GRU 读入 {n_in} 个源词，并保留每个隐状态 $\mathbf h_1,\dots,\mathbf h_T$（维度 {h}）。
 
-**无注意力**（d2l 10.7 节）：解码器每一步都得到同一个上下文向量 $\mathbf c = \mathbf h_T$：整个日期要挤进 {h} 个数字，而最后说出的年份必须最先输出。
+**无注意力**（⟦seq2seq⟧）：解码器每一步都得到同一个上下文向量 $\mathbf c = \mathbf h_T$：整个日期要挤进 {h} 个数字，而最后说出的年份必须最先输出。
 
-**带注意力**（d2l 11.4 节）：上下文在解码器的每一步 $t'$ 都变化：$\mathbf c_{{t'}} = \sum_{{t=1}}^{{T}} \alpha(\mathbf s_{{t'-1}}, \mathbf h_t)\,\mathbf h_t$，查询是解码器上一步的状态 $\mathbf s_{{t'-1}}$，$\alpha$ 是加性注意力 $\mathbf w_v^\top\tanh(\mathbf W_q\mathbf s + \mathbf W_k\mathbf h)$ 在源词上做 softmax。对齐热力图的每一行就是一个 $\alpha(\mathbf s_{{t'-1}}, \cdot)$，和为 1。
+**带注意力**（⟦bahdanau⟧）：上下文在解码器的每一步 $t'$ 都变化：$\mathbf c_{{t'}} = \sum_{{t=1}}^{{T}} \alpha(\mathbf s_{{t'-1}}, \mathbf h_t)\,\mathbf h_t$，查询是解码器上一步的状态 $\mathbf s_{{t'-1}}$，$\alpha$ 是加性注意力 $\mathbf w_v^\top\tanh(\mathbf W_q\mathbf s + \mathbf W_k\mathbf h)$ 在源词上做 softmax。对齐热力图的每一行就是一个 $\alpha(\mathbf s_{{t'-1}}, \cdot)$，和为 1。
 
 **训练。** 强制教学（teacher forcing），每个输出字符的交叉熵，Adam 学习率 {lr}，梯度裁剪阈值 1；{epochs} 轮，每轮 {n_train} 对，批量 {batch}。**完全匹配**要求测试日期的 10 个字符全部正确。"""},
 }

@@ -1,4 +1,4 @@
-"""Small image classification data sets for the Basics lessons (d2l §3.5).
+"""Small image classification data sets for the Basics lessons (d2l §4.2).
 
 ``load_image_data()`` returns Fashion-MNIST (the book's data set: 28×28 grey images of
 clothes, 10 classes), read from the four official IDX files that ``fetch`` downloads once,
@@ -41,7 +41,7 @@ FASHION_MNIST_FILES = {
     "test_images": ("t10k-images-idx3-ubyte.gz", "bef4ecab320f06d8554ea6380940ec79"),
     "test_labels": ("t10k-labels-idx1-ubyte.gz", "bb300cfdad3c16e7a12a480ee83cd310"),
 }
-# d2l §3.5 ``get_fashion_mnist_labels``
+# d2l §4.2 ``get_fashion_mnist_labels``
 FASHION_MNIST_CLASSES = ("t-shirt", "trouser", "pullover", "dress", "coat",
                          "sandal", "shirt", "sneaker", "bag", "ankle boot")
 DIGITS_CLASSES = tuple(str(i) for i in range(10))
@@ -198,7 +198,7 @@ def _no_download(url, timeout=None):
 
 def load_fashion_mnist(cache_dir: Path | None = None, allow_download: bool = True,
                        on_progress=None, opener: Callable | None = None) -> ImageData:
-    """d2l §3.5 ``load_data_fashion_mnist``: images scaled to [0, 1] (``ToTensor``)."""
+    """d2l §4.2 ``load_data_fashion_mnist``: images scaled to [0, 1] (``ToTensor``)."""
     p = fashion_mnist_paths(cache_dir, allow_download, on_progress, opener)
     arrays = {k: read_idx(v) for k, v in p.items()}
     for split in ("train", "test"):

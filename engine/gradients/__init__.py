@@ -1,4 +1,4 @@
-"""Vanishing and exploding gradients, clipping and gradient checking (d2l §4.8, §5.3, §9.5, §9.7;
+"""Vanishing and exploding gradients, clipping and gradient checking (d2l §5.4, §5.3, §9.5.3, §9.7;
 DLFS2 §6.1; Ng, course 2 week 1). One module per job, each with its own frozen ``Settings`` and
 ``run(settings, seed, device, on_step, budget) -> Result``:
 

@@ -1,4 +1,4 @@
-"""The loss cliff and gradient clipping (d2l §9.5; Pascanu, Mikolov & Bengio 2013; DLFS2 §6.1.5).
+"""The loss cliff and gradient clipping (d2l §9.5.3; Pascanu, Mikolov & Bengio 2013; DLFS2 §6.1.5).
 
 The smallest RNN that has a cliff: one unit, two parameters, no nonlinearity,
 ``h_t = w·h_{t−1} + u·x_t`` (h_0 = 0), trained to copy a teacher (w*, u*) that forgets slowly
@@ -66,7 +66,7 @@ class ScalarRNN(nn.Module):
 
 
 def grad_clipping(net, theta: float) -> float:
-    """Clip the gradient (d2l §9.5): g ← min(1, θ/‖g‖)·g, ‖g‖ over all parameters together.
+    """Clip the gradient (d2l §9.5.3): g ← min(1, θ/‖g‖)·g, ‖g‖ over all parameters together.
     Returns ‖g‖ before clipping (the book's version returns nothing)."""
     if isinstance(net, nn.Module):
         params = [p for p in net.parameters() if p.requires_grad]

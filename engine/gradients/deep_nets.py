@@ -1,4 +1,4 @@
-"""Deep networks: activations and gradients layer by layer (d2l §4.8; 周报第十四周; DLFS §6.2).
+"""Deep networks: activations and gradients layer by layer (d2l §5.4; 周报第十四周; DLFS §6.2).
 
 A stack of L square layers ``h_l = φ(h_{l-1} W_lᵀ)`` (no bias) is run forward on a batch and
 backward from a random linear read-out, so the gradient that arrives at the top has the same

@@ -31,6 +31,10 @@ DROPOUT = ("off", "fresh_mask", "fixed_mask")
 DROPOUT_P = 0.5
 SWEEP_EPS = tuple(10.0 ** -k for k in range(1, 13))   # ε from 1e-1 to 1e-12, for the error-vs-ε chart
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
+# A parameter stands out when its error is a bug's (≥ 1e-3) and this many times every other one's.
+# Rounding alone (float32, no bug, any ε, seeds 0–2, 4 sizes) never put one parameter more than
+# 7.3× above the next; the planted bugs stand 70–35,000× above the rest wherever ε is usable.
+STANDOUT_GAP = 30.0
 MAX_EVALS = (1 + len(SWEEP_EPS)) * 2 * (16 * 16 + 16 + NUM_OUTPUTS * 16 + NUM_OUTPUTS)   # J calls at the largest size
 
 
@@ -183,6 +187,21 @@ def check(s: Settings, seed: int = 0, eps: float | None = None, budget: Budget |
     return grads, numerical_gradient(J, params, s.eps if eps is None else eps, budget)
 
 
+def standout(rel_errors: dict[str, float], gap: float = STANDOUT_GAP) -> tuple[str, ...]:
+    """The parameters whose relative error is at least a bug's (1e-3) and ``gap`` times the largest
+    of the others' — a bug located, even when the others are only rounding (float32). The split is
+    taken where the ratio between neighbours in the sorted errors is largest; () when none is."""
+    key = lambda v: math.inf if not math.isfinite(v) else v
+    ranked = sorted(rel_errors.items(), key=lambda kv: -key(kv[1]))
+    best, best_ratio = (), 0.0
+    for cut in range(1, len(ranked)):
+        low_top, high_rest = key(ranked[cut - 1][1]), key(ranked[cut][1])
+        ratio = math.inf if high_rest == 0 else low_top / high_rest
+        if low_top >= THRESHOLDS[-1] and ratio >= gap and ratio > best_ratio:
+            best, best_ratio = tuple(k for k, _ in ranked[:cut]), ratio
+    return tuple(k for k in rel_errors if k in best)
+
+
 @dataclass(frozen=True)
 class Result:
     settings: Settings
@@ -201,6 +220,51 @@ class Result:
     def evaluations(self) -> int:
         """Calls of J the check needed: two per parameter entry."""
         return 2 * self.num_params
+
+    @property
+    def rel_errors(self) -> dict[str, float]:
+        return dict(zip(self.params["param"], self.params["rel_error"]))
+
+    @property
+    def standout(self) -> tuple[str, ...]:
+        """The parameters whose error stands far above all the others' (see ``standout``)."""
+        return standout(self.rel_errors)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What the check says, for the page: ``key`` names the message, ``params`` the parameters
+    it blames (shown as "wrong gradient in"), ``others`` the rest; ``rest_max`` is the largest
+    error among the others and ``gap`` how many times the blamed ones exceed it."""
+    key: str
+    params: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()
+    rest_max: float = math.nan
+    gap: float = math.nan
+
+
+def diagnose(r: Result) -> Diagnosis:
+    """The verdict from the numbers. In float32 the difference quotient keeps few digits and a
+    correct gradient can fail; a parameter is still located when its error stands out
+    (``standout``), and only then."""
+    s, rel = r.settings, r.rel_errors
+    if s.dropout == "fresh_mask":
+        return Diagnosis("dropout_fail")
+    if not r.located:
+        if s.bug == "b2_mean" and s.batch_size == 1:
+            return Diagnosis("bug_hidden")
+        return Diagnosis("passed" if verdict(max(rel.values())) == "fine" else "passed_loose")
+    blamed = r.standout if s.dtype == "float32" else r.located
+    others = tuple(k for k in PARAM_NAMES if k not in blamed)
+    rest_max = max((rel[k] for k in others), default=math.nan)
+    gap = min(rel[k] for k in blamed) / rest_max if blamed and rest_max > 0 else math.inf
+    if s.dtype == "float32":
+        if not blamed:
+            return Diagnosis("float32_fail" if s.bug == "none" else "float32_unclear", others=PARAM_NAMES)
+        return Diagnosis("bug_found_float32", blamed, others, rest_max, gap)
+    if s.bug == "none":      # nothing planted: the difference quotient itself is off (truncation or rounding)
+        return Diagnosis("eps_fail", blamed, others, rest_max, gap)
+    return Diagnosis("bug_found", blamed, others, rest_max, gap)
 
 
 def run(settings: Settings, seed: int = 0, device="cpu", on_step: Callable | None = None,

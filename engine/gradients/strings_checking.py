@@ -11,8 +11,8 @@ STRINGS = {
     "num_hiddens_help": {"en": "Inputs = hidden units, so W1 is square (a transposed gradient then has the right shape and nothing complains).",
                          "zh": "输入数 = 隐藏单元数，W1 是方阵（于是转置了的梯度形状也对，不会报错）。"},
     "eps": {"en": "ε of the two-sided difference", "zh": "双边差分的 ε"},
-    "eps_help": {"en": "Too large: the difference sees the curvature (error ~ε²). Too small: rounding (error ~1e-16/ε in float64).",
-                 "zh": "太大：差分受曲率影响（误差 ~ε²）。太小：舍入误差（float64 中约为 1e-16/ε）。"},
+    "eps_help": {"en": "Too large: truncation. The two-sided difference cancels the curvature f″ exactly; what is left is ε²·f‴/6, the third derivative's term. Too small: rounding (error ~1e-16/ε in float64).",
+                 "zh": "太大：截断误差。双边差分恰好消去了曲率 f″ 项，剩下的是三阶导数项 ε²·f‴/6。太小：舍入误差（float64 中约为 1e-16/ε）。"},
     "dtype": {"en": "Precision", "zh": "精度"},
     "dtype.float64": {"en": "float64", "zh": "float64"},
     "dtype.float32": {"en": "float32", "zh": "float32"},
@@ -54,17 +54,21 @@ STRINGS = {
                      "zh": "**检验失败了，但这不是反向传播的错。** 使用暂退法时，J 每次计算都会抽一个新掩码：J(θ + ε) 与 J(θ − ε) 的差别来自丢弃了哪些单元，而不是斜率，再除以 2ε = {two_eps} 就被放大了。请关闭暂退法（keep_prob = 1）做检验，训练时再打开——或者每次都抽同一个掩码（第三个选项）。"},
     "fixed_mask_note": {"en": "With the same mask at every call, J is one fixed function again and the check works — for the network with this mask.",
                         "zh": "每次都用同一个掩码时，J 又是一个确定的函数，检验就能进行——检验的是带这个掩码的网络。"},
-    "float32_fail": {"en": "**In float32 the check fails without any bug.** J is stored to about 7 significant digits, and J(θ + ε) − J(θ − ε) with ε = {eps} keeps almost none of them. Check in float64, as the course does; the last chart shows the error against ε for this precision.",
-                     "zh": "**在 float32 下，没有错误检验也会失败。** J 只有约 7 位有效数字，ε = {eps} 时 J(θ + ε) − J(θ − ε) 几乎一位也不剩。请像课程中那样用 float64 检验；最后一张图给出了该精度下误差随 ε 的变化。"},
+    "float32_fail": {"en": "**In float32 the check fails without any bug.** J is stored to about 7 significant digits, and J(θ + ε) − J(θ − ε) with ε = {eps} keeps few of them: the relative errors ({all_rel} for W1, b1, W2, b2) are rounding, and none stands out. Check in float64, as the course does; the last chart shows the error against ε for this precision.",
+                     "zh": "**在 float32 下，没有错误检验也会失败。** J 只有约 7 位有效数字，ε = {eps} 时 J(θ + ε) − J(θ − ε) 所剩无几：相对误差（W1、b1、W2、b2 依次为 {all_rel}）都是舍入误差，没有哪个特别突出。请像课程中那样用 float64 检验；最后一张图给出了该精度下误差随 ε 的变化。"},
+    "float32_unclear": {"en": "**In float32 this check cannot locate anything.** The relative errors ({all_rel} for W1, b1, W2, b2) are all at the level rounding alone gives with ε = {eps}: J keeps about 7 significant digits, and J(θ + ε) − J(θ − ε) few of them, so a wrong gradient does not stand out from right ones. Check in float64, as the course does, or try another ε — the last chart shows the error against ε for this precision.",
+                        "zh": "**在 float32 下，这次检验定位不了任何参数。** 相对误差（W1、b1、W2、b2 依次为 {all_rel}）都在 ε = {eps} 时仅舍入就会产生的水平：J 只有约 7 位有效数字，J(θ + ε) − J(θ − ε) 所剩无几，错误的梯度因此不会从正确的梯度中突显出来。请像课程中那样用 float64 检验，或换一个 ε——最后一张图给出了该精度下误差随 ε 的变化。"},
+    "bug_found_float32": {"en": "**The check points at ∂J/∂{params}** even in float32: relative error {rel}, {gap}× the largest of the others ({others}: up to {rest}). Errors like {rest} are what float32 rounding alone gives at ε = {eps}; a correct gradient does not reach {rel}. Look for the mistake on the path from J to {params} that the others do not share. {hint} Confirm in float64, where a correct gradient checks to about 1e-7.",
+                          "zh": "**即使在 float32 下，检验也指向了 ∂J/∂{params}**：相对误差 {rel}，是其余参数（{others}，最大 {rest}）的 {gap} 倍。{rest} 这样的误差是 ε = {eps} 时 float32 仅舍入就会产生的；正确的梯度达不到 {rel}。错误在从 J 到 {params}、而其他参数不经过的那段路径上。{hint} 请在 float64 下确认，那里正确的梯度误差约为 1e-7。"},
     "explain_md": {
-        "en": """**The check.** For every entry θᵢ of every parameter, g_num,i = (J(θ + ε·eᵢ) − J(θ − ε·eᵢ)) / 2ε with ε = {eps}: {evals} evaluations of J for {P} parameters — too slow for training, fine for a test. The two-sided difference is off by O(ε²); the one-sided (J(θ + ε) − J(θ))/ε by O(ε).
+        "en": """**The check.** For every entry θᵢ of every parameter, g_num,i = (J(θ + ε·eᵢ) − J(θ − ε·eᵢ)) / 2ε with ε = {eps}: {evals} evaluations of J for {P} parameters — too slow for training, fine for a test. The two-sided difference is off by ε²·J‴/6: the curvature terms ±ε²J″/2 of J(θ ± ε) cancel. The one-sided (J(θ + ε) − J(θ))/ε keeps ε·J″/2, an O(ε) error.
 
 **The comparison.** ‖g_num − g‖ / (‖g_num‖ + ‖g‖), per parameter and over all of them. The course's scale: about 1e-7 is right, 1e-5 deserves a second look, 1e-3 is a bug. Computing it per parameter is what tells you where to look.
 
 **The network.** J = cross-entropy(softmax(tanh(X W1ᵀ + b1) W2ᵀ + b2), y) on a batch of {batch}, in {dtype}. Its backward pass is written by hand as two `torch.autograd.Function`s, so a bug can be planted in it; the numerical side only ever calls the forward pass.
 
 **Not with dropout** — nor anything else random in J: the differences would measure the noise. And not with ReLU exactly at a kink, where the two sides see different slopes.""",
-        "zh": """**检验方法。** 对每个参数的每个元素 θᵢ，计算 g_num,i = (J(θ + ε·eᵢ) − J(θ − ε·eᵢ)) / 2ε，ε = {eps}：{P} 个参数需要计算 {evals} 次 J——用于训练太慢，用于测试正好。双边差分的误差为 O(ε²)；单边差分 (J(θ + ε) − J(θ))/ε 的误差为 O(ε)。
+        "zh": """**检验方法。** 对每个参数的每个元素 θᵢ，计算 g_num,i = (J(θ + ε·eᵢ) − J(θ − ε·eᵢ)) / 2ε，ε = {eps}：{P} 个参数需要计算 {evals} 次 J——用于训练太慢，用于测试正好。双边差分的误差为 ε²·J‴/6：J(θ ± ε) 中的曲率项 ±ε²J″/2 相互抵消。单边差分 (J(θ + ε) − J(θ))/ε 保留了 ε·J″/2，误差为 O(ε)。
 
 **比较方式。** ‖g_num − g‖ / (‖g_num‖ + ‖g‖)，按参数分别计算，也对全部参数一起计算。课程给出的尺度：约 1e-7 是对的，1e-5 需要再看看，1e-3 就是错误。按参数分别计算，才能知道该去哪里找错误。
 

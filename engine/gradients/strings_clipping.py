@@ -4,8 +4,8 @@ from engine.gradients.strings import COMMON
 STRINGS = {
     **COMMON,
     "title": {"en": "The loss cliff and gradient clipping", "zh": "损失悬崖与梯度裁剪"},
-    "summary": {"en": "A one-unit RNN whose loss has a wall next to its minimum: without clipping one step onto it throws the training away; clipping ‖g‖ to θ keeps every step small (d2l §9.5; Pascanu et al. 2013).",
-                "zh": "单个单元的 RNN，其损失在最小值旁边有一堵墙：不裁剪时踩上去的一步就会把训练甩飞；把 ‖g‖ 裁剪到 θ 让每一步都保持很小（d2l 9.5 节；Pascanu 等，2013）。"},
+    "summary": {"en": "A one-unit RNN whose loss has a wall next to its minimum: without clipping one step onto it throws the training away; clipping ‖g‖ to θ keeps every step small (⟦grad_clipping⟧; Pascanu et al. 2013).",
+                "zh": "单个单元的 RNN，其损失在最小值旁边有一堵墙：不裁剪时踩上去的一步就会把训练甩飞；把 ‖g‖ 裁剪到 θ 让每一步都保持很小（⟦grad_clipping⟧；Pascanu 等，2013）。"},
     "task_header": {"en": "Task", "zh": "任务"},
     "train_header": {"en": "Training", "zh": "训练"},
     "true_w": {"en": "Teacher's w*", "zh": "教师模型的 w*"},
@@ -29,12 +29,12 @@ STRINGS = {
 
 **The cliff.** For |w| > 1 the terms grow like w^(2k): L(1.05, 1) = {L105}, against {L_start} at the start and 0 at the minimum, which lies only {gap} from the wall at w = 1. Near the minimum the gradient is moderate; one step that ends on the wall meets a gradient thousands of times larger.
 
-**Clipping (d2l §9.5).** g ← min(1, θ/‖g‖)·g over all parameters at once. The direction is kept, so the step still goes downhill; its length is at most η·θ = {step_max}. Here {share} of the updates were clipped — near the cliff the gradient is above θ almost all the time, and clipping turns gradient descent into steps of fixed length along −g.""",
+**Clipping (⟦grad_clipping⟧).** g ← min(1, θ/‖g‖)·g over all parameters at once. The direction is kept, so the step still goes downhill; its length is at most η·θ = {step_max}. Here {share} of the updates were clipped — near the cliff the gradient is above θ almost all the time, and clipping turns gradient descent into steps of fixed length along −g.""",
         "zh": """**模型。** 一个隐藏单元、没有非线性：hₜ = w·hₜ₋₁ + u·xₜ，h₀ = 0，在长度 T = {T} 的序列（xₜ ~ N(0, 1)）上训练，目标是输出教师模型的 h_T（w\\* = {w_star}，u\\* = 1）。期望损失有闭式解 L(w, u) = Σ_(k<T) (u·w^k − w\\*^k)²，画在左图中。
 
 **悬崖。** 当 |w| > 1 时各项按 w^(2k) 增长：L(1.05, 1) = {L105}，而起点处为 {L_start}，最小值处为 0——最小值离 w = 1 处的墙只有 {gap}。最小值附近梯度不大；但一步落到墙上，遇到的梯度会大上千倍。
 
-**梯度裁剪（d2l 9.5 节）。** 对全部参数一起做 g ← min(1, θ/‖g‖)·g。方向不变，所以仍然是下坡；步长至多为 η·θ = {step_max}。本次有 {share} 的更新被裁剪——在悬崖附近梯度几乎总是大于 θ，裁剪让梯度下降变成沿 −g 方向的定长步。"""},
+**梯度裁剪（⟦grad_clipping⟧）。** 对全部参数一起做 g ← min(1, θ/‖g‖)·g。方向不变，所以仍然是下坡；步长至多为 η·θ = {step_max}。本次有 {share} 的更新被裁剪——在悬崖附近梯度几乎总是大于 θ，裁剪让梯度下降变成沿 −g 方向的定长步。"""},
     # charts
     "surface_title": {"en": "Expected loss L(w, u), T = {T}: the whole surface", "zh": "期望损失 L(w, u)，T = {T}：完整曲面"},
     "log_loss": {"en": "log₁₀ L", "zh": "log₁₀ L"},

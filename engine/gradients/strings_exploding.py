@@ -5,15 +5,15 @@ from engine.gradients.strings import COMMON
 STRINGS = {
     **COMMON,
     "title": {"en": "Vanishing and exploding gradients", "zh": "梯度消失与梯度爆炸"},
-    "summary": {"en": "A gradient is a product of one factor per layer or time step: w^T, deep networks with four initialisations, and BPTT through Whᵀ versus an LSTM's cell (d2l §4.8, §9.7; DLFS2 §6.1).",
-                "zh": "梯度是每层或每个时间步一个因子的连乘：w^T、四种初始化下的深层网络、沿 Whᵀ 的 BPTT 与 LSTM 记忆单元的对比（d2l 4.8、9.7 节；《深度学习进阶》6.1 节）。"},
+    "summary": {"en": "A gradient is a product of one factor per layer or time step: w^T, deep networks with four initialisations, and BPTT through Whᵀ versus an LSTM's cell (⟦numerical_stability, bptt, dlfs2_rnn_problems⟧).",
+                "zh": "梯度是每层或每个时间步一个因子的连乘：w^T、四种初始化下的深层网络、沿 Whᵀ 的 BPTT 与 LSTM 记忆元的对比（⟦numerical_stability, bptt, dlfs2_rnn_problems⟧）。"},
     "chain_header": {"en": "1 · A chain of T equal factors", "zh": "1 · T 个相同因子的连乘"},
     "deep_header": {"en": "2 · Deep networks and initialisation", "zh": "2 · 深层网络与初始化"},
-    "bptt_header": {"en": "3 · Through time: BPTT and the LSTM cell", "zh": "3 · 沿时间反向传播：BPTT 与 LSTM 记忆单元"},
+    "bptt_header": {"en": "3 · Through time: BPTT and the LSTM cell", "zh": "3 · 沿时间反向传播：BPTT 与 LSTM 记忆元"},
     # widgets
     "w": {"en": "Factor w per step", "zh": "每步的因子 w"},
-    "w_help": {"en": "Try 1.01 and 0.99 with T = 999, or 0.2 and 5 with T = 30 (d2l §4.8).",
-               "zh": "试试 T = 999 时的 1.01 与 0.99，或 T = 30 时的 0.2 与 5（d2l 4.8 节）。"},
+    "w_help": {"en": "Try 1.01 and 0.99 with T = 999, or 0.2 and 5 with T = 30 (⟦first_edition_decay⟧).",
+               "zh": "试试 T = 999 时的 1.01 与 0.99，或 T = 30 时的 0.2 与 5（⟦first_edition_decay⟧）。"},
     "T": {"en": "Steps T", "zh": "步数 T"},
     "num_layers": {"en": "Layers L", "zh": "层数 L"},
     "width": {"en": "Units per layer n", "zh": "每层单元数 n"},
@@ -39,7 +39,7 @@ STRINGS = {
     "matrix.orthogonal": {"en": "σ·orthogonal", "zh": "σ·正交矩阵"},
     "forget_bias": {"en": "LSTM forget-gate bias", "zh": "LSTM 遗忘门偏置"},
     "forget_bias_help": {"en": "Larger bias → forget gates closer to 1 → the cell keeps its gradient longer.",
-                         "zh": "偏置越大 → 遗忘门越接近 1 → 记忆单元保留梯度越久。"},
+                         "zh": "偏置越大 → 遗忘门越接近 1 → 记忆元保留梯度越久。"},
     # section 1
     "metric_exact": {"en": "w^T, exact", "zh": "w^T（精确值）"},
     "metric_f64": {"en": "float64", "zh": "float64"},
@@ -55,14 +55,26 @@ STRINGS = {
     "chain_explain": {
         "en": """**Why a product.** Backpropagation multiplies one local derivative per step. When every step has the same factor w, the gradient that reaches the start is ∂h_T/∂h_0 = w^T. Here w = {w} and T = {T}: w^T = {exact}, i.e. log₁₀ w^T = {T} × {logw} = {log}.
 
-**1 % from 1 is not close.** After 999 steps, 1.01⁹⁹⁹ ≈ 2.08×10⁴ while 0.99⁹⁹⁹ ≈ 4.36×10⁻⁵: nine orders of magnitude apart. d2l §4.8 makes the same point with 0.2³⁰ ≈ 1.07×10⁻²¹ and 5³⁰ ≈ 9.31×10²⁰.
+**1 % from 1 is not close.** After 999 steps, 1.01⁹⁹⁹ ≈ 2.08×10⁴ while 0.99⁹⁹⁹ ≈ 4.36×10⁻⁵: nine orders of magnitude apart. The first edition of the Chinese book (⟦first_edition_decay⟧) made the same point with 0.2³⁰ ≈ 1.07×10⁻²¹ and 5³⁰ ≈ 9.31×10²⁰; today's d2l (⟦exploding_gradients⟧) multiplies matrices instead — below.
 
 **Floating point.** Beyond the largest float a product is inf; below the smallest it is 0, and a gradient that became 0 stays 0. Each multiplication also rounds: float32 gives {w}^{T} = {f32}, float64 {f64}.""",
         "zh": """**为什么是连乘。** 反向传播在每一步乘上一个局部导数。若每一步的因子都是 w，传回起点的梯度就是 ∂h_T/∂h_0 = w^T。此处 w = {w}，T = {T}：w^T = {exact}，即 log₁₀ w^T = {T} × {logw} = {log}。
 
-**离 1 差 1% 并不算近。** 999 步之后，1.01⁹⁹⁹ ≈ 2.08×10⁴，而 0.99⁹⁹⁹ ≈ 4.36×10⁻⁵：相差九个数量级。d2l 4.8 节用 0.2³⁰ ≈ 1.07×10⁻²¹ 与 5³⁰ ≈ 9.31×10²⁰ 说明同一件事。
+**离 1 差 1% 并不算近。** 999 步之后，1.01⁹⁹⁹ ≈ 2.08×10⁴，而 0.99⁹⁹⁹ ≈ 4.36×10⁻⁵：相差九个数量级。⟦first_edition_decay⟧用 0.2³⁰ ≈ 1.07×10⁻²¹ 与 5³⁰ ≈ 9.31×10²⁰ 说明同一件事；现在的第二版（⟦exploding_gradients⟧）改为矩阵连乘，见下。
 
 **浮点数。** 超过最大浮点数，乘积变为 inf；低于最小浮点数则变为 0，而梯度一旦变成 0 就再也回不来。每次乘法还会舍入：float32 给出 {w}^{T} = {f32}，float64 给出 {f64}。"""},
+    # the book's product of 100 Gaussian matrices
+    "matrix_header": {"en": "The book's example: 100 Gaussian 4×4 matrices", "zh": "书中的例子：100 个 4×4 高斯矩阵"},
+    "matrix_title": {"en": "‖M_k‖ after k factors (log scale)", "zh": "乘以 k 个矩阵后的 ‖M_k‖（对数坐标）"},
+    "matrix_series": {"en": "‖M_k‖ (Frobenius)", "zh": "‖M_k‖（Frobenius 范数）"},
+    "matrix_theory": {"en": "theory: ×{rate} per factor", "zh": "理论：每乘一个 ×{rate}"},
+    "matrix_k_axis": {"en": "factors multiplied k", "zh": "已乘的矩阵数 k"},
+    "matrix_norm_axis": {"en": "‖M_k‖ (log scale)", "zh": "‖M_k‖（对数坐标）"},
+    "matrix_first": {"en": "The first matrix M (from the seed)", "zh": "第一个矩阵 M（由种子生成）"},
+    "matrix_last": {"en": "After multiplying {n} matrices", "zh": "乘以 {n} 个矩阵后"},
+    "matrix_explain": {
+        "en": """**The same with matrices (⟦exploding_gradients⟧).** A gradient through L layers is a product of L Jacobian matrices, not of equal numbers. The book draws M and then multiplies it by {n} more matrices with N(0, 1) entries: `M = M @ torch.normal(0, 1, size=(4, 4))`. No single factor is "the w", yet the product still grows geometrically — here ×{measured} per factor, to ‖M‖ = {last_norm}. For n×n Gaussian matrices the rate is known exactly: ln‖M_k‖ grows by λ₁ = ½(ln 2 + ψ(n/2)) = {lam} per factor (n = 4: ×{rate}; dotted). With variance 1 the entries are far too large for 4 inputs; with variance 1/n instead (Xavier's idea, section 2) the rate is ×{rate_scaled}: the product shrinks, slowly.""",
+        "zh": """**换成矩阵也一样（⟦exploding_gradients⟧）。** 经过 L 层的梯度是 L 个雅可比矩阵之积，而不是 L 个相同的数之积。书中先生成 M，再乘以 {n} 个元素服从 N(0, 1) 的矩阵：`M = M @ torch.normal(0, 1, size=(4, 4))`。没有哪个因子是“那个 w”，乘积却仍按几何级数增长——这里每乘一个约 ×{measured}，最终 ‖M‖ = {last_norm}。对 n×n 高斯矩阵，增长率有精确结果：ln‖M_k‖ 每乘一个增加 λ₁ = ½(ln 2 + ψ(n/2)) = {lam}（n = 4 时 ×{rate}；点线）。方差为 1 的元素对 4 个输入来说太大了；若改用方差 1/n（Xavier 的思路，见第 2 部分），增长率为 ×{rate_scaled}：乘积缓慢变小。"""},
     # section 2
     "metric_gain": {"en": "Factor per layer n·Var(W)·c", "zh": "每层因子 n·Var(W)·c"},
     "metric_var": {"en": "Var(W) of the formula", "zh": "公式给出的 Var(W)"},
@@ -92,12 +104,12 @@ STRINGS = {
     "deep_explain_unknown": {
         "en": """**Forward.** hₗ = φ(hₗ₋₁ Wₗᵀ), with n = {n} units and Var(W) = {var} ({formula}), so the pre-activation's variance is n·Var(W)·E[h²ₗ₋₁] = {nvar}·E[h²ₗ₋₁].
 
-For **{act}** there is no single factor c. **tanh** behaves like the identity near 0 (slope 1) and saturates at ±1 (slope 0), so Xavier (n·Var = 1) keeps it in its linear part, while a large σ pins the units at ±1 and the gradient dies in tanh′ ≈ 0. **sigmoid** has mean ½ and slope at most ¼: its gradients shrink at least 4× per layer unless the weights are large, and then the units saturate at 0 and 1 (DLFS §6.2 draws these histograms).
+For **{act}** there is no single factor c. **tanh** behaves like the identity near 0 (slope 1) and saturates at ±1 (slope 0), so Xavier (n·Var = 1) keeps it in its linear part, while a large σ pins the units at ±1 and the gradient dies in tanh′ ≈ 0. **sigmoid** has mean ½ and slope at most ¼: its gradients shrink at least 4× per layer unless the weights are large, and then the units saturate at 0 and 1 (⟦dlfs_weight_init⟧ draws these histograms).
 
 **Backward.** ∂ℓ/∂hₗ₋₁ = (∂ℓ/∂hₗ ⊙ φ′) Wₗ; the read-out ℓ = Σ h_L ⊙ R / batch sends the same-sized gradient into the top every time.""",
         "zh": """**前向。** hₗ = φ(hₗ₋₁ Wₗᵀ)，每层 n = {n} 个单元，Var(W) = {var}（{formula}），预激活的方差为 n·Var(W)·E[h²ₗ₋₁] = {nvar}·E[h²ₗ₋₁]。
 
-**{act}** 没有单一的因子 c。**tanh** 在 0 附近像恒等函数（斜率 1），在 ±1 处饱和（斜率 0），因此 Xavier（n·Var = 1）让它停留在线性区，而较大的 σ 会把单元钉在 ±1，梯度在 tanh′ ≈ 0 处消失。**sigmoid** 的均值为 ½、斜率至多 ¼：除非权重很大，梯度每层至少缩小 4 倍，而权重大了单元又会在 0 和 1 处饱和（《深度学习入门》6.2 节画的就是这些直方图）。
+**{act}** 没有单一的因子 c。**tanh** 在 0 附近像恒等函数（斜率 1），在 ±1 处饱和（斜率 0），因此 Xavier（n·Var = 1）让它停留在线性区，而较大的 σ 会把单元钉在 ±1，梯度在 tanh′ ≈ 0 处消失。**sigmoid** 的均值为 ½、斜率至多 ¼：除非权重很大，梯度每层至少缩小 4 倍，而权重大了单元又会在 0 和 1 处饱和（⟦dlfs_weight_init⟧ 画的就是这些直方图）。
 
 **反向。** ∂ℓ/∂hₗ₋₁ = (∂ℓ/∂hₗ ⊙ φ′) Wₗ；读出损失 ℓ = Σ h_L ⊙ R / batch 每次向顶层送入同样大小的梯度。"""},
     "formula.normal": {"en": "σ² = {sigma}²", "zh": "σ² = {sigma}²"},
@@ -109,7 +121,7 @@ For **{act}** there is no single factor c. **tanh** behaves like the identity ne
     "metric_rho": {"en": "Spectral radius ρ(Wh)", "zh": "谱半径 ρ(Wh)"},
     "metric_dh_linear": {"en": "‖dh‖ after T steps: Whᵀ only", "zh": "T 步后 ‖dh‖：只乘 Whᵀ"},
     "metric_dh_tanh": {"en": "… with tanh′", "zh": "… 含 tanh′"},
-    "metric_cell": {"en": "… LSTM cell", "zh": "… LSTM 记忆单元"},
+    "metric_cell": {"en": "… LSTM cell", "zh": "… LSTM 记忆元"},
     "bptt_bad": {"en": "**‖dh‖ left the float32 range.** {what}: {kind} after {step} steps back. With σ_max = {s} the gradient can grow by up to {s}× per step; clipping (next page) bounds it.",
                  "zh": "**‖dh‖ 超出了 float32 的范围。** {what}：反向 {step} 步后{kind}。σ_max = {s} 时梯度每步最多可增大 {s} 倍；梯度裁剪（下一页）可以限制它。"},
     "bptt_explain": {
@@ -126,7 +138,7 @@ For **{act}** there is no single factor c. **tanh** behaves like the identity ne
 
 **tanh′ ≤ 1 只会让它变小**（红线）：这条序列上 1 − hₜ² 的平均值为 {tanh_d}。
 
-**LSTM 记忆单元** cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ g_t 以加法更新，沿它反向只乘以遗忘门 fₜ，没有矩阵（绿线）。遗忘门偏置为 {fb} 时其均值为 {f}；{T} 步后 ‖dc‖ 剩下初始值的 {cell}。网络可以在需要记忆的地方学到 f ≈ 1；而普通 RNN 无论学到什么，每一步都要乘以 Wₕᵀ。"""},
+**LSTM 记忆元** cₜ = fₜ ⊙ cₜ₋₁ + iₜ ⊙ g_t 以加法更新，沿它反向只乘以遗忘门 fₜ，没有矩阵（绿线）。遗忘门偏置为 {fb} 时其均值为 {f}；{T} 步后 ‖dc‖ 剩下初始值的 {cell}。网络可以在需要记忆的地方学到 f ≈ 1；而普通 RNN 无论学到什么，每一步都要乘以 Wₕᵀ。"""},
     # charts
     "chain_title": {"en": "{w}ᵗ step by step (log scale)", "zh": "{w}ᵗ 逐步相乘（对数坐标）"},
     "t_axis": {"en": "step t", "zh": "步数 t"},
@@ -151,10 +163,10 @@ For **{act}** there is no single factor c. **tanh** behaves like the identity ne
     "bptt_bound": {"en": "bound σ_maxᵏ‖dh_T‖ (σ_max = {s})", "zh": "上界 σ_maxᵏ‖dh_T‖（σ_max = {s}）"},
     "bptt_linear": {"en": "× Whᵀ only (the book's experiment)", "zh": "只乘 Whᵀ（书中的实验）"},
     "bptt_tanh": {"en": "tanh RNN: × tanh′, then Whᵀ", "zh": "tanh RNN：先乘 tanh′ 再乘 Whᵀ"},
-    "bptt_lstm": {"en": "LSTM cell path, × fₜ", "zh": "LSTM 记忆单元路径，× fₜ"},
+    "bptt_lstm": {"en": "LSTM cell path, × fₜ", "zh": "LSTM 记忆元路径，× fₜ"},
     "bptt_linear_short": {"en": "× Whᵀ", "zh": "× Whᵀ"},
     "bptt_tanh_short": {"en": "tanh RNN", "zh": "tanh RNN"},
-    "bptt_lstm_short": {"en": "LSTM cell", "zh": "LSTM 记忆单元"},
+    "bptt_lstm_short": {"en": "LSTM cell", "zh": "LSTM 记忆元"},
     "k_axis": {"en": "steps back k", "zh": "反向步数 k"},
     "dh_axis": {"en": "‖dh‖ (Frobenius, log scale)", "zh": "‖dh‖（Frobenius 范数，对数坐标）"},
 }

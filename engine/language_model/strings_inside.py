@@ -3,8 +3,8 @@ language-model table (``engine.language_model.strings``) for the model settings 
 
 STRINGS = {
     "title": {"en": "Inside the LSTM", "zh": "LSTM 内部"},
-    "summary": {"en": "Watch the input, forget and output gates, the candidate, the memory cell and the hidden state of a trained LSTM read your sentence; see how far back the gradient reaches and how far back RNN, GRU and LSTM remember (d2l §9.2, §8.7).",
-                "zh": "观察训练好的 LSTM 读你的句子时，输入门、遗忘门、输出门、候选记忆、记忆元与隐状态如何变化；看梯度能回传多远，RNN、GRU 与 LSTM 各能记住多远（d2l 9.2、8.7 节）。"},
+    "summary": {"en": "Watch the input, forget and output gates, the candidate, the memory cell and the hidden state of a trained LSTM read your sentence; see how far back the gradient reaches and how far back RNN, GRU and LSTM remember (⟦lstm, bptt⟧).",
+                "zh": "观察训练好的 LSTM 读你的句子时，输入门、遗忘门、输出门、候选记忆、记忆元与隐状态如何变化；看梯度能回传多远，RNN、GRU 与 LSTM 各能记住多远（⟦lstm, bptt⟧）。"},
     "lstm_header": {"en": "The LSTM", "zh": "LSTM 模型"},
     "recall_header": {"en": "Long-range memory", "zh": "长程记忆"},
     # quantities
@@ -67,8 +67,8 @@ STRINGS = {
     "flow_header": {"en": "How far back the gradient reaches", "zh": "梯度能回传多远"},
     "flow_caption": {"en": "The same {n} recall examples for all three models: the value sits {back} steps before the last input, the answer ℓ is scored after it. Dotted: at initialisation; solid: after training (when switched on).",
                      "zh": "三个模型使用相同的 {n} 个回忆样本：值位于最后一个输入之前 {back} 步，读完后对答案计算损失 ℓ。虚线：初始化时；实线：训练后（打开训练时）。"},
-    "flow_explain": {"en": "At initialisation the signal from the answer shrinks by a roughly constant factor per step: {back} steps back the RNN keeps {rnn} of it, the GRU {gru}, the LSTM {lstm} (its forget gate starts near σ(1) ≈ 0.73). This is the product of Jacobians of d2l §8.7: it vanishes geometrically, and a model cannot learn to use what its gradient never reaches. After training, look at step {back}: the models that solved the task depend on that token again.",
-                     "zh": "初始化时，来自答案的信号每一步大致按固定比例缩小：{back} 步之前，RNN 保留 {rnn}，GRU 保留 {gru}，LSTM 保留 {lstm}（其遗忘门初始约为 σ(1) ≈ 0.73）。这就是 d2l 8.7 节中雅可比矩阵的连乘：它按几何级数消失，而梯度到达不了的信息，模型就学不会使用。训练后请看第 {back} 步：解决了任务的模型重新依赖那个词元。"},
+    "flow_explain": {"en": "At initialisation the signal from the answer shrinks by a roughly constant factor per step: {back} steps back the RNN keeps {rnn} of it, the GRU {gru}, the LSTM {lstm} (its forget gate starts near σ(1) ≈ 0.73). This is the product of Jacobians of ⟦bptt⟧: it vanishes geometrically, and a model cannot learn to use what its gradient never reaches. After training, look at step {back}: the models that solved the task depend on that token again.",
+                     "zh": "初始化时，来自答案的信号每一步大致按固定比例缩小：{back} 步之前，RNN 保留 {rnn}，GRU 保留 {gru}，LSTM 保留 {lstm}（其遗忘门初始约为 σ(1) ≈ 0.73）。这就是 ⟦bptt⟧ 中雅可比矩阵的连乘：它按几何级数消失，而梯度到达不了的信息，模型就学不会使用。训练后请看第 {back} 步：解决了任务的模型重新依赖那个词元。"},
     "long_header": {"en": "How far back each model remembers", "zh": "各模型能记住多远"},
     "long_off": {"en": "Switch on “Train RNN, GRU and LSTM on the recall task” in the sidebar to train the three models (about 10 s) and measure their memory.",
                  "zh": "在侧边栏打开“在回忆任务上训练 RNN、GRU 与 LSTM”，训练三个模型（约 10 秒）并测量它们的记忆。"},
@@ -77,22 +77,22 @@ STRINGS = {
     "budget_work": {"en": "The training reached the work budget and stopped; the models trained so far are shown.",
                     "zh": "训练达到工作量上限后停止；图中为已训练的模型。"},
     "explain_md": {
-        "en": r"""**The LSTM cell** (d2l §9.2, DLFS2 §6.2), at each step $t$:
+        "en": r"""**The LSTM cell** (⟦lstm, dlfs2_lstm⟧), at each step $t$:
 
 $\mathbf I_t = \sigma(\mathbf X_t\mathbf W_{{xi}} + \mathbf H_{{t-1}}\mathbf W_{{hi}} + \mathbf b_i)$, $\mathbf F_t = \sigma(\cdots)$, $\mathbf O_t = \sigma(\cdots)$, $\tilde{{\mathbf C}}_t = \tanh(\mathbf X_t\mathbf W_{{xc}} + \mathbf H_{{t-1}}\mathbf W_{{hc}} + \mathbf b_c)$
 
 $\mathbf C_t = \mathbf F_t \odot \mathbf C_{{t-1}} + \mathbf I_t \odot \tilde{{\mathbf C}}_t, \qquad \mathbf H_t = \mathbf O_t \odot \tanh(\mathbf C_t)$
 
-The cell is updated by *addition*, scaled by the forget gate: along the cell, $\partial \mathbf C_t / \partial \mathbf C_{{t-1}} = \mathbf F_t$. A unit whose forget gate stays near 1 passes its memory — and the gradient — across many steps. A plain RNN multiplies by $\mathbf W_{{hh}}^\top \mathrm{{diag}}(1-\mathbf H_t^2)$ at every step instead, so the gradient {d} steps back is a product of {d} such matrices.
+The cell is updated by *addition*, scaled by the forget gate: along the cell, $\partial \mathbf C_t / \partial \mathbf C_{{t-1}} = \mathbf F_t$. A unit whose forget gate stays near 1 passes its memory — and the gradient — across many steps. A plain RNN, $\mathbf H_t = \tanh(\mathbf X_t\mathbf W_{{xh}} + \mathbf H_{{t-1}}\mathbf W_{{hh}} + \mathbf b_h)$, multiplies the gradient (a row, like $\mathbf H_t$) by $\mathrm{{diag}}(1-\mathbf H_t^2)\,\mathbf W_{{hh}}^\top$ at every step instead, so the gradient {d} steps back is a product of {d} such matrices.
 
 On your text: the mean forget gate is {f_mean} (so on average a unit keeps $F^{{10}} ≈$ {f10} of its cell after 10 steps); the most-changing unit, {unit}, has its cell between {c_min} and {c_max}.""",
-        "zh": r"""**LSTM 单元**（d2l 9.2 节，DLFS2 6.2 节），在每个时间步 $t$：
+        "zh": r"""**LSTM 单元**（⟦lstm, dlfs2_lstm⟧），在每个时间步 $t$：
 
 $\mathbf I_t = \sigma(\mathbf X_t\mathbf W_{{xi}} + \mathbf H_{{t-1}}\mathbf W_{{hi}} + \mathbf b_i)$，$\mathbf F_t = \sigma(\cdots)$，$\mathbf O_t = \sigma(\cdots)$，$\tilde{{\mathbf C}}_t = \tanh(\mathbf X_t\mathbf W_{{xc}} + \mathbf H_{{t-1}}\mathbf W_{{hc}} + \mathbf b_c)$
 
 $\mathbf C_t = \mathbf F_t \odot \mathbf C_{{t-1}} + \mathbf I_t \odot \tilde{{\mathbf C}}_t, \qquad \mathbf H_t = \mathbf O_t \odot \tanh(\mathbf C_t)$
 
-记忆元通过*加法*更新，并由遗忘门缩放：沿记忆元有 $\partial \mathbf C_t / \partial \mathbf C_{{t-1}} = \mathbf F_t$。遗忘门接近 1 的单元能把记忆（以及梯度）传过很多步。普通 RNN 则在每一步乘以 $\mathbf W_{{hh}}^\top \mathrm{{diag}}(1-\mathbf H_t^2)$，因此 {d} 步之前的梯度是 {d} 个这样的矩阵之积。
+记忆元通过*加法*更新，并由遗忘门缩放：沿记忆元有 $\partial \mathbf C_t / \partial \mathbf C_{{t-1}} = \mathbf F_t$。遗忘门接近 1 的单元能把记忆（以及梯度）传过很多步。普通 RNN $\mathbf H_t = \tanh(\mathbf X_t\mathbf W_{{xh}} + \mathbf H_{{t-1}}\mathbf W_{{hh}} + \mathbf b_h)$ 则在每一步把梯度（与 $\mathbf H_t$ 一样是行向量）乘以 $\mathrm{{diag}}(1-\mathbf H_t^2)\,\mathbf W_{{hh}}^\top$，因此 {d} 步之前的梯度是 {d} 个这样的矩阵之积。
 
 在你的文本上：遗忘门均值为 {f_mean}（即平均而言 10 步后单元保留 $F^{{10}} ≈$ {f10} 的记忆）；变化最大的单元 {unit}，其记忆元取值在 {c_min} 到 {c_max} 之间。"""},
     "long_explain": {"en": "Each example hides one digit (the value of a key) and asks for it {d} steps later; the filler in between carries no information. Chance is 10 %. Within {updates} updates, the models whose state is updated additively through gates (GRU, LSTM) learn to hold the digit; the plain RNN's gradient from the answer fades by a factor at every step (see the chart above), so it learns short distances at best. The LSTM's forget-gate bias starts at 1, a common choice (Gers et al., 2000).",

@@ -30,7 +30,7 @@ class Settings:
     true_w1: float = S.num(2.0, -5.0, 5.0, step=0.1, doc="true weight w₁ (book: 2)")
     true_w2: float = S.num(-3.4, -5.0, 5.0, step=0.1, doc="true weight w₂ (book: −3.4)")
     true_b: float = S.num(4.2, -5.0, 5.0, step=0.1, doc="true bias b (book: 4.2)")
-    impl: str = S.choice("scratch", ("scratch", "concise"), doc="d2l §3.2 (from scratch) or §3.3 (nn.Linear)")
+    impl: str = S.choice("scratch", ("scratch", "concise"), doc="d2l §3.4 (from scratch) or §3.5 (nn.Linear)")
     lr: float = S.num(0.03, 0.001, 10.0, log=True, doc="learning rate η")
     batch_size: int = S.num(10, 1, 1000, doc="minibatch size |B|")
     num_epochs: int = S.num(3, 1, 50, doc="passes over the data")
@@ -43,7 +43,7 @@ class Settings:
         return self.num_epochs * math.ceil(self.num_examples / self.batch_size)
 
 
-# ---- the book's pieces (d2l §3.2) -------------------------------------------------------
+# ---- the book's pieces (d2l §3.4) -------------------------------------------------------
 
 def synthetic_data(w: torch.Tensor, b: float, num_examples: int, noise: float,
                    generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
@@ -122,9 +122,19 @@ class Result:
     closed_form_w: tuple[float, float]
     closed_form_b: float
     closed_form_loss: float
-    lr_critical: float               # 2 / λ_max of the loss's Hessian: plain GD diverges above it
+    lr_critical: float               # 2 / λ_max of the loss's Hessian: full-batch GD diverges above it
     divergence: Divergence | None
     stop_reason: str | None          # None, or Budget.reason ('units', 'seconds', 'stopped')
+    lr_every_batch: float = math.inf  # 2 / max_i ‖[xᵢ 1]‖²: below it no minibatch step can overshoot
+
+    @property
+    def divergence_reason(self) -> str | None:
+        """Why the run diverged: 'gd_bound' when η ≥ 2/λ_max (even full-batch gradient descent
+        overshoots), 'minibatch' when η is below that bound — minibatch SGD steps with each
+        minibatch's own curvature, which can be larger than the average's."""
+        if self.divergence is None:
+            return None
+        return "gd_bound" if self.settings.lr >= self.lr_critical else "minibatch"
 
     @property
     def true_w(self) -> tuple[float, float]:
@@ -164,6 +174,14 @@ def critical_lr(X: torch.Tensor) -> float:
     A = torch.cat([X, torch.ones(len(X), 1, dtype=X.dtype)], dim=1).double()
     lam_max = torch.linalg.eigvalsh(A.T @ A / len(A))[-1].item()
     return 2.0 / lam_max
+
+
+def every_batch_lr(X: torch.Tensor) -> float:
+    """2 / max_i ‖aᵢ‖², aᵢ = [xᵢ 1]. A minibatch's Hessian A_BᵀA_B/|B| is an average of the
+    examples' aᵢaᵢᵀ, whose only nonzero eigenvalue is ‖aᵢ‖², so its λ_max ≤ max_i ‖aᵢ‖²: below
+    this η no minibatch step overshoots. A batch of one example reaches the bound."""
+    A = torch.cat([X, torch.ones(len(X), 1, dtype=X.dtype)], dim=1).double()
+    return 2.0 / float((A ** 2).sum(1).max())
 
 
 def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
@@ -230,6 +248,7 @@ def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
         w=(w1, w2), b=bb,
         closed_form_w=(float(cf_w[0]), float(cf_w[1])), closed_form_b=cf_b, closed_form_loss=cf_loss,
         lr_critical=critical_lr(X), divergence=divergence, stop_reason=budget.reason,
+        lr_every_batch=every_batch_lr(X),
     )
 
 

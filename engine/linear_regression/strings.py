@@ -3,8 +3,8 @@
 STRINGS = {
     "title": {"en": "Linear regression", "zh": "线性回归"},
     "log_loss": {"en": "log₁₀ loss", "zh": "log₁₀ 损失"},
-    "summary": {"en": "Fit y = Xw + b with minibatch SGD, from scratch and with nn.Linear (d2l §3.2–3.3).",
-                "zh": "用小批量随机梯度下降拟合 y = Xw + b，从零实现与 nn.Linear 简洁实现（d2l 3.2–3.3 节）。"},
+    "summary": {"en": "Fit y = Xw + b with minibatch SGD, from scratch and with nn.Linear (⟦linreg_scratch..linreg_concise⟧).",
+                "zh": "用小批量随机梯度下降拟合 y = Xw + b，从零实现与 nn.Linear 简洁实现（⟦linreg_scratch..linreg_concise⟧）。"},
     "data_header": {"en": "Data", "zh": "数据"},
     "train_header": {"en": "Training", "zh": "训练"},
     "num_examples": {"en": "Number of examples", "zh": "样本数"},
@@ -13,8 +13,8 @@ STRINGS = {
     "true_w2": {"en": "True w₂", "zh": "真实 w₂"},
     "true_b": {"en": "True b", "zh": "真实 b"},
     "impl": {"en": "Implementation", "zh": "实现方式"},
-    "impl_help": {"en": "From scratch: linreg, squared_loss and sgd written out (d2l §3.2). Concise: nn.Linear, MSELoss and torch.optim.SGD (§3.3). Same seed, same numbers.",
-                  "zh": "从零实现：手写 linreg、squared_loss 与 sgd（3.2 节）。简洁实现：nn.Linear、MSELoss 与 torch.optim.SGD（3.3 节）。相同种子，结果相同。"},
+    "impl_help": {"en": "From scratch: linreg, squared_loss and sgd written out (⟦linreg_scratch⟧). Concise: nn.Linear, MSELoss and torch.optim.SGD (⟦linreg_concise⟧). Same seed, same numbers.",
+                  "zh": "从零实现：手写 linreg、squared_loss 与 sgd（⟦linreg_scratch⟧）。简洁实现：nn.Linear、MSELoss 与 torch.optim.SGD（⟦linreg_concise⟧）。相同种子，结果相同。"},
     "impl.scratch": {"en": "From scratch", "zh": "从零实现"},
     "impl.concise": {"en": "Concise (nn.Linear)", "zh": "简洁实现（nn.Linear）"},
     "lr": {"en": "Learning rate η", "zh": "学习率 η"},
@@ -49,13 +49,25 @@ STRINGS = {
     "metric_w1_err": {"en": "Error in w₁ (true − learned)", "zh": "w₁ 的误差（真实 − 学习）"},
     "metric_w2_err": {"en": "Error in w₂", "zh": "w₂ 的误差"},
     "metric_b_err": {"en": "Error in b", "zh": "b 的误差"},
-    "metric_lr_crit": {"en": "Critical learning rate 2/λmax", "zh": "临界学习率 2/λmax"},
-    "diverged": {"en": "**The training diverged.** The loss became {kind} at step {step} (epoch {epoch}); the last finite loss was {last}. "
-                       "With this data, gradient descent is stable only for η < 2/λmax = {crit}, where λmax is the largest eigenvalue of the loss's curvature XᵀX/n. "
-                       "Your η = {lr} overshoots the minimum further at every step, so the error grows geometrically. Lower the learning rate.",
-                 "zh": "**训练发散了。** 损失在第 {step} 步（第 {epoch} 轮）变为 {kind}；最后一个有限损失是 {last}。"
-                       "对这份数据，梯度下降只在 η < 2/λmax = {crit} 时稳定，λmax 是损失曲率 XᵀX/n 的最大特征值。"
-                       "你的 η = {lr} 让每一步都越过最优点更远，误差呈几何级数增长。请降低学习率。"},
+    "metric_lr_crit": {"en": "Full-batch GD bound 2/λmax", "zh": "全批量梯度下降的上界 2/λmax"},
+    "metric_lr_crit_help": {"en": "λmax: the largest eigenvalue of the loss's curvature AᵀA/n, A = [X 1] (the bias is a parameter too). Full-batch gradient descent is stable for η below this. Minibatch SGD is safe from overshooting only below 2/max ‖[xᵢ 1]‖² = {every}.",
+                            "zh": "λmax：损失曲率 AᵀA/n 的最大特征值，A = [X 1]（偏置也是参数）。η 低于此值时全批量梯度下降稳定。小批量 SGD 只有在 η < 2/max ‖[xᵢ 1]‖² = {every} 时才保证每一步都不越过最优点。"},
+    "diverged.gd_bound": {"en": "**The training diverged.** The loss became {kind} at step {step} (epoch {epoch}); the last finite loss was {last}. "
+                                "Even full-batch gradient descent is stable only for η < 2/λmax = {crit}, where λmax is the largest eigenvalue of the loss's curvature AᵀA/n with A = [X 1]. "
+                                "Your η = {lr} is above that bound: every step overshoots the minimum further, so the error grows geometrically. Lower the learning rate.",
+                          "zh": "**训练发散了。** 损失在第 {step} 步（第 {epoch} 轮）变为 {kind}；最后一个有限损失是 {last}。"
+                                "即使是全批量梯度下降，也只在 η < 2/λmax = {crit} 时稳定，λmax 是损失曲率 AᵀA/n 的最大特征值，A = [X 1]。"
+                                "你的 η = {lr} 超过了这个上界：每一步都越过最优点更远，误差呈几何级数增长。请降低学习率。"},
+    "diverged.minibatch": {"en": "**The training diverged.** The loss became {kind} at step {step} (epoch {epoch}); the last finite loss was {last}. "
+                                 "Your η = {lr} is below 2/λmax = {crit} — but that bound is for full-batch gradient descent, which steps with the average curvature AᵀA/n (A = [X 1]). "
+                                 "Minibatch SGD with |B| = {batch} steps with each minibatch's own curvature A_BᵀA_B/|B|, which varies from batch to batch and can be much larger: up to max ‖[xᵢ 1]‖² for a single example. "
+                                 "A step on a batch whose curvature is above 2/η = {two_over_lr} overshoots, and enough of them make the error grow. "
+                                 "Lower η (below 2/max ‖[xᵢ 1]‖² = {every} no minibatch can overshoot) or use larger minibatches.",
+                           "zh": "**训练发散了。** 损失在第 {step} 步（第 {epoch} 轮）变为 {kind}；最后一个有限损失是 {last}。"
+                                 "你的 η = {lr} 低于 2/λmax = {crit}——但这个上界属于全批量梯度下降，它按平均曲率 AᵀA/n（A = [X 1]）迈步。"
+                                 "批量大小 |B| = {batch} 的小批量 SGD 按每个小批量自己的曲率 A_BᵀA_B/|B| 迈步，它随批量变化，可能大得多：单个样本可达 max ‖[xᵢ 1]‖²。"
+                                 "在曲率高于 2/η = {two_over_lr} 的批量上，这一步就会越过最优点，这样的步数多了误差就会增长。"
+                                 "请降低 η（η < 2/max ‖[xᵢ 1]‖² = {every} 时任何小批量都不会越过最优点）或增大批量。"},
     "explain_md": {
         "en": r"""**Model.** $\hat y = \mathbf{{X}}\mathbf{{w}} + b$, with data made as $y = \mathbf{{X}}\mathbf{{w}}^* + b^* + \epsilon$, $\epsilon\sim\mathcal N(0, {noise}^2)$.
 

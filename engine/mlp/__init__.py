@@ -1,4 +1,4 @@
-"""The multilayer perceptron (d2l §4.1–4.6).
+"""The multilayer perceptron (d2l §5.1–5.2, §3.7, §5.6).
 
 This package is the MLP-on-images lesson (``core``, ``figures``, ``strings``); the
 sub-packages ``activations`` and ``playground`` are the two companion lessons, and ``net``

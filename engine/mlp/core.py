@@ -1,5 +1,5 @@
-"""The multilayer perceptron on images (d2l §4.2–4.3), with dropout (§4.6) and weight decay
-(§4.5), compared with softmax regression (§3.7) trained on the same data in the same run.
+"""The multilayer perceptron on images (d2l §5.2), with dropout (§5.6) and weight decay
+(§3.7), compared with softmax regression (§4.5) trained on the same data in the same run.
 
 ``num_layers = 0`` *is* softmax regression: ``nn.Flatten`` + one ``nn.Linear`` + the
 cross-entropy (the tests check it against ``engine.softmax_regression`` number for number).
@@ -42,9 +42,9 @@ class Settings:
     num_layers: int = S.num(1, 0, 3, doc="hidden layers (0: softmax regression)")
     num_hiddens: int = S.num(256, 8, 1024, step=8, doc="units per hidden layer (book: 256)")
     activation: str = S.choice("relu", ("relu", "sigmoid", "tanh", "gelu", "leaky_relu"), doc="after each hidden layer")
-    dropout: float = S.num(0.0, 0.0, 0.9, step=0.05, doc="probability of zeroing a hidden unit in training (d2l §4.6)")
-    weight_decay: float = S.choice(0.0, WEIGHT_DECAYS, doc="λ of the penalty (λ/2)‖w‖² on the weights (d2l §4.5)")
-    init: str = S.choice("xavier", ("xavier", "normal"), doc="Xavier (d2l §4.8) or the book's N(0, 0.01²) of §4.2")
+    dropout: float = S.num(0.0, 0.0, 0.9, step=0.05, doc="probability of zeroing a hidden unit in training (d2l §5.6)")
+    weight_decay: float = S.choice(0.0, WEIGHT_DECAYS, doc="λ of the penalty (λ/2)‖w‖² on the weights (d2l §3.7)")
+    init: str = S.choice("xavier", ("xavier", "normal"), doc="Xavier (d2l §5.4.2) or the book's N(0, 0.01²) of §5.2")
     lr: float = S.num(0.1, 0.001, 100.0, log=True, doc="learning rate η (book: 0.1)")
     batch_size: int = S.num(256, 1, 1024, doc="minibatch size (book: 256)")
     num_epochs: int = S.num(10, 1, 50, doc="passes over the training data (book: 10)")
@@ -56,8 +56,8 @@ class Settings:
 
 def build_net(s: Settings, num_inputs: int, num_outputs: int, generator: torch.Generator,
               dropout_generator: torch.Generator | None = None) -> nn.Sequential:
-    """The MLP of d2l §4.3 (``num_layers`` hidden layers of ``num_hiddens`` units). With
-    ``init='normal'`` every weight matrix is drawn as the book does in §4.2,
+    """The MLP of d2l §5.2.2 (``num_layers`` hidden layers of ``num_hiddens`` units). With
+    ``init='normal'`` every weight matrix is drawn as the book does in §5.2.1,
     ``torch.randn(num_inputs, num_hiddens) * 0.01``, and biases start at zero."""
     net = mlp(num_inputs, num_outputs, s.num_layers, s.num_hiddens, s.activation,
               dropout=s.dropout, generator=dropout_generator)

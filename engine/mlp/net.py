@@ -1,6 +1,6 @@
-"""The multilayer perceptron itself (d2l §4.1–4.3, §4.5–4.6), shared by the image lesson and
+"""The multilayer perceptron itself (d2l §5.1–5.2, §3.7, §5.6), shared by the image lesson and
 the 2-D playground: activations as modules, the book's dropout with its own random generator,
-the model builder, and SGD with weight decay on the weights only (§4.5.3)."""
+the model builder, and SGD with weight decay on the weights only (§3.7.3)."""
 from __future__ import annotations
 
 import torch
@@ -17,7 +17,7 @@ ACTIVATION_MODULES = {
 
 
 class Dropout(nn.Module):
-    """d2l §4.6's ``dropout_layer`` as a module: keep each unit with probability 1 − p and
+    """d2l §5.6's ``dropout_layer`` as a module: keep each unit with probability 1 − p and
     scale it by 1/(1 − p), so the expectation is unchanged. In ``eval()`` it is the identity.
     It draws from its own generator (not the global one), so concurrent runs reproduce."""
 
@@ -43,7 +43,7 @@ def mlp(num_inputs: int, num_outputs: int, num_layers: int, num_hiddens: int,
         generator: torch.Generator | None = None) -> nn.Sequential:
     """Flatten → [Linear → activation → Dropout] × num_layers → Linear.
     ``num_layers = 0`` is softmax (or logistic) regression: one ``nn.Linear``.
-    Weights start Xavier-uniform (d2l §4.8), biases at zero, drawn from ``generator``."""
+    Weights start Xavier-uniform (d2l §5.4.2), biases at zero, drawn from ``generator``."""
     layers: list[nn.Module] = [nn.Flatten()]
     d = num_inputs
     for _ in range(num_layers):
@@ -66,7 +66,7 @@ def num_params(net: nn.Module) -> int:
 
 
 def sgd_with_weight_decay(net: nn.Module, lr: float, weight_decay: float) -> torch.optim.SGD:
-    """d2l §4.5.3: decay the weights, not the biases. ``weight_decay = λ`` adds λ·w to each
+    """d2l §3.7.3: decay the weights, not the biases. ``weight_decay = λ`` adds λ·w to each
     weight's gradient, the gradient of the penalty (λ/2)‖w‖²."""
     weights = [p for n, p in net.named_parameters() if n.endswith("weight")]
     biases = [p for n, p in net.named_parameters() if not n.endswith("weight")]
@@ -75,7 +75,7 @@ def sgd_with_weight_decay(net: nn.Module, lr: float, weight_decay: float) -> tor
 
 
 def l2_penalty(net: nn.Module) -> torch.Tensor:
-    """d2l §4.5.2: ½‖w‖² summed over every weight matrix (biases excluded)."""
+    """d2l §3.7.3: ½‖w‖² summed over every weight matrix (biases excluded)."""
     return sum((p ** 2).sum() / 2 for n, p in net.named_parameters() if n.endswith("weight"))
 
 

@@ -6,8 +6,8 @@ _ACT = {"relu": "ReLU", "sigmoid": "sigmoid", "tanh": "tanh", "gelu": "GELU", "l
 STRINGS = {
     **IMAGE_STRINGS,            # data set and class names in both languages
     "title": {"en": "Multilayer perceptron", "zh": "多层感知机"},
-    "summary": {"en": "Hidden layers, activations, dropout and weight decay on images, against softmax regression on the same chart (d2l §4.2–4.6).",
-                "zh": "在图像上训练带隐藏层、激活函数、暂退法与权重衰减的多层感知机，并与 softmax 回归画在同一张图上对比（d2l 4.2–4.6 节）。"},
+    "summary": {"en": "Hidden layers, activations, dropout and weight decay on images, against softmax regression on the same chart (⟦mlp_scratch, mlp_concise, weight_decay, dropout⟧).",
+                "zh": "在图像上训练带隐藏层、激活函数、暂退法与权重衰减的多层感知机，并与 softmax 回归画在同一张图上对比（⟦mlp_scratch, mlp_concise, weight_decay, dropout⟧）。"},
     "data_header": {"en": "Data", "zh": "数据"},
     "net_header": {"en": "Network", "zh": "网络"},
     "reg_header": {"en": "Regularisation", "zh": "正则化"},
@@ -24,9 +24,9 @@ STRINGS = {
     "activation": {"en": "Activation", "zh": "激活函数"},
     **{f"activation.{k}": {"en": v, "zh": v} for k, v in _ACT.items()},
     "init": {"en": "Initial weights", "zh": "权重初始化"},
-    "init_help": {"en": "The book draws every weight from N(0, 0.01²) (§4.2). On the 8×8 digits (64 inputs) such small weights give a hidden signal so weak that learning starts slowly; Xavier (§4.8) scales them to the layer's size.",
-                  "zh": "书中每个权重都取自 N(0, 0.01²)（4.2 节）。在 8×8 手写数字（64 个输入）上，这么小的权重使隐藏层信号极弱，学习起步很慢；Xavier 初始化（4.8 节）按层的大小缩放权重。"},
-    "init.xavier": {"en": "Xavier (d2l §4.8)", "zh": "Xavier（4.8 节）"},
+    "init_help": {"en": "The book draws every weight from N(0, 0.01²) (⟦mlp_scratch⟧). On the 8×8 digits (64 inputs) such small weights give a hidden signal so weak that learning starts slowly; Xavier (⟦xavier⟧) scales them to the layer's size.",
+                  "zh": "书中每个权重都取自 N(0, 0.01²)（⟦mlp_scratch⟧）。在 8×8 手写数字（64 个输入）上，这么小的权重使隐藏层信号极弱，学习起步很慢；Xavier 初始化（⟦xavier⟧）按层的大小缩放权重。"},
+    "init.xavier": {"en": "Xavier (⟦xavier⟧)", "zh": "Xavier（⟦xavier⟧）"},
     "init.normal": {"en": "book: N(0, 0.01²)", "zh": "书中：N(0, 0.01²)"},
     "dropout": {"en": "Dropout p", "zh": "暂退概率 p"},
     "dropout_help": {"en": "In training, each hidden unit is zeroed with probability p and the rest are scaled by 1/(1−p). In evaluation nothing is dropped.",
@@ -40,8 +40,8 @@ STRINGS = {
     "batch_size": {"en": "Batch size", "zh": "批量大小"},
     "num_epochs": {"en": "Epochs", "zh": "迭代轮数"},
     "compare": {"en": "Also train softmax regression", "zh": "同时训练 softmax 回归"},
-    "compare_help": {"en": "The book's softmax regression (§3.7) on the same data with the same η, batch size and epochs, drawn on the same chart.",
-                     "zh": "在相同数据上、以相同的 η、批量大小和轮数训练书中的 softmax 回归（3.7 节），画在同一张图上。"},
+    "compare_help": {"en": "The book's softmax regression (⟦softmax_concise⟧) on the same data with the same η, batch size and epochs, drawn on the same chart.",
+                     "zh": "在相同数据上、以相同的 η、批量大小和轮数训练书中的 softmax 回归（⟦softmax_concise⟧），画在同一张图上。"},
     # charts
     "compare_title": {"en": "MLP and softmax regression, epoch by epoch", "zh": "多层感知机与 softmax 回归，逐轮对比"},
     "mlp_title": {"en": "MLP, epoch by epoch", "zh": "多层感知机，逐轮训练"},
@@ -84,21 +84,21 @@ STRINGS = {
 
 **Loss.** $\mathrm{{softmax}}$ and cross-entropy, as in softmax regression: $l = -\log \hat y_{{y}}$ with $\hat{{\mathbf{{y}}}} = \mathrm{{softmax}}(\mathbf{{o}})${penalty}.
 
-**Dropout** (d2l §4.6). {dropout}
+**Dropout** (⟦dropout⟧). {dropout}
 
 **Update.** $\mathbf{{w}} \leftarrow \mathbf{{w}} - \eta\,\big(\partial_{{\mathbf{{w}}}} \bar l + \lambda\mathbf{{w}}\big)$ with $\eta = {lr}$, $\lambda = {wd}$, on minibatches of {batch}: {steps} updates.""",
         "zh": r"""**网络。** {arch}：每张图像展平为 $\mathbf{{x}}\in\mathbb R^{{{d}}}$，然后{hidden}输出层给出 $q = {q}$ 个 logits $\mathbf{{o}}$ ——共 {params} 个参数（softmax 回归为 {params_softmax} 个）。
 
 **损失。** 与 softmax 回归相同的 $\mathrm{{softmax}}$ 与交叉熵：$l = -\log \hat y_{{y}}$，$\hat{{\mathbf{{y}}}} = \mathrm{{softmax}}(\mathbf{{o}})${penalty}。
 
-**暂退法**（4.6 节）。{dropout}
+**暂退法**（⟦dropout⟧）。{dropout}
 
 **更新。** $\mathbf{{w}} \leftarrow \mathbf{{w}} - \eta\,\big(\partial_{{\mathbf{{w}}}} \bar l + \lambda\mathbf{{w}}\big)$，$\eta = {lr}$，$\lambda = {wd}$，小批量大小 {batch}：共 {steps} 次更新。"""},
     "hidden_md": {"en": r"{L} hidden layer(s) $\mathbf{{h}}_\ell = {act}(\mathbf{{W}}_\ell\mathbf{{h}}_{{\ell-1}} + \mathbf{{b}}_\ell) \in \mathbb R^{{{h}}}$ ($\mathbf{{h}}_0 = \mathbf{{x}}$), ",
                   "zh": r"经过 {L} 个隐藏层 $\mathbf{{h}}_\ell = {act}(\mathbf{{W}}_\ell\mathbf{{h}}_{{\ell-1}} + \mathbf{{b}}_\ell) \in \mathbb R^{{{h}}}$（$\mathbf{{h}}_0 = \mathbf{{x}}$），"},
     "no_hidden_md": {"en": "with no hidden layer (this is softmax regression) ", "zh": "没有隐藏层（这就是 softmax 回归），"},
-    "penalty_md": {"en": r", plus $\frac{{\lambda}}{{2}}\sum_\ell\|\mathbf{{W}}_\ell\|^2$ with $\lambda = {wd}$ (d2l §4.5; biases are not decayed)",
-                   "zh": r"，再加上 $\frac{{\lambda}}{{2}}\sum_\ell\|\mathbf{{W}}_\ell\|^2$，$\lambda = {wd}$（4.5 节；偏置不衰减）"},
+    "penalty_md": {"en": r", plus $\frac{{\lambda}}{{2}}\sum_\ell\|\mathbf{{W}}_\ell\|^2$ with $\lambda = {wd}$ (⟦weight_decay⟧; biases are not decayed)",
+                   "zh": r"，再加上 $\frac{{\lambda}}{{2}}\sum_\ell\|\mathbf{{W}}_\ell\|^2$，$\lambda = {wd}$（⟦weight_decay⟧；偏置不衰减）"},
     "dropout_on_md": {"en": r"In training each hidden unit becomes $h' = 0$ with probability $p = {p}$ and $h' = h/(1-p) = {scale}\,h$ otherwise, so $E[h'] = h$; in evaluation (test accuracy) nothing is dropped.",
                       "zh": r"训练时每个隐藏单元以概率 $p = {p}$ 变为 $h' = 0$，否则 $h' = h/(1-p) = {scale}\,h$，故 $E[h'] = h$；评估（测试准确率）时不丢弃。"},
     "dropout_off_md": {"en": "Off ($p = 0$): move the slider to see the gap between train and test accuracy shrink.",

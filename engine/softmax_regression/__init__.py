@@ -1,4 +1,4 @@
-"""Softmax regression (d2l §3.4–3.7): ``Settings``, ``run``, the book's functions, figures and strings."""
+"""Softmax regression (d2l §4.1–4.5): ``Settings``, ``run``, the book's functions, figures and strings."""
 from engine.softmax_regression.core import (BASE_LOGITS, GRID_SIZE, MAX_UNITS, STEP_COST, Result, Settings,
                                             SoftmaxScratch, StabilitySettings, accuracy, concise_net,
                                             cross_entropy, epochs_frame, evaluate_accuracy, log_softmax,

@@ -1,4 +1,4 @@
-"""Softmax regression from scratch (d2l §3.6) and concise (§3.7) on images (§3.5).
+"""Softmax regression from scratch (d2l §4.4) and concise (§4.5) on images (§4.2).
 
 The book's pieces keep the book's names: ``softmax``, ``cross_entropy``, ``accuracy``,
 ``evaluate_accuracy``, ``sgd``, ``train_epoch_ch3``, ``predict_ch3``. What differs is where
@@ -32,9 +32,9 @@ GRID_SIZE = 18               # test images in the prediction grid
 
 @dataclass(frozen=True)
 class Settings:
-    dataset: str = S.choice("fashion_mnist", DATASETS, doc="Fashion-MNIST (d2l §3.5) or the bundled 8×8 digits")
+    dataset: str = S.choice("fashion_mnist", DATASETS, doc="Fashion-MNIST (d2l §4.2) or the bundled 8×8 digits")
     num_train: int = S.num(60_000, 10, 60_000, step=10, doc="training examples used (at most what the data set has)")
-    impl: str = S.choice("scratch", ("scratch", "concise"), doc="d2l §3.6 (from scratch) or §3.7 (nn.Linear)")
+    impl: str = S.choice("scratch", ("scratch", "concise"), doc="d2l §4.4 (from scratch) or §4.5 (nn.Linear)")
     lr: float = S.num(0.1, 0.001, 100.0, log=True, doc="learning rate η (book: 0.1)")
     batch_size: int = S.num(256, 1, 1024, doc="minibatch size |B| (book: 256)")
     num_epochs: int = S.num(10, 1, 50, doc="passes over the training data (book: 10)")
@@ -43,7 +43,7 @@ class Settings:
         S.check(self)
 
 
-# ---- the book's pieces (d2l §3.6) -------------------------------------------------------
+# ---- the book's pieces (d2l §4.4) -------------------------------------------------------
 
 def softmax(X):
     """softmax(X)ᵢⱼ = exp(Xᵢⱼ) / Σₖ exp(Xᵢₖ), exactly as the book first writes it:
@@ -54,7 +54,7 @@ def softmax(X):
 
 
 def log_softmax(X):
-    """The stable form (d2l §3.7.2, log-sum-exp): subtract each row's max before exp.
+    """The stable form (d2l §4.5.2, log-sum-exp): subtract each row's max before exp.
     log softmax(X)ᵢⱼ = (Xᵢⱼ − mᵢ) − log Σₖ exp(Xᵢₖ − mᵢ); every exp is ≤ 1, none overflows."""
     shifted = X - X.max(dim=1, keepdim=True).values
     return shifted - torch.log(torch.exp(shifted).sum(1, keepdim=True))
@@ -84,7 +84,7 @@ def evaluate_accuracy(net, X, y):
 
 
 def sgd(params, lr, batch_size):
-    """Minibatch stochastic gradient descent (d2l §3.2)."""
+    """Minibatch stochastic gradient descent (d2l §3.4.3)."""
     with torch.no_grad():
         for param in params:
             param -= lr * param.grad / batch_size
@@ -92,7 +92,7 @@ def sgd(params, lr, batch_size):
 
 
 class SoftmaxScratch:
-    """net(X) = softmax(XW + b) with W ∈ ℝ^{d×q}, b ∈ ℝ^q (d2l §3.6.1–3.6.3)."""
+    """net(X) = softmax(XW + b) with W ∈ ℝ^{d×q}, b ∈ ℝ^q (d2l §4.4.1–4.4.2)."""
 
     def __init__(self, W: torch.Tensor, b: torch.Tensor):
         self.W, self.b = W.requires_grad_(True), b.requires_grad_(True)
@@ -105,7 +105,7 @@ class SoftmaxScratch:
 
 
 def concise_net(W: torch.Tensor, b: torch.Tensor) -> nn.Sequential:
-    """nn.Flatten + nn.Linear (d2l §3.7.1), starting from the same W and b as the scratch net."""
+    """nn.Flatten + nn.Linear (d2l §4.5.1), starting from the same W and b as the scratch net."""
     net = nn.Sequential(nn.Flatten(), nn.Linear(W.shape[0], W.shape[1])).to(W.device)
     with torch.no_grad():
         net[1].weight.copy_(W.T)
@@ -133,7 +133,7 @@ def step_concise(X, y, net, loss, trainer):
 
 
 def train_epoch_ch3(step, X, y, batch_size, generator, budget, on_batch=None):
-    """One pass in a random order (d2l §3.6.6). Returns (Σ loss, Σ correct, examples seen,
+    """One pass in a random order (d2l §4.4.4). Returns (Σ loss, Σ correct, examples seen,
     per-step summed losses) as device tensors: nothing is read back until the epoch ends."""
     n = len(X)
     order = torch.randperm(n, generator=generator).to(X.device)

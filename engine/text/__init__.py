@@ -1,6 +1,6 @@
-"""Text corpora and vocabularies (d2l §8.2–8.3): tokenize, Vocab, corpus_ids; generated corpora,
+"""Text corpora and vocabularies (d2l §9.2–9.3): tokenize, Vocab, corpus_ids; generated corpora,
 uploads (encoding detection), The Time Machine; the text-and-vocabulary lesson's analysis and figures."""
-from engine.text.analysis import (Analysis, Settings, analyse, ngram_frame, ngrams,
+from engine.text.analysis import (Analysis, Settings, analyse, compare_exponents, ngram_frame, ngrams,
                                   show_token, vocab_frame, zipf_fit, zipf_frame)
 from engine.text.corpora import (SOURCES, CorpusSettings, DEFAULT_CHARS, GENERATED, RECALL_ALPHABET, RECALL_MAX_DISTANCE, RECALL_NUM_PAIRS,
                                  brackets_text, chinese_text, english_text, generate, max_nesting, recall_min_distance,
@@ -20,6 +20,6 @@ __all__ = [
     "DEFAULT_MAX_CHARS", "MIN_CHARS", "MIN_DISTINCT", "Upload", "UploadError", "decode_upload", "decode_upload_info",
     "detect_encoding", "is_chinese",
     "TIME_MACHINE_SHA1", "TIME_MACHINE_URL", "load_time_machine", "time_machine_corpus",
-    "SOURCES", "Analysis", "CorpusSettings", "Settings", "analyse", "ngram_frame", "ngrams", "show_token",
+    "SOURCES", "Analysis", "CorpusSettings", "Settings", "analyse", "compare_exponents", "ngram_frame", "ngrams", "show_token",
     "vocab_frame", "zipf_fit", "zipf_frame", "fig_top", "fig_zipf", "CORPUS_STRINGS", "STRINGS",
 ]

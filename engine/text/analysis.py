@@ -1,4 +1,4 @@
-"""What a vocabulary and its n-grams say about a corpus (d2l §8.2.3, §8.3.2): counts, ``<unk>``, Zipf's law."""
+"""What a vocabulary and its n-grams say about a corpus (d2l §9.2.3, §9.2.5): counts, ``<unk>``, Zipf's law."""
 from __future__ import annotations
 
 import collections
@@ -15,7 +15,7 @@ from engine.text.vocab import Corpus, Vocab, tokenize
 class Settings:
     """The text-and-vocabulary page."""
     token: str = S.choice("char", ("char", "word"), doc="character or word tokens")
-    min_freq: int = S.num(0, 0, 50, doc="tokens seen fewer times become <unk> (d2l §8.2.3)")
+    min_freq: int = S.num(0, 0, 50, doc="tokens seen fewer times become <unk> (d2l §9.2.3)")
     top_k: int = S.num(10, 5, 50, step=5, doc="rows of the frequency tables")
 
     def __post_init__(self):
@@ -23,7 +23,7 @@ class Settings:
 
 
 def ngrams(corpus: list, n: int) -> collections.Counter:
-    """Counts of consecutive n-token tuples, as the book's ``zip(corpus[:-1], corpus[1:])`` (d2l §8.3.2)."""
+    """Counts of consecutive n-token tuples, as the book's ``zip(corpus[:-1], corpus[1:])`` (d2l §9.2.5)."""
     return collections.Counter(zip(*(corpus[i:] for i in range(n))))
 
 
@@ -41,6 +41,25 @@ def zipf_fit(counts: list[int], lo: int = 2, hi: int | None = None) -> tuple[flo
     ranks = np.arange(lo, hi + 1)
     slope, c = np.polyfit(np.log(ranks), np.log(counts[lo - 1:hi]), 1)
     return float(-slope), float(c), lo, hi
+
+
+def compare_exponents(alphas: dict, rel_tol: float = 0.05) -> dict:
+    """How the bigrams' and trigrams' fitted exponents compare with the unigrams': for n = 2, 3
+    'smaller', 'larger' or 'close' (within ``rel_tol``) than α₁, and whether they fall with n as the
+    book reports for *The Time Machine*'s words (α₁ > α₂ > α₃). The data decide, not the book."""
+    a1 = alphas.get(1, math.nan)
+    out = {}
+    for n in (2, 3):
+        a = alphas.get(n, math.nan)
+        if not (math.isfinite(a) and math.isfinite(a1)):
+            out[n] = "unknown"
+        elif abs(a - a1) <= rel_tol * abs(a1):
+            out[n] = "close"
+        else:
+            out[n] = "smaller" if a < a1 else "larger"
+    a2, a3 = alphas.get(2, math.nan), alphas.get(3, math.nan)
+    out["as_book"] = bool(out[2] == "smaller" and out[3] == "smaller" and a3 < a2)
+    return out
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Corpora the project writes itself, so the sequence lessons work offline (d2l §8.2, DLFS2 ch. 6).
+"""Corpora the project writes itself, so the sequence lessons work offline (d2l §9.2, DLFS2 ch. 6).
 
 Each is deterministic from the seed. Two have long-range structure that a plain RNN struggles
 to carry and an LSTM can (d2l §10.1): ``recall`` (a key's value must be remembered across a

@@ -1,4 +1,4 @@
-"""Figures of the text-and-vocabulary lesson, in the shared template (d2l §8.3.2's log–log plot)."""
+"""Figures of the text-and-vocabulary lesson, in the shared template (d2l §9.2.5's log–log plot)."""
 from __future__ import annotations
 
 import numpy as np

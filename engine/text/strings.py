@@ -40,8 +40,8 @@ CORPUS_STRINGS = {
                               "zh": "它只用了 {distinct} 种不同字符；语言模型至少需要 {min_distinct} 种才能学到东西。"},
     "corpus_offline": {"en": "The Time Machine could not be downloaded (no network, or the download was broken). The page uses “{fallback}” meanwhile: it works offline. A teacher can place timemachine.txt in data/cache/ by hand.",
                        "zh": "无法下载《时间机器》（没有网络，或下载的文件损坏）。本页暂时使用“{fallback}”，离线也可使用。教师可手动将 timemachine.txt 放入 data/cache/。"},
-    "corpus_tm_note": {"en": "The Time Machine, cleaned as in the book: lower case, every run of non-letters replaced by one space (d2l §8.2.1).",
-                       "zh": "《时间机器》，按书中方式清洗：转为小写，连续的非字母字符替换为一个空格（d2l 8.2.1 节）。"},
+    "corpus_tm_note": {"en": "The Time Machine, cleaned as in the book: lower case, every run of non-letters replaced by one space (⟦reading_text⟧).",
+                       "zh": "《时间机器》，按书中方式清洗：转为小写，连续的非字母字符替换为一个空格（⟦reading_text⟧）。"},
     "corpus_downloading": {"en": "Downloading The Time Machine…", "zh": "正在下载《时间机器》…"},
     "corpus_preview": {"en": "The text (first {chars:,} characters, shown as plain text)", "zh": "文本（前 {chars:,} 个字符，按纯文本显示）"},
     "corpus_lang.en": {"en": "English (or other space-separated)", "zh": "英文（或其他以空格分词的语言）"},
@@ -52,8 +52,8 @@ CORPUS_STRINGS = {
 
 STRINGS = {
     "title": {"en": "Text and vocabularies", "zh": "文本与词表"},
-    "summary": {"en": "From raw text to token indices: tokenize by character or word, build the vocabulary with min_freq and <unk>, and see Zipf's law in unigrams, bigrams and trigrams (d2l §8.2–8.3).",
-                "zh": "从原始文本到词元索引：按字符或词切分，用 min_freq 与 <unk> 构建词表，并在一元、二元、三元语法中看到齐普夫定律（d2l 8.2–8.3 节）。"},
+    "summary": {"en": "From raw text to token indices: tokenize by character or word, build the vocabulary with min_freq and <unk>, and see Zipf's law in unigrams, bigrams and trigrams (⟦text_preprocessing..language_models⟧).",
+                "zh": "从原始文本到词元索引：按字符或词切分，用 min_freq 与 <unk> 构建词表，并在一元、二元、三元语法中看到齐普夫定律（⟦text_preprocessing..language_models⟧）。"},
     "token": {"en": "Tokens", "zh": "词元类型"},
     "token_help": {"en": "Characters, or words: split on spaces for English, cut with jieba for Chinese.",
                    "zh": "字符或词：英文按空格切分，中文用 jieba 分词。"},
@@ -88,8 +88,19 @@ STRINGS = {
     "top_title": {"en": "The {k} most frequent unigrams, bigrams and trigrams", "zh": "最常见的 {k} 个一元、二元、三元语法"},
     "count_axis": {"en": "count", "zh": "次数"},
     "series": {"en": "n-gram", "zh": "n 元语法"},
-    "explain_zipf": {"en": "Zipf's law (d2l §8.3.2): the frequency nᵢ of the i-th most frequent token falls as a power of its rank, log nᵢ = −α log i + c. Fitted here on the unigrams ranked {lo}–{hi}: **α = {alpha:.2f}**, so the most frequent token appears about {ratio:.0f}× as often as the one ranked {hi}. Bigrams and trigrams follow the same kind of law with smaller exponents (α₂ = {alpha2:.2f}, α₃ = {alpha3:.2f}), and there are many more distinct ones ({n2:,} bigrams, {n3:,} trigrams for {n1:,} unigrams): counting them cannot be the whole story of a language model.",
-                     "zh": "齐普夫定律（d2l 8.3.2 节）：第 i 个最常见词元的频率 nᵢ 随排名按幂律下降，log nᵢ = −α log i + c。这里对排名 {lo}–{hi} 的一元语法拟合得到 **α = {alpha:.2f}**，即最常见的词元出现次数约为排名第 {hi} 的 {ratio:.0f} 倍。二元、三元语法也服从同类规律，指数更小（α₂ = {alpha2:.2f}，α₃ = {alpha3:.2f}），而且不同的组合多得多（{n1:,} 个一元语法对应 {n2:,} 个二元、{n3:,} 个三元语法）：仅靠计数无法构成完整的语言模型。"},
+    "explain_zipf": {"en": "Zipf's law (⟦zipf⟧): the frequency nᵢ of the i-th most frequent token falls as a power of its rank, log nᵢ = −α log i + c. Fitted here on the unigrams ranked {lo}–{hi}: **α = {alpha:.2f}**, so the most frequent token appears about {ratio:.0f}× as often as the one ranked {hi}. "
+                           "The book finds, for the words of *The Time Machine*, that bigrams and trigrams follow the same kind of law with smaller exponents. Here the fitted exponents are α₂ = {alpha2:.2f} ({rel2} α₁) and α₃ = {alpha3:.2f} ({rel3} α₁){verdict} "
+                           "There are many more distinct n-grams than tokens ({n2:,} bigrams, {n3:,} trigrams for {n1:,} unigrams): counting them cannot be the whole story of a language model.",
+                     "zh": "齐普夫定律（⟦zipf⟧）：第 i 个最常见词元的频率 nᵢ 随排名按幂律下降，log nᵢ = −α log i + c。这里对排名 {lo}–{hi} 的一元语法拟合得到 **α = {alpha:.2f}**，即最常见的词元出现次数约为排名第 {hi} 的 {ratio:.0f} 倍。"
+                           "书中在《时间机器》的单词上发现，二元、三元语法也服从同类规律，指数更小。这里拟合得到 α₂ = {alpha2:.2f}（{rel2} α₁），α₃ = {alpha3:.2f}（{rel3} α₁）{verdict}"
+                           "不同的 n 元组合比词元多得多（{n1:,} 个一元语法对应 {n2:,} 个二元、{n3:,} 个三元语法）：仅靠计数无法构成完整的语言模型。"},
+    "zipf_rel.smaller": {"en": "smaller than", "zh": "小于"},
+    "zipf_rel.larger": {"en": "larger than", "zh": "大于"},
+    "zipf_rel.close": {"en": "close to", "zh": "接近"},
+    "zipf_rel.unknown": {"en": "not comparable with", "zh": "无法比较于"},
+    "zipf_as_book": {"en": ": the same pattern as the book's.", "zh": "：与书中的规律一致。"},
+    "zipf_not_as_book": {"en": ": not the book's pattern. How the exponent changes with n depends on the text and on the tokens (characters or words), and the fit on ranks {lo}–{hi} is only a rough line.",
+                         "zh": "：与书中的规律不同。指数如何随 n 变化取决于文本和词元（字符还是词），而在排名 {lo}–{hi} 上的拟合也只是一条粗略的直线。"},
     "explain_unk": {"en": "With min_freq = {min_freq}, {dropped:,} of the {distinct:,} distinct tokens are rarer than that and all become <unk>: they make {unk:.1%} of the corpus. The vocabulary keeps {kept:,} tokens plus <unk>, len(vocab) = {size:,}.",
                     "zh": "当 min_freq = {min_freq} 时，{distinct:,} 个不同词元中有 {dropped:,} 个出现次数更少，全部变成 <unk>：它们占语料的 {unk:.1%}。词表保留 {kept:,} 个词元加上 <unk>，len(vocab) = {size:,}。"},
     "explain_unk_none": {"en": "With min_freq = {min_freq}, every one of the {distinct:,} distinct tokens is kept (none is rarer than that), so <unk> stays unused here. len(vocab) = {size:,}: {kept:,} tokens plus <unk>.",

@@ -1,4 +1,4 @@
-"""*The Time Machine* (H. G. Wells, public domain), the book's corpus, downloaded on demand (d2l §8.2.1).
+"""*The Time Machine* (H. G. Wells, public domain), the book's corpus, downloaded on demand (d2l §9.2.1).
 
 The file comes from d2l's public data hub through ``engine.datasets.fetch``: verified by its sha1,
 cached in ``data/cache``. Offline and without a cached copy, ``DownloadError`` says so and the
@@ -20,7 +20,7 @@ def time_machine_corpus(raw_text: str) -> Corpus:
     """The book's ``read_time_machine``: every line cleaned to lower-case letters and spaces."""
     lines = preprocess_time_machine(raw_text)
     return Corpus(name="time_machine", text="\n".join(lines), lang="en", source="time_machine",
-                  note="lower case, every run of non-letters replaced by one space (as d2l §8.2.1)")
+                  note="lower case, every run of non-letters replaced by one space (as d2l §9.2.1)")
 
 
 def load_time_machine(*, path: str | Path | None = None, cache_dir: str | Path | None = None,

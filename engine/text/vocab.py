@@ -1,4 +1,4 @@
-"""Text preprocessing (d2l §8.2): ``tokenize``, ``count_corpus``, ``Vocab`` and ``corpus_ids``.
+"""Text preprocessing (d2l §9.2): ``tokenize``, ``count_corpus``, ``Vocab`` and ``corpus_ids``.
 
 The book's functions with the book's names, plus Chinese: character tokens by default, word
 tokens through jieba. A ``Corpus`` is plain text with its language and where it came from.
@@ -29,7 +29,7 @@ class Corpus:
 
 
 def preprocess_time_machine(text: str) -> list[str]:
-    """The book's ``read_time_machine`` cleaning: non-letters become spaces, lower case (d2l §8.2.1)."""
+    """The book's ``read_time_machine`` cleaning: non-letters become spaces, lower case (d2l §9.2.1)."""
     return [re.sub("[^A-Za-z]+", " ", line).strip().lower() for line in text.splitlines()]
 
 
@@ -46,7 +46,7 @@ def _cut_words_zh(line: str) -> list[str]:
 
 
 def tokenize(lines: Iterable[str], token: str = "char", lang: str = "en") -> list[list[str]]:
-    """Split each line into tokens (d2l §8.2.2).
+    """Split each line into tokens (d2l §9.2.2).
 
     English: ``"char"`` keeps every character (spaces too), as the book; ``"word"`` splits on white space
     as the book and also cuts punctuation off as tokens of its own (``"mat."`` → ``"mat"``, ``"."``),
@@ -65,14 +65,14 @@ def tokenize(lines: Iterable[str], token: str = "char", lang: str = "en") -> lis
 
 
 def count_corpus(tokens: Sequence) -> collections.Counter:
-    """Count token frequencies; ``tokens`` is a 1D list or a list of token lists (d2l §8.2.3)."""
+    """Count token frequencies; ``tokens`` is a 1D list or a list of token lists (d2l §9.2.3)."""
     if len(tokens) == 0 or isinstance(tokens[0], list):
         tokens = [token for line in tokens for token in line]
     return collections.Counter(tokens)
 
 
 class Vocab:
-    """Vocabulary for text (d2l §8.2.3): index 0 is ``<unk>``, then the reserved tokens, then
+    """Vocabulary for text (d2l §9.2.3): index 0 is ``<unk>``, then the reserved tokens, then
     the tokens by decreasing frequency (ties keep first-seen order) whose count is ≥ ``min_freq``."""
 
     def __init__(self, tokens: Sequence | None = None, min_freq: int = 0,
@@ -116,7 +116,7 @@ class Vocab:
 def corpus_ids(corpus: Corpus, token: str = "char", min_freq: int = 0,
                max_tokens: int = -1) -> tuple[list[int], Vocab]:
     """Token indices of the whole corpus and its vocabulary, like the book's
-    ``load_corpus_time_machine`` (d2l §8.2.4): lines are tokenized, then concatenated."""
+    ``load_corpus_time_machine`` (d2l §9.2.4): lines are tokenized, then concatenated."""
     tokens = tokenize(corpus.lines, token, corpus.lang)
     vocab = Vocab(tokens, min_freq)
     get = vocab.token_to_idx.get          # vocab[tok], without a method call per token

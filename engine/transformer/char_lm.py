@@ -1,5 +1,5 @@
 """A character-level decoder-only Transformer language model on the student's corpus
-(d2l §11.7 blocks, trained as the language models of §8.5 / §9.5; GPT's recipe, §11.9.3).
+(d2l §11.7 blocks, trained as the language models of §9.5; GPT's recipe, §11.9.3).
 
 The causal mask lets one forward pass score every position of a subsequence at once, where
 an RNN steps through time. ``Settings`` keys the shared cache (the corpus is part of it);
@@ -53,7 +53,7 @@ class Settings:
 
 @dataclass(frozen=True)
 class Sampling:
-    """How text is generated from the trained model (d2l §8.5.4)."""
+    """How text is generated from the trained model (d2l §9.5.5)."""
     temperature: float = S.num(0.5, 0.0, 2.0, step=0.1, doc="0 = always the most likely character; higher = more random")
     num_preds: int = S.num(200, 20, 500, step=10, doc="characters to generate after the prompt")
 
@@ -68,7 +68,7 @@ def default_corpus():
 
 
 def seq_data_iter_random(corpus: torch.Tensor, batch_size: int, num_steps: int, generator: torch.Generator):
-    """Random partitioning (d2l §8.3.4): cut the text at a random offset into subsequences of
+    """Random partitioning (d2l §9.3.3): cut the text at a random offset into subsequences of
     num_steps + 1 tokens, shuffle them, and yield minibatches (X, Y) with Y = X shifted by one."""
     offset = int(torch.randint(0, max(1, min(num_steps, len(corpus) - num_steps - 1)), (1,), generator=generator))
     num_subseqs = (len(corpus) - offset - 1) // num_steps
@@ -94,6 +94,12 @@ class Result:
     epochs: pd.DataFrame          # epoch, step, loss, perplexity, valid_perplexity, tokens_per_s
     divergence: Divergence | None
     stop_reason: str | None
+    num_heldout_tokens: int = 0   # the end of the corpus kept out of training, for the held-out perplexity
+
+    @property
+    def num_tokens(self) -> int:
+        """Characters of the corpus used: trained on plus held out."""
+        return self.num_train_tokens + self.num_heldout_tokens
 
     @property
     def final_perplexity(self) -> float:
@@ -186,7 +192,7 @@ def _train(settings: Settings, seed: int, device, on_step, budget) -> Result:
     net.eval()
     return Result(settings=s, seed=seed, net=net, vocab=vocab, corpus_name=corpus.name, lang=corpus.lang,
                   num_train_tokens=len(train_ids), num_params=n_params, epochs=epochs_frame(rows),
-                  divergence=divergence, stop_reason=budget.reason)
+                  divergence=divergence, stop_reason=budget.reason, num_heldout_tokens=len(valid_ids))
 
 
 # ---- a prompt the student types ------------------------------------------------------------
@@ -218,7 +224,7 @@ def read_prompt(result: Result, text: str) -> Prompt:
 @torch.no_grad()
 def predict(prompt: Prompt, num_preds: int, net: nn.Module, vocab, num_steps: int,
             temperature: float = 0.0, generator: torch.Generator | None = None) -> str:
-    """Generate num_preds characters after the prompt (d2l §8.5.4 ``predict``): feed the last
+    """Generate num_preds characters after the prompt (d2l §9.5.5 ``predict``): feed the last
     num_steps characters, sample the next from softmax(logits / temperature) — or take the
     most likely one when the temperature is 0 — append it, repeat. ``<unk>`` is never written."""
     device = next(net.parameters()).device

@@ -9,8 +9,8 @@ SHARED = {
     "num_hiddens_help": {"en": "Features per token. Each head works in d/h of them.",
                          "zh": "每个词元的特征数。每个头使用其中的 d/h 个。"},
     "num_heads": {"en": "Heads h per layer", "zh": "每层的头数 h"},
-    "num_heads_help": {"en": "Heads attend in parallel, each with its own W_q, W_k, W_v, so each can look for something else (d2l §11.5).",
-                       "zh": "多个头并行计算注意力，各有自己的 W_q、W_k、W_v，因此可以关注不同的东西（11.5 节）。"},
+    "num_heads_help": {"en": "Heads attend in parallel, each with its own W_q, W_k, W_v, so each can look for something else (⟦multihead⟧).",
+                       "zh": "多个头并行计算注意力，各有自己的 W_q、W_k、W_v，因此可以关注不同的东西（⟦multihead⟧）。"},
     "num_layers": {"en": "Decoder blocks (layers)", "zh": "解码器块（层数）"},
     "lr": {"en": "Learning rate η (Adam)", "zh": "学习率 η（Adam）"},
     "lr_help": {"en": "The starting value; it decays to 0 along a cosine over the run. Too large: the loss jumps or becomes NaN.",
@@ -52,9 +52,11 @@ SHARED = {
     "budget_units": {"en": "This run reached the work budget ({units} token·parameters) and stopped early, so the shared server stays fast for the class. What was trained so far is shown. Lower epochs, data or model size for a complete run.",
                      "zh": "本次训练达到工作量上限（{units} 词元·参数），已提前停止，以保证共享服务器对全班保持流畅。下方显示已训练的结果。减少轮数、数据量或模型规模可完整运行。"},
     "diverged": {"en": "**The training diverged.** The loss became {kind} at step {step} (epoch {epoch}); the last finite loss was {last}. "
-                       "A learning rate of {lr} makes Adam's steps too large for this model: the attention scores grow until the softmax overflows. Lower the learning rate.",
+                       "Adam moves every weight by up to about the learning rate per step, and {lr} is too much for this model: the weights, and the attention scores with them, grow until they leave float32's range. "
+                       "(The softmax itself does not overflow — torch subtracts the largest score first; large scores *saturate* it: the weights go one-hot and their gradient vanishes.) Lower the learning rate.",
                  "zh": "**训练发散了。** 损失在第 {step} 步（第 {epoch} 轮）变为 {kind}；最后一个有限损失是 {last}。"
-                       "学习率 {lr} 使 Adam 的步长对这个模型过大：注意力分数不断增大，直到 softmax 溢出。请降低学习率。"},
+                       "Adam 每步让每个权重最多移动约一个学习率，而 {lr} 对这个模型太大了：权重以及随之而来的注意力分数不断增大，直到超出 float32 的范围。"
+                       "（softmax 本身不会溢出——torch 先减去最大的分数；大分数会让它*饱和*：权重趋于 one-hot，梯度消失。）请降低学习率。"},
     "attention_explain": {"en": "Each row is one query and sums to 1: how much of each earlier position's value goes into this position's output. "
                                 "Positions to the right of the diagonal are the future; the causal mask gives them weight exactly 0.",
                           "zh": "每一行是一个查询，和为 1：表示各个此前位置的值在该位置的输出中占多少。"
@@ -64,8 +66,8 @@ SHARED = {
 
 TOY_STRINGS = {
     "title": {"en": "Transformer on toy tasks", "zh": "Transformer：玩具任务"},
-    "summary": {"en": "A tiny decoder-only Transformer learns to copy, reverse or sort a string while you watch; then see, layer by layer and head by head, where it looks (d2l §11.5–11.7).",
-                "zh": "一个小型仅解码器 Transformer 现场学习复制、反转或排序字符串；然后逐层、逐头查看它在看哪里（11.5–11.7 节）。"},
+    "summary": {"en": "A tiny decoder-only Transformer learns to copy, reverse or sort a string while you watch; then see, layer by layer and head by head, where it looks (⟦multihead..transformer⟧).",
+                "zh": "一个小型仅解码器 Transformer 现场学习复制、反转或排序字符串；然后逐层、逐头查看它在看哪里（⟦multihead..transformer⟧）。"},
     "task_header": {"en": "Task", "zh": "任务"},
     "task": {"en": "Task", "zh": "任务"},
     "task_help": {"en": "The output for input x: x itself, x reversed, or x's symbols in alphabetical order.",
@@ -110,30 +112,30 @@ TOY_STRINGS = {
     "explain_md": {
         "en": r"""**The sequence.** The model reads one string: the input, the separator `>`, then its own output so far — here `{example}`. At every position it predicts the next token; the loss counts the {k} output tokens only. An answer counts as right only if all {k} tokens are (*exact match*).
 
-**Scaled dot-product attention (d2l §11.3).** $\mathrm{{softmax}}\big(\mathbf{{Q}}\mathbf{{K}}^\top/\sqrt{{d_h}} + \text{{mask}}\big)\mathbf{{V}}$ with $d_h = d/h = {d}/{h} = {dh}$ per head; the mask puts $-\infty$ on every future position, so its weight is exactly 0.
+**Scaled dot-product attention (⟦scaled_dot_product⟧).** $\mathrm{{softmax}}\big(\mathbf{{Q}}\mathbf{{K}}^\top/\sqrt{{d_h}} + \text{{mask}}\big)\mathbf{{V}}$ with $d_h = d/h = {d}/{h} = {dh}$ per head; the mask puts $-\infty$ on every future position, so its weight is exactly 0.
 
-**Multi-head attention (d2l §11.5).** $h = {h}$ heads, each with its own $\mathbf{{W}}_q^{{(i)}}, \mathbf{{W}}_k^{{(i)}}, \mathbf{{W}}_v^{{(i)}}$ ($d \times d_h$), concatenated and mixed by $\mathbf{{W}}_o$; {layers} blocks, {params} parameters in all.
+**Multi-head attention (⟦multihead⟧).** $h = {h}$ heads, each with its own $\mathbf{{W}}_q^{{(i)}}, \mathbf{{W}}_k^{{(i)}}, \mathbf{{W}}_v^{{(i)}}$ ($d \times d_h$), concatenated and mixed by $\mathbf{{W}}_o$; {layers} blocks, {params} parameters in all.
 
 **What to look for.** In the rows that write the output, *copy* puts its weight on the input symbol at the same place (a diagonal), *reverse* on the mirror place (an anti-diagonal), *sort* on the symbols by value, wherever they are. Usually one head of one layer does the job, the others help or idle. Switch the positional encoding off and copy/reverse fail: without it $\mathbf{{q}}_i^\top\mathbf{{k}}_j$ cannot depend on where $j$ is (only the causal mask leaks a little order: a position can count how many came before it).""",
         "zh": r"""**序列。** 模型读入一个字符串：输入、分隔符 `>`，然后是它自己已经写出的输出 —— 例如 `{example}`。它在每个位置预测下一个词元；损失只计算 {k} 个输出词元。只有 {k} 个词元全部正确才算答对（*完全匹配*）。
 
-**缩放点积注意力（11.3 节）。** $\mathrm{{softmax}}\big(\mathbf{{Q}}\mathbf{{K}}^\top/\sqrt{{d_h}} + \text{{掩码}}\big)\mathbf{{V}}$，每个头 $d_h = d/h = {d}/{h} = {dh}$；掩码在每个未来位置加上 $-\infty$，使其权重恰好为 0。
+**缩放点积注意力（⟦scaled_dot_product⟧）。** $\mathrm{{softmax}}\big(\mathbf{{Q}}\mathbf{{K}}^\top/\sqrt{{d_h}} + \text{{掩码}}\big)\mathbf{{V}}$，每个头 $d_h = d/h = {d}/{h} = {dh}$；掩码在每个未来位置加上 $-\infty$，使其权重恰好为 0。
 
-**多头注意力（11.5 节）。** $h = {h}$ 个头，各有自己的 $\mathbf{{W}}_q^{{(i)}}, \mathbf{{W}}_k^{{(i)}}, \mathbf{{W}}_v^{{(i)}}$（$d \times d_h$），拼接后由 $\mathbf{{W}}_o$ 混合；共 {layers} 个块，{params} 个参数。
+**多头注意力（⟦multihead⟧）。** $h = {h}$ 个头，各有自己的 $\mathbf{{W}}_q^{{(i)}}, \mathbf{{W}}_k^{{(i)}}, \mathbf{{W}}_v^{{(i)}}$（$d \times d_h$），拼接后由 $\mathbf{{W}}_o$ 混合；共 {layers} 个块，{params} 个参数。
 
 **看什么。** 在写出输出的各行中，*复制*把权重放在同一位置的输入符号上（对角线），*反转*放在镜像位置（反对角线），*排序*则按符号的大小去找，不论它在哪里。通常某一层的某一个头完成主要工作，其他头辅助或闲置。关闭位置编码后复制和反转会失败：没有它，$\mathbf{{q}}_i^\top\mathbf{{k}}_j$ 无法依赖 $j$ 的位置（只有因果掩蔽泄露一点顺序信息：一个位置可以数出它前面有多少个词元）。"""},
 }
 
 LM_STRINGS = {
     "title": {"en": "Character-level Transformer", "zh": "字符级 Transformer"},
-    "summary": {"en": "A decoder-only Transformer learns your corpus one character at a time: perplexity per epoch, generated text, and the causal attention of every head over a prompt you type (d2l §11.7, §11.9).",
-                "zh": "一个仅解码器 Transformer 逐字符学习你的语料：每轮的困惑度、生成的文本，以及对你输入的提示每个头的因果注意力（11.7、11.9 节）。"},
+    "summary": {"en": "A decoder-only Transformer learns your corpus one character at a time: perplexity per epoch, generated text, and the causal attention of every head over a prompt you type (⟦transformer, large_pretraining⟧).",
+                "zh": "一个仅解码器 Transformer 逐字符学习你的语料：每轮的困惑度、生成的文本，以及对你输入的提示每个头的因果注意力（⟦transformer, large_pretraining⟧）。"},
     "num_steps": {"en": "Context length (num_steps)", "zh": "上下文长度（num_steps）"},
     "num_steps_help": {"en": "Characters the model sees at once. Longer contexts cost more per step (attention is quadratic in it).",
                        "zh": "模型一次看到的字符数。上下文越长，每步开销越大（注意力的开销与其平方成正比）。"},
     "max_tokens": {"en": "Characters of the corpus used", "zh": "使用的语料字符数"},
     "max_tokens_help": {"en": "The last 10% of them (at most 4,000) are held out to measure perplexity on text the model never trained on.",
-                        "zh": "其中最后 10%（最多 4,000 个）留作验证，用于在模型从未训练过的文本上测量困惑度。"},
+                        "zh": "其中最后 10%（最多 4,000 个）留出，用于在模型从未训练过的文本上测量困惑度。"},
     "sampling_header": {"en": "Generating text", "zh": "生成文本"},
     "temperature": {"en": "Temperature", "zh": "温度"},
     "temperature_help": {"en": "0: always the most likely next character (the book's predict). Higher: sample from softmax(logits / T) — more varied, more mistakes.",
@@ -160,12 +162,12 @@ LM_STRINGS = {
     "generated_caption": {"en": "Prompt, then {n} generated characters at temperature {t}.", "zh": "提示，然后是以温度 {t} 生成的 {n} 个字符。"},
     "attention_title": {"en": "Causal self-attention over the prompt", "zh": "提示上的因果自注意力"},
     "explain_md": {
-        "en": r"""**Training.** The corpus becomes {tokens:,} character indices ({vocab} distinct, index 0 = `<unk>`). Minibatches are {batch} random subsequences of {steps} characters (d2l §8.3.4); the model predicts character $t+1$ from characters $1…t$ at *every* position at once — the causal mask makes that honest.
+        "en": r"""**Training.** The corpus's first {tokens:,} characters become indices ({vocab} distinct, index 0 = `<unk>`): the model trains on {train:,} of them, the last {heldout:,} are held out. Minibatches are {batch} random subsequences of {steps} characters (⟦random_sampling⟧); the model predicts character $t+1$ from characters $1…t$ at *every* position at once — the causal mask makes that honest.
 
 **Perplexity.** $\exp\big(-\frac1n\sum_t \log P(x_t \mid x_{{<t}})\big)$ = {ppl}: as uncertain as a fair choice among {ppl} characters (1 is perfect, {vocab} is a uniform guess). On the held-out end of the corpus: {vppl}.
 
 **Cost.** Self-attention compares every pair of positions: $O(n^2 d)$ per layer with $n = {steps}$, against $O(n d^2)$ for the dense layers ($d = {d}$). The model has {params} parameters and trained at {tps} tokens per second here.""",
-        "zh": r"""**训练。** 语料变为 {tokens:,} 个字符索引（{vocab} 个不同字符，索引 0 = `<unk>`）。每个小批量是 {batch} 个长度为 {steps} 的随机子序列（8.3.4 节）；模型在*每个*位置同时根据第 $1…t$ 个字符预测第 $t+1$ 个 —— 因果掩蔽保证它没有偷看。
+        "zh": r"""**训练。** 语料的前 {tokens:,} 个字符变为索引（{vocab} 个不同字符，索引 0 = `<unk>`）：模型在其中 {train:,} 个上训练，最后 {heldout:,} 个留出。每个小批量是 {batch} 个长度为 {steps} 的随机子序列（⟦random_sampling⟧）；模型在*每个*位置同时根据第 $1…t$ 个字符预测第 $t+1$ 个 —— 因果掩蔽保证它没有偷看。
 
 **困惑度。** $\exp\big(-\frac1n\sum_t \log P(x_t \mid x_{{<t}})\big)$ = {ppl}：相当于在 {ppl} 个字符中等概率选择时的不确定性（1 为完美，{vocab} 为均匀瞎猜）。在留出的语料末尾上：{vppl}。
 

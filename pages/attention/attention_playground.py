@@ -54,7 +54,7 @@ p = ui.shared_call(P.attend, s, seed, QKV["Q"], QKV["K"], QKV["V"])
 c = st.columns(4)
 c[0].metric(tr("metric_max"), fmt(float(p.max_weight.mean()), 3))
 c[1].metric(tr("metric_entropy"), fmt(float(p.entropy.mean()), 3))
-c[2].metric(tr("metric_uniform"), fmt(float(np.log(s.effective_valid_len)), 3))
+c[2].metric(tr("metric_uniform"), fmt(float(p.uniform_entropy.mean()), 3), help=tr("metric_uniform_help"))
 c[3].metric(tr("metric_rows"), ", ".join(f"{x:.3f}" for x in p.row_sums[:4]) + (" …" if len(p.row_sums) > 4 else ""))
 
 with st.expander(tr("inputs_title"), expanded=s.source == "random"):
@@ -85,7 +85,8 @@ with right:
 curve = ui.shared_call(P.saturation_curve, s.n_keys, seed, s.temperature)
 ui.plot(A.fig_saturation, curve, s.n_keys, s.d, tr, key="att_saturation")
 if not s.scale and s.d >= 16:
-    st.info(tr("saturated", d=s.d, max=fmt(float(p.max_weight.mean()), 3)), icon="🌡️")
+    st.info(tr("saturated", d=s.d, max=fmt(float(p.max_weight.mean()), 3), jac=fmt(float(p.softmax_jacobian_norm.mean()), 3),
+               jac_uniform=fmt(float(p.uniform_jacobian_norm.mean()), 3)), icon="🌡️")
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     vec = lambda a: ", ".join(f"{x:.2f}" if np.isfinite(x) else "-\\infty" for x in a)

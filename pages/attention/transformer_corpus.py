@@ -79,7 +79,7 @@ with st.expander(tr("structure_header"), icon=":material/account_tree:"):
     with right:
         ui.plot(TF.fig_positional_encoding(TF.positional_encoding(s.num_steps, s.num_hiddens).numpy(), tr))
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
-    st.markdown(tr("explain_md", tokens=r.num_train_tokens, vocab=len(r.vocab),
+    st.markdown(tr("explain_md", tokens=r.num_tokens, train=r.num_train_tokens, heldout=r.num_heldout_tokens, vocab=len(r.vocab),
                    batch=s.batch_size, steps=s.num_steps, ppl=fmt(last["perplexity"], 3),
                    vppl=fmt(last["valid_perplexity"], 3), d=s.num_hiddens, params=f"{r.num_params:,}",
                    tps=f"{r.epochs['tokens_per_s'].median():,.0f}"))

@@ -1,4 +1,4 @@
-"""Activation functions and the linear collapse (d2l §4.1): widgets → Settings → charts."""
+"""Activation functions and the linear collapse (d2l §5.1.2): widgets → Settings → charts."""
 import streamlit as st
 
 import engine.mlp.activations as A

@@ -1,4 +1,4 @@
-"""Linear regression (d2l §3.2–3.3): widgets → Settings → cached run → charts."""
+"""Linear regression (d2l §3.4–3.5): widgets → Settings → cached run → charts."""
 import streamlit as st
 
 import engine.linear_regression as L
@@ -20,11 +20,12 @@ c[0].metric(tr("metric_loss"), fmt(r.final_loss))
 c[1].metric(tr("metric_w1_err"), fmt(r.w_error[0], 2))
 c[2].metric(tr("metric_w2_err"), fmt(r.w_error[1], 2))
 c[3].metric(tr("metric_b_err"), fmt(r.b_error, 2))
-c[4].metric(tr("metric_lr_crit"), fmt(r.lr_critical, 3))
+c[4].metric(tr("metric_lr_crit"), fmt(r.lr_critical, 3), help=tr("metric_lr_crit_help", every=fmt(r.lr_every_batch, 3)))
 if r.divergence:
     d = r.divergence
-    st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite),
-                crit=fmt(r.lr_critical, 3), lr=fmt(s.lr)), icon="💥")
+    st.error(tr(f"diverged.{r.divergence_reason}", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite),
+                crit=fmt(r.lr_critical, 3), lr=fmt(s.lr), batch=s.batch_size, two_over_lr=fmt(2 / s.lr, 3),
+                every=fmt(r.lr_every_batch, 3)), icon="💥")
 ui.budget_notice(r.stop_reason, tr, L.MAX_STEPS)
 
 ui.plot(L.fig_loss, r.batches, r.epochs, tr, r.divergence)

@@ -1,4 +1,4 @@
-"""Multilayer perceptron on images (d2l §4.2–4.6), against softmax regression on one chart."""
+"""Multilayer perceptron on images (d2l §5.2, §3.7, §5.6), against softmax regression on one chart."""
 import streamlit as st
 
 import engine.mlp as M

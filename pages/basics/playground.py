@@ -1,4 +1,4 @@
-"""Neural network playground (d2l §4.1–4.3, after TensorFlow Playground): a small MLP learns a
+"""Neural network playground (d2l §5.1–5.2, after TensorFlow Playground): a small MLP learns a
 2-D decision boundary, redrawn live while it trains."""
 import streamlit as st
 

@@ -1,4 +1,4 @@
-"""Softmax regression (d2l §3.4–3.7): widgets → Settings → data → cached run → charts."""
+"""Softmax regression (d2l §4.1–4.5): widgets → Settings → data → cached run → charts."""
 import math
 
 import streamlit as st

@@ -1,4 +1,4 @@
-"""Text and vocabularies (d2l §8.2–8.3): corpus → tokens → vocabulary → n-gram counts and Zipf's law."""
+"""Text and vocabularies (d2l §9.2–9.3): corpus → tokens → vocabulary → n-gram counts and Zipf's law."""
 import math
 
 import streamlit as st
@@ -51,9 +51,12 @@ alpha, _, lo, hi = a.fit
 if math.isfinite(alpha):
     counts = [c for _, c in a.ngram_counts[1]]
     with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
+        cmp = T.compare_exponents(a.alphas)
         st.markdown(tr("explain_zipf", lo=lo, hi=hi, alpha=alpha, ratio=counts[0] / counts[hi - 1],
                        alpha2=a.alphas[2], alpha3=a.alphas[3], n1=len(a.ngram_counts[1]),
-                       n2=len(a.ngram_counts[2]), n3=len(a.ngram_counts[3])))
+                       n2=len(a.ngram_counts[2]), n3=len(a.ngram_counts[3]),
+                       rel2=tr(f"zipf_rel.{cmp[2]}"), rel3=tr(f"zipf_rel.{cmp[3]}"),
+                       verdict=tr("zipf_as_book" if cmp["as_book"] else "zipf_not_as_book", lo=lo, hi=hi)))
 cols = st.columns(3)
 for n, col in zip((1, 2, 3), cols):
     with col:

@@ -1,8 +1,8 @@
-"""Vanishing and exploding gradients (d2l §4.8, §9.7; DLFS2 §6.1): a scalar chain, deep networks
+"""Vanishing and exploding gradients (d2l §5.4, §9.7; DLFS2 §6.1): a scalar chain, deep networks
 with four initialisations, BPTT and the LSTM cell. Three Settings, one sidebar section each."""
 import streamlit as st
 
-from engine.gradients import bptt as BP, deep_nets as DN, figures as F, scalar_chain as SC
+from engine.gradients import bptt as BP, deep_nets as DN, figures as F, matrix_chain as MC, scalar_chain as SC
 from engine.gradients.strings_exploding import STRINGS
 from engine.numerics import fmt
 from pages import _ui as ui
@@ -41,6 +41,20 @@ st.table(SC.book_table().rename(columns={"exact": tr("col_exact")}).set_index("w
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     st.markdown(tr("chain_explain", w=sc.w_text, T=sc.T, exact=exact, logw=f"{r1.log10_w:.6f}",
                    log=f"{r1.exact_log10:.4f}", f32=fmt(r1.float32, 8), f64=fmt(r1.float64, 12)))
+
+# the book's product of 100 Gaussian 4×4 matrices
+st.subheader(tr("matrix_header"))
+rm = ui.shared_call(MC.run, seed=seed)
+left, right = st.columns([3, 2])
+with left:
+    ui.plot(MC.fig_matrix_chain, rm, tr)
+with right:
+    for caption, M in ((tr("matrix_first"), rm.first), (tr("matrix_last", n=MC.NUM_MATRICES), rm.last)):
+        st.caption(caption)
+        st.dataframe(MC.matrix_frame(M), hide_index=True)
+st.markdown(tr("matrix_explain", n=MC.NUM_MATRICES, measured=f"{rm.growth_per_factor:.3f}", last_norm=fmt(float(rm.norms["norm"].iloc[-1]), 3),
+               lam=f"{MC.lyapunov_exponent():.4f}", rate=f"{MC.growth_rate():.3f}",
+               rate_scaled=f"{MC.growth_rate(var=1 / MC.SIZE):.3f}"))
 
 # ---- 2 · deep networks --------------------------------------------------------------------
 st.header(tr("deep_header"))

@@ -16,35 +16,23 @@ ui.header(tr)
 
 r = ui.run_cached(GC.run, s, tr, seed=ui.current_seed(), device=ui.current_device())
 p = r.params.set_index("param")
+d = GC.diagnose(r)
 c = st.columns(4)
 c[0].metric(tr("metric_overall"), f"{r.overall:.2e}")
 c[1].metric(tr("metric_verdict"), tr(f"verdict.{GC.verdict(r.overall)}"))
-c[2].metric(tr("metric_located"), ", ".join(r.located) or tr("nothing"))
+c[2].metric(tr("metric_located"), ", ".join(d.params) or tr("nothing"))
 c[3].metric(tr("metric_evals"), f"{r.evaluations:,}")
 
-if s.dropout == "fresh_mask":
-    st.warning(tr("dropout_fail", two_eps=fmt(2 * s.eps)), icon="🎲")
-elif s.dtype == "float32" and r.located:
-    st.warning(tr("float32_fail", eps=fmt(s.eps)), icon="🔢")
-elif r.located and s.bug == "none" and s.dropout == "off":
-    # nothing planted: the difference quotient itself is off (truncation for large ε, rounding for tiny ε)
-    st.warning(tr("eps_fail", eps=fmt(s.eps), params=", ".join(r.located),
-                  rel=", ".join(f"{p.loc[k, 'rel_error']:.1e}" for k in r.located)), icon="📏")
-elif r.located:
-    wrong = list(r.located)
-    others = [k for k in GC.PARAM_NAMES if k not in wrong]
-    st.warning(tr("bug_found", params=", ".join(wrong), rel=", ".join(f"{p.loc[k, 'rel_error']:.1e}" for k in wrong),
-                  others=", ".join(others), hint=tr(f"hint.{s.bug}", batch=s.batch_size) if s.bug != "none" else ""),
-               icon="🐞")
-elif s.bug == "b2_mean" and s.batch_size == 1:
-    st.info(tr("bug_hidden"), icon="🙈")
-else:
-    worst = float(r.params["rel_error"].max())
-    if GC.verdict(worst) == "fine":
-        st.success(tr("passed", worst=f"{worst:.1e}"), icon="✅")
-    else:
-        st.info(tr("passed_loose", worst=f"{worst:.1e}", verdict=tr(f"verdict.{GC.verdict(worst)}"), eps=fmt(s.eps),
-                   dtype=s.dtype), icon="🔎")
+rels = lambda names: ", ".join(f"{p.loc[k, 'rel_error']:.1e}" for k in names)
+worst = float(r.params["rel_error"].max())
+fields = dict(two_eps=fmt(2 * s.eps), eps=fmt(s.eps), params=", ".join(d.params), rel=rels(d.params),
+              others=", ".join(d.others), all_rel=rels(GC.PARAM_NAMES), rest=f"{d.rest_max:.1e}", gap=f"{d.gap:,.0f}",
+              hint=tr(f"hint.{s.bug}", batch=s.batch_size) if s.bug != "none" else "",
+              worst=f"{worst:.1e}", verdict=tr(f"verdict.{GC.verdict(worst)}"), dtype=s.dtype)
+show, icon = {"dropout_fail": (st.warning, "🎲"), "float32_fail": (st.warning, "🔢"), "float32_unclear": (st.warning, "🔢"),
+              "eps_fail": (st.warning, "📏"), "bug_found": (st.warning, "🐞"), "bug_found_float32": (st.warning, "🐞"),
+              "bug_hidden": (st.info, "🙈"), "passed": (st.success, "✅"), "passed_loose": (st.info, "🔎")}[d.key]
+show(tr(d.key, **fields), icon=icon)
 if s.dropout == "fixed_mask":
     st.info(tr("fixed_mask_note"), icon="📌")
 ui.budget_notice(r.stop_reason, tr, GC.MAX_EVALS)

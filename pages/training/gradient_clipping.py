@@ -1,4 +1,4 @@
-"""The loss cliff and gradient clipping (d2l §9.5; Pascanu et al. 2013): a one-unit RNN trained
+"""The loss cliff and gradient clipping (d2l §9.5.3; Pascanu et al. 2013): a one-unit RNN trained
 twice on the same minibatches, without and with clipping; the loss surface with both paths."""
 import streamlit as st
 

@@ -2,6 +2,7 @@
 explained (💥) and marked on the charts with the step or layer, a link reproduces the page, the
 bug switch is caught and located, dropout and float32 are explained, 中文 reaches the charts."""
 import dataclasses
+import json
 
 from engine.gradients import bptt as BP, clipping as CL, deep_nets as DN, grad_check as GC, scalar_chain as SC
 from engine.numerics import fmt
@@ -47,7 +48,14 @@ def test_exploding_defaults_show_the_books_numbers(app_at):
     assert "1.073741824×10⁻²¹" in tables and "9.31322574615478515625×10²⁰" in tables and "4.36073206168×10⁻⁵" in tables
     r = DN.run(DN.Settings(), seed=0)
     assert m["Activations: last ÷ first layer"] == fmt(r.act_ratio)
-    assert len(at.get("plotly_chart")) == 5
+    assert len(at.get("plotly_chart")) == 6
+    # today's book: 100 Gaussian 4×4 matrices, with the theory's rate beside the measured one
+    from engine.gradients import matrix_chain as MC
+    rm = MC.run(seed=0)
+    text = " ".join(md.value for md in at.markdown)
+    assert f"×{rm.growth_per_factor:.3f} per factor" in text and "×1.747" in text and "d2l §5.4.1" in text
+    assert "动手学深度学习 (1st ed.) §3.15" in text and "d2l §4.8" not in text
+    assert "‖M_k‖" in charts(at)
 
 
 def test_overflow_is_explained_and_marked_with_its_step_and_layer(app_at):
@@ -187,3 +195,15 @@ def test_a_large_or_tiny_eps_is_blamed_not_the_backward_pass(app_at):
     worst = GC.run(GC.Settings(eps=1e-10), seed=0).params["rel_error"].max()
     assert 1e-7 < worst < 1e-3
     assert not at.success and any(f"{worst:.1e}" in i.value and "1e-7" in i.value for i in at.info)
+
+
+def test_float32_still_names_a_bug_that_stands_out(app_at):
+    """float32, b2 averaged, ε = 1e-3: b2's error (0.78) stands ~1,800× above the others' rounding."""
+    at = open_page(app_at, CHECKING, {"dtype": "float32", "bug": "b2_mean", "eps": "0.001"})
+    assert not at.exception and metrics(at)["Wrong gradient in"] == "b2"
+    (warning,) = at.warning
+    assert warning.icon == "🐞" and "∂J/∂b2" in warning.value and "without any bug" not in warning.value
+    # at ε = 1e-7 rounding swamps every parameter: nothing is named, and no bug-free claim is made
+    at = open_page(app_at, CHECKING, {"dtype": "float32", "bug": "b2_mean"})
+    assert metrics(at)["Wrong gradient in"] == "—"
+    assert "cannot locate" in at.warning[0].value and "without any bug" not in at.warning[0].value

@@ -1,5 +1,7 @@
 """The linear regression page through AppTest: a link reproduces the numbers, divergence is
 explained on the page, the shared cache serves a second student, Chinese everywhere."""
+import json
+
 import engine.linear_regression as L
 from engine.numerics import fmt
 from pages._ui._run import shared_cache
@@ -139,3 +141,11 @@ def test_empty_or_home_lesson_in_a_link_is_just_home(app_at):
         at = app_at({"lesson": value})
         at.run()
         assert not at.exception and not at.warning
+
+
+def test_sgd_divergence_below_the_gd_bound_names_the_minibatches(app_at):
+    at = app_at({"lr": "1", "batch_size": "1"})
+    at.switch_page(PAGE).run()
+    assert not at.exception and len(at.error) == 1
+    text = at.error[0].value
+    assert "below 2/λmax" in text and "full-batch" in text and "|B| = 1" in text and "above that bound" not in text

@@ -202,3 +202,10 @@ def test_japanese_upload_is_named_japanese(app_at):
     at = open_page(app_at, {"corpus": "upload"})
     upload(at, "neko.txt", ("吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。\n" * 30).encode("shift_jis"))
     assert any("Japanese, read like Chinese" in i.value for i in at.info)
+
+
+def test_zipf_explanation_reports_this_corpus_exponents(app_at):
+    """Generated Chinese corpus, characters: α₂ = 1.19 > α₁ = 0.61, so no 'smaller exponents' claim."""
+    at = open_page(app_at, {"corpus": "chinese", "token": "char", "lang": "zh"})
+    text = " ".join(m.value for m in at.markdown)
+    assert "α₂ = 1.19（大于 α₁）" in text and "与书中的规律不同" in text and "d2l 8.3.3 节" in text

@@ -241,3 +241,52 @@ def test_grad_check_is_deterministic_and_bounded():
     assert GC.run(s, seed=1).params.equals(GC.run(s, seed=1).params)
     b = bounds(GC.Settings)
     assert b["num_hiddens"].hi == 16 and b["batch_size"].hi == 64
+
+
+def test_standout_needs_a_bugs_error_far_above_the_rest():
+    assert GC.standout({"W1": 0.5, "b1": 0.27, "W2": 2e-4, "b2": 1.2e-4}) == ("W1", "b1")     # the gap is between b1 and W2
+    assert GC.standout({"W1": 0.72, "b1": 1e-2, "W2": 6.4e-3, "b2": 2.9e-3}) == ("W1",)
+    assert GC.standout({"W1": 2.3e-3, "b1": 8.3e-4, "W2": 9.9e-5, "b2": 3.1e-4}) == ()         # 2.8×: rounding
+    assert GC.standout({"W1": 1e-4, "b1": 0.0, "W2": 0.0, "b2": 0.0}) == ()                    # no bug-sized error
+    assert GC.standout({"W1": 0.9, "b1": 0.8, "W2": 0.7, "b2": 0.6}) == ()                     # nothing to stand out from
+
+
+@pytest.mark.parametrize("eps", [1e-1, 1e-2, 1e-3, 1e-4, 1e-5])
+def test_float32_rounding_alone_never_stands_out(eps):
+    """A correct backward pass in float32: whatever ε does to the errors, no parameter is blamed."""
+    for seed in range(3):
+        for n, batch in ((4, 8), (16, 64), (2, 1)):
+            grads, nums = GC.check(GC.Settings(num_hiddens=n, batch_size=batch, eps=eps, dtype="float32"), seed)
+            assert GC.standout({k: GC.relative_error(nums[k], grads[k]) for k in GC.PARAM_NAMES}) == ()
+
+
+def test_float32_diagnosis_names_the_located_parameter():
+    r = GC.run(GC.Settings(dtype="float32", bug="b2_mean", eps=1e-3), seed=0)
+    d = GC.diagnose(r)
+    assert d.key == "bug_found_float32" and d.params == ("b2",) and d.others == ("W1", "b1", "W2")
+    assert r.rel_errors["b2"] > 0.5 and d.rest_max < 1e-3 and d.gap > 1000
+    d = GC.diagnose(GC.run(GC.Settings(dtype="float32", bug="tanh_derivative", eps=1e-2), seed=0))
+    assert d.key == "bug_found_float32" and d.params == ("W1", "b1")
+    assert GC.diagnose(GC.run(GC.Settings(dtype="float32", bug="b2_mean"), seed=0)).key == "float32_unclear"
+    assert GC.diagnose(GC.run(GC.Settings(dtype="float32"), seed=0)).key == "float32_fail"
+    d = GC.diagnose(GC.run(GC.Settings(dtype="float32", num_hiddens=16, batch_size=64, eps=1e-3), seed=0))
+    assert d.key == "float32_fail" and d.params == ()                   # W1, b1 above 1e-3, yet only rounding
+    assert GC.diagnose(GC.run(GC.Settings(bug="b2_mean"), seed=0)) == GC.Diagnosis(
+        "bug_found", ("b2",), ("W1", "b1", "W2"), *_rest_and_gap(GC.run(GC.Settings(bug="b2_mean"), seed=0)))
+    assert GC.diagnose(GC.run(GC.Settings(eps=0.1), seed=0)).key == "eps_fail"
+    assert GC.diagnose(GC.run(GC.Settings(), seed=0)).key == "passed"
+
+
+def _rest_and_gap(r):
+    rel = r.rel_errors
+    rest = max(rel[k] for k in ("W1", "b1", "W2"))
+    return rest, rel["b2"] / rest
+
+
+def test_two_sided_difference_error_is_the_third_derivative_term():
+    """(f(x+ε) − f(x−ε))/2ε − f′(x) = ε²f‴(x)/6 + O(ε⁴): f″ cancels. exp at 0: every derivative is 1."""
+    import math as m
+    for eps in (1e-1, 3e-2, 1e-2):
+        two_sided = (m.exp(eps) - m.exp(-eps)) / (2 * eps) - 1
+        one_sided = (m.exp(eps) - 1) / eps - 1
+        assert abs(two_sided - eps ** 2 / 6) < eps ** 4 / 100 and abs(one_sided - eps / 2) < eps ** 2

@@ -152,3 +152,30 @@ def test_figures_build_with_divergence_and_in_chinese():
     assert any("inf" in (a.text or "") for a in fig.layout.annotations)
     for f in (L.fig_params(r, tr), L.fig_fit(r, tr), L.fig_contour(r, tr, L.loss_surface(r))):
         assert f.layout.title.text
+
+
+def test_minibatch_divergence_below_the_gd_bound_is_not_blamed_on_it():
+    """2/λmax bounds full-batch gradient descent. SGD with one example per step and η = 1 is below
+    it (1.815) and still diverges: each step uses one example's curvature ‖[xᵢ 1]‖², often > 2/η."""
+    from engine.i18n import Translator
+    r = L.run(L.Settings(lr=1.0, batch_size=1, num_epochs=3), seed=0)
+    assert r.divergence is not None and r.divergence.step == 240
+    assert r.lr_every_batch < r.settings.lr < r.lr_critical and r.divergence_reason == "minibatch"
+    A = np.c_[r.X, np.ones(len(r.X))]
+    assert math.isclose(r.lr_every_batch, 2 / (A ** 2).sum(1).max(), rel_tol=1e-9)
+    # a minibatch's curvature never exceeds the largest example's, and one example reaches it
+    g = np.random.default_rng(0)
+    for size in (1, 5, 50):
+        B = A[g.choice(len(A), size, replace=False)]
+        assert np.linalg.eigvalsh(B.T @ B / size)[-1] <= 2 / r.lr_every_batch * (1 + 1e-12)
+    i = (A ** 2).sum(1).argmax()
+    assert math.isclose(np.linalg.eigvalsh(np.outer(A[i], A[i]))[-1], 2 / r.lr_every_batch, rel_tol=1e-9)
+    for lang in ("en", "zh"):
+        text = Translator(lang, L.STRINGS)(f"diverged.{r.divergence_reason}", kind="NaN", step=240, epoch=1, last="1",
+                                           crit="1.815", lr="1", batch=1, two_over_lr="2", every="0.2")
+        assert "1.815" in text and "[X 1]" in text
+    en = Translator("en", L.STRINGS)("diverged.minibatch")
+    assert "full-batch" in en and "above that bound" not in en
+    # above the bound the reason is the bound itself
+    assert L.run(L.Settings(lr=3.0, batch_size=1000, num_epochs=50), seed=0).divergence_reason == "gd_bound"
+    assert L.run(L.BOOK if hasattr(L, "BOOK") else L.Settings(), seed=0).divergence_reason is None

@@ -284,3 +284,24 @@ def test_japanese_upload_is_named_japanese_and_read_like_chinese():
     assert info.script == "ja" and info.corpus.lang == "zh"
     zh = decode_upload_info(("今天天气很好，我们去公园散步吧。\n" * 30).encode("gbk"), 100_000, "zh.txt")
     assert zh.script == "" and zh.corpus.lang == "zh"
+
+
+def test_zipf_text_follows_the_fitted_exponents(tm):
+    """The book reports smaller exponents for bigrams and trigrams (Time Machine words): true
+    there; on the generated Chinese corpus (characters) α₂ and α₃ come out larger than α₁, and the
+    page must say so instead of repeating the book."""
+    from engine.i18n import Translator
+    words = T.analyse(tm, T.Settings(token="word"))
+    assert T.compare_exponents(words.alphas) == {2: "smaller", 3: "smaller", "as_book": True}
+    zh = T.analyse(T.generate("chinese", 0), T.Settings(token="char"))
+    assert [round(zh.alphas[n], 2) for n in (1, 2, 3)] == [0.61, 1.19, 0.89]
+    cmp = T.compare_exponents(zh.alphas)
+    assert cmp == {2: "larger", 3: "larger", "as_book": False}
+    assert T.compare_exponents({1: 1.0, 2: 1.03, 3: 0.5})[2] == "close"
+    assert T.compare_exponents({1: 1.0, 2: float("nan"), 3: 0.5}) == {2: "unknown", 3: "smaller", "as_book": False}
+    for lang, larger, differs in (("en", "larger than", "not the book's pattern"), ("zh", "大于", "与书中的规律不同")):
+        tr = Translator(lang, T.STRINGS)
+        text = tr("explain_zipf", lo=2, hi=96, alpha=zh.alphas[1], ratio=10.0, alpha2=zh.alphas[2], alpha3=zh.alphas[3],
+                  n1=96, n2=665, n3=2252, rel2=tr(f"zipf_rel.{cmp[2]}"), rel3=tr(f"zipf_rel.{cmp[3]}"),
+                  verdict=tr("zipf_not_as_book", lo=2, hi=96))
+        assert "1.19" in text and larger in text and differs in text

@@ -1,4 +1,4 @@
-"""Activation functions and the linear-collapse demo (d2l §4.1): maths, figures and strings."""
+"""Activation functions and the linear-collapse demo (d2l §5.1): maths, figures and strings."""
 from engine.mlp.activations.core import (FUNCTIONS, LEAKY_SLOPE, NAMES, Collapse, Settings, activation_table,
                                          collapse_demo, collapse_to_affine, derivative_autograd,
                                          derivative_closed_form, gelu, leaky_relu, relu, sigmoid, tanh, values_at)

@@ -1,5 +1,5 @@
-"""Activation functions and their derivatives (d2l §4.1.2), and why a network needs them:
-without a nonlinearity a stack of linear layers is one affine map (d2l §4.1.1.3).
+"""Activation functions and their derivatives (d2l §5.1.2), and why a network needs them:
+without a nonlinearity a stack of linear layers is one affine map (d2l §5.1.1).
 
 Each derivative is computed twice, by autograd (as the book does with ``y.backward``) and
 by its closed form, and the two are shown side by side (and tested to agree).
@@ -34,7 +34,7 @@ class Settings:
         S.check(self)
 
 
-# ---- the functions (d2l §4.1.2) ---------------------------------------------------
+# ---- the functions (d2l §5.1.2) ---------------------------------------------------
 
 def relu(x):
     """ReLU(x) = max(x, 0)."""
@@ -114,7 +114,7 @@ def values_at(names, x0: float) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# ---- without a nonlinearity, depth buys nothing (d2l §4.1.1.3) --------------------------
+# ---- without a nonlinearity, depth buys nothing (d2l §5.1.1) --------------------------
 
 @dataclass(frozen=True)
 class Collapse:

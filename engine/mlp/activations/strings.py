@@ -2,8 +2,8 @@
 
 STRINGS = {
     "title": {"en": "Activation functions", "zh": "激活函数"},
-    "summary": {"en": "ReLU, sigmoid, tanh, GELU and their derivatives (autograd and closed form), and why a stack of linear layers without them is one affine map (d2l §4.1).",
-                "zh": "ReLU、sigmoid、tanh、GELU 及其导数（自动微分与解析式），以及为什么没有激活函数的多层线性网络只是一个仿射变换（d2l 4.1 节）。"},
+    "summary": {"en": "ReLU, sigmoid, tanh, GELU and their derivatives (autograd and closed form), and why a stack of linear layers without them is one affine map (⟦activations⟧).",
+                "zh": "ReLU、sigmoid、tanh、GELU 及其导数（自动微分与解析式），以及为什么没有激活函数的多层线性网络只是一个仿射变换（⟦activations⟧）。"},
     "plot_header": {"en": "The functions", "zh": "函数"},
     "collapse_header": {"en": "Stacked linear layers", "zh": "堆叠线性层"},
     "show": {"en": "Activation", "zh": "激活函数"},
@@ -49,18 +49,18 @@ STRINGS = {
     "metric_W": {"en": "W = W_L ⋯ W_1", "zh": "W = W_L ⋯ W_1"},
     "metric_b": {"en": "b (folded)", "zh": "b（折叠后）"},
     "explain_act_md": {
-        "en": r"""**ReLU** $=\max(x,0)$, derivative $1$ for $x>0$ and $0$ for $x<0$ (at $x=0$ we take $0$, as autograd does). Half the units pass the gradient unchanged: this is why deep ReLU networks train.
+        "en": r"""**ReLU** $=\max(x,0)$, derivative $1$ for $x>0$ and $0$ for $x<0$ (at $x=0$ we take $0$, as autograd does). An active unit passes the gradient through unchanged, however large its input — it never saturates on that side, unlike sigmoid and tanh; an inactive one passes nothing. Which units are active depends on the inputs and the weights.
 
-**sigmoid** $\sigma(x)=\frac{{1}}{{1+e^{{-x}}}}$, $\sigma'(x)=\sigma(x)\,(1-\sigma(x))\le \tfrac14$. Each sigmoid layer multiplies the gradient by at most $0.25$: after 10 layers at most $0.25^{{10}}\approx 10^{{-6}}$ — the vanishing gradient.
+**sigmoid** $\sigma(x)=\frac{{1}}{{1+e^{{-x}}}}$, $\sigma'(x)=\sigma(x)\,(1-\sigma(x))\le \tfrac14$. Going back through a layer, the gradient is multiplied by $\sigma'$ and by the weights, $(\mathbf g \odot \sigma')\,\mathbf W$: the activation's own factor is at most $0.25$ per layer ($0.25^{{10}}\approx 10^{{-6}}$ over 10 layers), and whether the gradient vanishes depends on the weights too — larger weights can make up for it, but they push the units into the flat tails where $\sigma' \approx 0$ (see "Vanishing and exploding gradients").
 
 **tanh** $=\frac{{1-e^{{-2x}}}}{{1+e^{{-2x}}}}$, $\tanh'(x)=1-\tanh^2(x)\le 1$, centred at 0 but also flat for large $|x|$.
 
 **GELU** $=x\,\Phi(x)$, $\mathrm{{GELU}}'(x)=\Phi(x)+x\,\varphi(x)$ with $\Phi, \varphi$ the standard normal CDF and density: a smooth ReLU, used by BERT and GPT.
 
 At $x = {x0}$: {values}.""",
-        "zh": r"""**ReLU** $=\max(x,0)$，当 $x>0$ 时导数为 $1$，$x<0$ 时为 $0$（在 $x=0$ 处取 $0$，与自动微分一致）。一半的单元把梯度原样传回：这就是深层 ReLU 网络能够训练的原因。
+        "zh": r"""**ReLU** $=\max(x,0)$，当 $x>0$ 时导数为 $1$，$x<0$ 时为 $0$（在 $x=0$ 处取 $0$，与自动微分一致）。激活的单元把梯度原样传回，无论输入多大——这一侧不会饱和，不像 sigmoid 和 tanh；未激活的单元什么也不传。哪些单元激活取决于输入和权重。
 
-**sigmoid** $\sigma(x)=\frac{{1}}{{1+e^{{-x}}}}$，$\sigma'(x)=\sigma(x)\,(1-\sigma(x))\le \tfrac14$。每经过一层 sigmoid，梯度最多乘以 $0.25$：10 层之后最多为 $0.25^{{10}}\approx 10^{{-6}}$——梯度消失。
+**sigmoid** $\sigma(x)=\frac{{1}}{{1+e^{{-x}}}}$，$\sigma'(x)=\sigma(x)\,(1-\sigma(x))\le \tfrac14$。反向经过一层时，梯度要乘以 $\sigma'$ 和权重：$(\mathbf g \odot \sigma')\,\mathbf W$。激活函数自身的因子每层至多 $0.25$（10 层为 $0.25^{{10}}\approx 10^{{-6}}$），梯度是否消失还取决于权重——较大的权重可以弥补，但会把单元推到 $\sigma' \approx 0$ 的平坦区（见“梯度消失与梯度爆炸”）。
 
 **tanh** $=\frac{{1-e^{{-2x}}}}{{1+e^{{-2x}}}}$，$\tanh'(x)=1-\tanh^2(x)\le 1$，以 0 为中心，但 $|x|$ 较大时同样平坦。
 

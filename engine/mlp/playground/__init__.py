@@ -1,4 +1,4 @@
-"""The 2-D playground (d2l §4.1–4.3, after TensorFlow Playground): data, training, figures, strings."""
+"""The 2-D playground (d2l §5.1–5.2, after TensorFlow Playground): data, training, figures, strings."""
 from engine.mlp.net import mlp
 from engine.mlp.playground.core import (MAX_STEPS, NUM_FRAMES, Result, Settings, evaluate, grid_axes, run, sgd,
                                         train_step)

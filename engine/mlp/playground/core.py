@@ -1,4 +1,4 @@
-"""A 2-D neural-network playground (after TensorFlow Playground; d2l §4.1–4.3): a small MLP
+"""A 2-D neural-network playground (after TensorFlow Playground; d2l §5.1–5.2): a small MLP
 learns to separate two classes in the plane, and the decision boundary is recorded as it
 trains so the page can redraw it live and replay it.
 

@@ -24,7 +24,7 @@ def make_circles(num_examples: int, noise: float, rng: np.random.Generator):
 
 def make_xor(num_examples: int, noise: float, rng: np.random.Generator):
     """Points uniform in [-1, 1]², class 1 where x₁·x₂ > 0 (the first and third quadrants),
-    then moved by Gaussian noise: the problem a single linear layer cannot solve (d2l §4.1.1.1)."""
+    then moved by Gaussian noise: the problem a single linear layer cannot solve (d2l §5.1.1)."""
     X = rng.uniform(-1, 1, size=(num_examples, 2))
     y = (X[:, 0] * X[:, 1] > 0).astype(np.int64)
     return X + rng.normal(0, noise, X.shape), y

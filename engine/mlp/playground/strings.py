@@ -9,8 +9,8 @@ ACT_SYMBOLS = {"tanh": r"\tanh", "relu": r"\mathrm{ReLU}", "sigmoid": r"\sigma",
 
 STRINGS = {
     "title": {"en": "Neural network playground", "zh": "神经网络游乐场"},
-    "summary": {"en": "A small MLP separates two classes in the plane — moons, circles, XOR, spirals — and you watch the decision boundary move as it trains (after TensorFlow Playground; d2l §4.1–4.3).",
-                "zh": "一个小型多层感知机在平面上区分两类点——月牙、圆环、异或、螺旋——训练时可以看到决策边界如何移动（仿 TensorFlow Playground；d2l 4.1–4.3 节）。"},
+    "summary": {"en": "A small MLP separates two classes in the plane — moons, circles, XOR, spirals — and you watch the decision boundary move as it trains (after TensorFlow Playground; ⟦mlp..mlp_concise⟧).",
+                "zh": "一个小型多层感知机在平面上区分两类点——月牙、圆环、异或、螺旋——训练时可以看到决策边界如何移动（仿 TensorFlow Playground；⟦mlp..mlp_concise⟧）。"},
     "data_header": {"en": "Data", "zh": "数据"},
     "net_header": {"en": "Network", "zh": "网络"},
     "train_header": {"en": "Training", "zh": "训练"},
@@ -76,7 +76,7 @@ STRINGS = {
 
 **Prediction.** $P(y = 1 \mid \mathbf{{x}}) = \sigma(o) = 1/(1 + e^{{-o}})$: the colour of the background. The black line is $P = 0.5$, the decision boundary.
 
-**Loss.** Binary cross-entropy $l = -y \log \sigma(o) - (1-y)\log(1-\sigma(o))$ — the softmax cross-entropy of d2l §3.4 with two classes — averaged over a minibatch of {batch}.
+**Loss.** Binary cross-entropy $l = -y \log \sigma(o) - (1-y)\log(1-\sigma(o))$ — the softmax cross-entropy of ⟦softmax_loss⟧ with two classes — averaged over a minibatch of {batch}.
 
 **Update.** $\mathbf{{w}} \leftarrow \mathbf{{w}} - \eta\, \partial_{{\mathbf{{w}}}} l$ with $\eta = {lr}$, {steps} steps ({train} training points, {test} test points).
 
@@ -85,7 +85,7 @@ Try: *none (linear)* as the activation — any depth, still a straight line (see
 
 **预测。** $P(y = 1 \mid \mathbf{{x}}) = \sigma(o) = 1/(1 + e^{{-o}})$：即背景颜色。黑线是 $P = 0.5$，即决策边界。
 
-**损失。** 二元交叉熵 $l = -y \log \sigma(o) - (1-y)\log(1-\sigma(o))$——即 d2l 3.4 节两类时的 softmax 交叉熵——在大小为 {batch} 的小批量上取平均。
+**损失。** 二元交叉熵 $l = -y \log \sigma(o) - (1-y)\log(1-\sigma(o))$——即 ⟦softmax_loss⟧ 两类时的 softmax 交叉熵——在大小为 {batch} 的小批量上取平均。
 
 **更新。** $\mathbf{{w}} \leftarrow \mathbf{{w}} - \eta\, \partial_{{\mathbf{{w}}}} l$，$\eta = {lr}$，共 {steps} 步（{train} 个训练点，{test} 个测试点）。
 

@@ -1,0 +1,153 @@
+"""Every section of a book that the lessons cite, in one table, one edition per language:
+English cites the current *Dive into Deep Learning* (d2l-en, d2l.ai), 中文 cites 《动手学深度学习》
+第二版 (d2l-zh 2.0, zh.d2l.ai). The two number the same topic differently (BPTT is §9.7 in
+d2l-en, 8.7 节 in d2l-zh; gradient clipping §9.5.3 / 8.5.5 节), so a string never writes a
+number itself: it names a topic, ``⟦bptt⟧``, and ``engine.i18n.Translator`` fills in the
+citation for the page's language (``fill``):
+
+    ⟦bptt⟧                      en: d2l §9.7           zh: d2l 8.7 节
+    ⟦seq2seq, bahdanau⟧         en: d2l §10.7, §11.4   zh: d2l 9.7、10.4 节
+    ⟦linreg_scratch..linreg_concise⟧   a range: en d2l §3.4–3.5, zh d2l 3.2–3.3 节
+
+Numbers and titles were read from the books' sources (the ``toc`` of each chapter's
+index.md and the headings of its files): d2l-ai/d2l-en at 23d7a5a (2024-03) and
+d2l-ai/d2l-zh at e6b18cc (2023-08). Other books (Deep Learning from Scratch 1 and 2, the first
+edition of 动手学深度学习) are cited the same way, with their own names.
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class Ref(NamedTuple):
+    number: str        # "9.7", "8.5.5"
+    title: str         # the heading in that edition
+    book: str = "d2l"  # a key of BOOKS
+
+
+# How a book is named in each language. "d2l" is d2l-en in English and d2l-zh in 中文;
+# "d2l_en" is for a section only d2l-en has (cited from a 中文 page).
+BOOKS = {
+    "d2l": {"en": "d2l", "zh": "d2l"},
+    "d2l_en": {"en": "d2l", "zh": "d2l 英文版"},
+    "d2l_v1": {"en": "动手学深度学习 (1st ed.)", "zh": "《动手学深度学习》第一版"},
+    "dlfs": {"en": "DLFS", "zh": "《深度学习入门》"},
+    "dlfs2": {"en": "DLFS2", "zh": "《深度学习进阶》"},
+}
+
+D2L_EN = "https://d2l.ai"
+D2L_ZH = "https://zh.d2l.ai"
+
+SECTIONS: dict[str, dict[str, Ref]] = {
+    # linear networks
+    "linreg_scratch": {"en": Ref("3.4", "Linear Regression Implementation from Scratch"), "zh": Ref("3.2", "线性回归的从零开始实现")},
+    "linreg_concise": {"en": Ref("3.5", "Concise Implementation of Linear Regression"), "zh": Ref("3.3", "线性回归的简洁实现")},
+    "weight_decay": {"en": Ref("3.7", "Weight Decay"), "zh": Ref("4.5", "权重衰减")},
+    "softmax_regression": {"en": Ref("4.1", "Softmax Regression"), "zh": Ref("3.4", "softmax回归")},
+    "softmax_loss": {"en": Ref("4.1.2", "Loss Function"), "zh": Ref("3.4.6", "损失函数")},
+    "softmax_scratch": {"en": Ref("4.4", "Softmax Regression Implementation from Scratch"), "zh": Ref("3.6", "softmax回归的从零开始实现")},
+    "softmax_concise": {"en": Ref("4.5", "Concise Implementation of Softmax Regression"), "zh": Ref("3.7", "softmax回归的简洁实现")},
+    "softmax_revisited": {"en": Ref("4.5.2", "Softmax Revisited"), "zh": Ref("3.7.2", "重新审视Softmax的实现")},
+    # multilayer perceptrons
+    "mlp": {"en": Ref("5.1", "Multilayer Perceptrons"), "zh": Ref("4.1", "多层感知机")},
+    "activations": {"en": Ref("5.1.2", "Activation Functions"), "zh": Ref("4.1.2", "激活函数")},
+    "mlp_scratch": {"en": Ref("5.2", "Implementation of Multilayer Perceptrons"), "zh": Ref("4.2", "多层感知机的从零开始实现")},
+    "mlp_concise": {"en": Ref("5.2", "Implementation of Multilayer Perceptrons"), "zh": Ref("4.3", "多层感知机的简洁实现")},
+    "numerical_stability": {"en": Ref("5.4", "Numerical Stability and Initialization"), "zh": Ref("4.8", "数值稳定性和模型初始化")},
+    "exploding_gradients": {"en": Ref("5.4.1", "Vanishing and Exploding Gradients"), "zh": Ref("4.8.1", "梯度消失和梯度爆炸")},
+    "xavier": {"en": Ref("5.4.2", "Parameter Initialization"), "zh": Ref("4.8.2", "参数初始化")},
+    "dropout": {"en": Ref("5.6", "Dropout"), "zh": Ref("4.6", "暂退法（Dropout）")},
+    # the first edition's example of 0.2³⁰ and 5³⁰ (3.15.1 衰减和爆炸)
+    "first_edition_decay": {"en": Ref("3.15", "数值稳定性和模型初始化", "d2l_v1"), "zh": Ref("3.15", "数值稳定性和模型初始化", "d2l_v1")},
+    # recurrent networks
+    "text_preprocessing": {"en": Ref("9.2", "Converting Raw Text into Sequence Data"), "zh": Ref("8.2", "文本预处理")},
+    "reading_text": {"en": Ref("9.2.1", "Reading the Dataset"), "zh": Ref("8.2.1", "读取数据集")},
+    "language_models": {"en": Ref("9.3", "Language Models"), "zh": Ref("8.3", "语言模型和数据集")},
+    "zipf": {"en": Ref("9.2.5", "Exploratory Language Statistics"), "zh": Ref("8.3.3", "自然语言统计")},
+    "partitioning": {"en": Ref("9.3.3", "Partitioning Sequences"), "zh": Ref("8.3.4", "读取长序列数据")},
+    "random_sampling": {"en": Ref("9.3.3", "Partitioning Sequences"), "zh": Ref("8.3.4.1", "随机采样")},
+    "perplexity": {"en": Ref("9.3.2", "Perplexity"), "zh": Ref("8.4.4", "困惑度（Perplexity）")},
+    "rnn": {"en": Ref("9.4", "Recurrent Neural Networks"), "zh": Ref("8.4", "循环神经网络")},
+    "rnn_scratch": {"en": Ref("9.5", "Recurrent Neural Network Implementation from Scratch"), "zh": Ref("8.5", "循环神经网络的从零开始实现")},
+    "grad_clipping": {"en": Ref("9.5.3", "Gradient Clipping"), "zh": Ref("8.5.5", "梯度裁剪")},
+    "bptt": {"en": Ref("9.7", "Backpropagation Through Time"), "zh": Ref("8.7", "通过时间反向传播")},
+    "lstm": {"en": Ref("10.1", "Long Short-Term Memory (LSTM)"), "zh": Ref("9.2", "长短期记忆网络（LSTM）")},
+    "gru": {"en": Ref("10.2", "Gated Recurrent Units (GRU)"), "zh": Ref("9.1", "门控循环单元（GRU）")},
+    "deep_rnn": {"en": Ref("10.3", "Deep Recurrent Neural Networks"), "zh": Ref("9.3", "深度循环神经网络")},
+    "seq2seq": {"en": Ref("10.7", "Sequence-to-Sequence Learning for Machine Translation"), "zh": Ref("9.7", "序列到序列学习（seq2seq）")},
+    # attention
+    "queries_keys_values": {"en": Ref("11.1", "Queries, Keys, and Values"), "zh": Ref("10.1", "注意力提示")},
+    "attention_scoring": {"en": Ref("11.3", "Attention Scoring Functions"), "zh": Ref("10.3", "注意力评分函数")},
+    "masked_softmax": {"en": Ref("11.3.2.1", "Masked Softmax Operation"), "zh": Ref("10.3.1", "掩蔽softmax操作")},
+    "additive_attention": {"en": Ref("11.3.4", "Additive Attention"), "zh": Ref("10.3.2", "加性注意力")},
+    "scaled_dot_product": {"en": Ref("11.3.3", "Scaled Dot Product Attention"), "zh": Ref("10.3.3", "缩放点积注意力")},
+    "bahdanau": {"en": Ref("11.4", "The Bahdanau Attention Mechanism"), "zh": Ref("10.4", "Bahdanau 注意力")},
+    "multihead": {"en": Ref("11.5", "Multi-Head Attention"), "zh": Ref("10.5", "多头注意力")},
+    "transformer": {"en": Ref("11.7", "The Transformer Architecture"), "zh": Ref("10.7", "Transformer")},
+    # d2l-zh 2.0 has no chapter on large-scale pretraining: the 中文 page cites d2l-en's
+    "large_pretraining": {"en": Ref("11.9", "Large-Scale Pretraining with Transformers"),
+                          "zh": Ref("11.9", "Large-Scale Pretraining with Transformers", "d2l_en")},
+    # Deep Learning from Scratch (斎藤康毅): DLFS 1 and 2, same numbering in every translation
+    "dlfs_weight_init": {"en": Ref("6.2", "Weight initial values", "dlfs"), "zh": Ref("6.2", "权重的初始值", "dlfs")},
+    "dlfs2_rnn_problems": {"en": Ref("6.1", "The problems of RNNs", "dlfs2"), "zh": Ref("6.1", "RNN的问题", "dlfs2")},
+    "dlfs2_lstm": {"en": Ref("6.2", "Vanishing gradients and LSTM", "dlfs2"), "zh": Ref("6.2", "梯度消失和LSTM", "dlfs2")},
+}
+
+PLACEHOLDER = re.compile(r"⟦([^⟦⟧]+)⟧")
+
+
+def ref(key: str, lang: str) -> Ref:
+    """The section for ``key`` in the edition of ``lang`` (English for an unknown language)."""
+    entry = SECTIONS[key]
+    return entry.get(lang) or entry["en"]
+
+
+def _join(name: str, numbers: str) -> str:
+    return name + numbers if name.endswith("》") else f"{name} {numbers}"    # 《书名》6.1 节, d2l §9.7
+
+
+def _numbers(nums: list[str], lang: str) -> str:
+    if lang == "zh":
+        return "、".join(nums) + " 节"
+    return ", ".join(f"§{n}" for n in nums)
+
+
+def cite(spec: str, lang: str) -> str:
+    """The citation for one placeholder's content: ``key``, ``key, key, …`` or ``key..key``
+    (a range, within one book). Same-book sections are grouped behind one book name;
+    a section that two keys share is cited once."""
+    spec = spec.strip()
+    if ".." in spec:
+        first, last = (ref(k.strip(), lang) for k in spec.split(".."))
+        if first.book != last.book:
+            raise ValueError(f"a range spans two books: {spec}")
+        lang = lang if lang in ("en", "zh") else "en"
+        nums = f"{first.number}–{last.number}"
+        return _join(BOOKS[first.book][lang], f"§{nums}" if lang == "en" else f"{nums} 节")
+    groups: list[tuple[str, list[str]]] = []
+    for key in (k.strip() for k in spec.split(",")):
+        r = ref(key, lang)
+        if groups and groups[-1][0] == r.book:
+            if r.number not in groups[-1][1]:
+                groups[-1][1].append(r.number)
+        else:
+            groups.append((r.book, [r.number]))
+    lang = lang if lang in ("en", "zh") else "en"
+    parts = [_join(BOOKS[book][lang], _numbers(nums, lang)) for book, nums in groups]
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def keys_in(text: str) -> list[str]:
+    """Every section key a string cites (for the tests)."""
+    out = []
+    for m in PLACEHOLDER.finditer(text):
+        out += [k.strip() for part in m.group(1).split("..") for k in part.split(",")]
+    return out
+
+
+def fill(text: str, lang: str) -> str:
+    """Replace every ``⟦…⟧`` in ``text`` by its citation in ``lang``."""
+    if "⟦" not in text:
+        return text
+    return PLACEHOLDER.sub(lambda m: cite(m.group(1), lang), text)
