@@ -1,6 +1,5 @@
 """The attention playground and the seq2seq page through AppTest: masks and scaling reach the
 numbers, edited values are used and kept, typed input is validated, a link reproduces the page."""
-import json
 
 import numpy as np
 

@@ -2,7 +2,6 @@
 explained (💥) and marked on the charts with the step or layer, a link reproduces the page, the
 bug switch is caught and located, dropout and float32 are explained, 中文 reaches the charts."""
 import dataclasses
-import json
 
 from engine.gradients import bptt as BP, clipping as CL, deep_nets as DN, grad_check as GC, scalar_chain as SC
 from engine.numerics import fmt

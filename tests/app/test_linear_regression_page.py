@@ -1,6 +1,5 @@
 """The linear regression page through AppTest: a link reproduces the numbers, divergence is
 explained on the page, the shared cache serves a second student, Chinese everywhere."""
-import json
 
 import engine.linear_regression as L
 from engine.numerics import fmt
