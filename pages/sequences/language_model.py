@@ -28,7 +28,7 @@ st.sidebar.subheader(tr("gen_header"))
 g = ui.settings_form(L.Sampling, tr)
 s = dataclasses.replace(s, text_corpus=corpus)
 ui.header(tr)
-book = dict(model=tr(f"model.{s.model}"), section=L.BOOK_SECTION[s.model], book=fmt(L.BOOK_PERPLEXITY[s.model]))
+book = dict(model=tr(f"model.{s.model}"), section=L.BOOK_SECTION[s.model], book=f"{L.BOOK_PERPLEXITY[s.model]:.1f}")
 st.button(tr("book_button", **book), on_click=book_preset, icon=":material/menu_book:", help=tr("book_button_help"))
 corpus_preview(corpus, tr)
 
