@@ -6,8 +6,8 @@ import streamlit as st
 import engine.language_model as L
 from engine.language_model.figures import fig_perplexity
 from engine.numerics import fmt
-from pages import _ui as ui
 from engine.text import CorpusSettings
+from pages import _ui as ui
 from pages._ui._corpus import corpus_choice, corpus_label, corpus_picker, corpus_preview
 from pages._ui._state import url_text_input
 
