@@ -1,8 +1,10 @@
 """The book's recurrent language-model training, as printed in d2l §8.3, §8.5 and §8.6 (PyTorch
-edition): ``load_corpus_time_machine``, ``SeqDataLoader`` with ``seq_data_iter_sequential``
-(Python's ``random``), the concise ``RNNModel`` with one-hot inputs, ``grad_clipping``,
-``train_epoch_ch8`` with its ``Timer`` and ``Accumulator`` and ``state.detach_()``, and
-``train_ch8`` with ``torch.optim.SGD``. Only the ``Animator`` drawing and the printing are left out.
+edition): ``load_corpus_time_machine``, ``load_data_time_machine`` (which keeps the **first 10,000
+tokens**: ``max_tokens=10000``, the data every language model of chapters 8–9 trains on),
+``SeqDataLoader`` with ``seq_data_iter_sequential`` (Python's ``random``), the concise ``RNNModel``
+with one-hot inputs, ``grad_clipping``, ``train_epoch_ch8`` with its ``Timer`` and ``Accumulator``
+and ``state.detach_()``, and ``train_ch8`` with ``torch.optim.SGD``. Only the ``Animator`` drawing
+and the printing are left out; the path of the text is an argument (the book downloads it).
 
 The ``d2l`` package itself pins an old torch (``torch==2.0.0``/``1.x`` depending on the release) and
 cannot be installed beside torch 2.13, so this file is the reference the language-model benchmark
@@ -108,13 +110,20 @@ def seq_data_iter_sequential(corpus, batch_size, num_steps):
 
 
 class SeqDataLoader:
-    def __init__(self, corpus, batch_size, num_steps):
+    def __init__(self, batch_size, num_steps, use_random_iter, max_tokens, path):
+        if use_random_iter:
+            raise NotImplementedError("the benchmarks use sequential partitioning, as the book's runs")
         self.data_iter_fn = seq_data_iter_sequential
-        self.corpus = corpus
+        self.corpus, self.vocab = load_corpus_time_machine(path, max_tokens)
         self.batch_size, self.num_steps = batch_size, num_steps
 
     def __iter__(self):
         return self.data_iter_fn(self.corpus, self.batch_size, self.num_steps)
+
+
+def load_data_time_machine(path, batch_size, num_steps, use_random_iter=False, max_tokens=10000):
+    data_iter = SeqDataLoader(batch_size, num_steps, use_random_iter, max_tokens, path)
+    return data_iter, data_iter.vocab
 
 
 # ---- d2l §8.5 / §8.6 -------------------------------------------------------------------------------

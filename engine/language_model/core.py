@@ -26,7 +26,7 @@ from engine.text import tokenize
 MAX_WORK = 2.0e11
 STEP_OVERHEAD = {"scratch": 1.2e7, "concise": 1.0e6}    # FLOP-equivalent per time step and layer
 MAX_CORPUS_TOKENS = 200_000      # The Time Machine has ≈170 k characters
-HELDOUT_FRACTION = 0.1
+HELDOUT_FRACTION = 0.1           # held out: the text after the first max_tokens, or the last 10 % of a shorter corpus
 MAX_HELDOUT_TOKENS = 5_000
 SAMPLE_TOKENS = {"char": 60, "word": 15}
 MAX_TEXT_TOKENS = 120          # typed text: longer is cut, with a notice
@@ -47,9 +47,11 @@ class Settings:
     partition: str = S.choice("sequential", ("sequential", "random"), doc="d2l §8.3.4: how minibatches are cut")
     theta: float = S.num(1.0, 0.1, 100.0, log=True, doc="gradient clipping threshold θ (book: 1)")
     lr: float = S.num(2.0, 0.01, 10.0, log=True, doc="learning rate of SGD (book: 1)")
-    num_epochs: int = S.num(10, 1, 100, doc="passes over the training text (book: 500)")
+    num_epochs: int = S.num(10, 1, 500, doc="passes over the training text (book: 500)")
     batch_size: int = S.num(16, 1, 64, doc="subsequences per minibatch (book: 32)")
     num_steps: int = S.num(20, 5, 100, step=5, doc="time steps per subsequence (book: 35)")
+    max_tokens: int = S.num(MAX_CORPUS_TOKENS, 1_000, MAX_CORPUS_TOKENS, step=1_000,
+                            doc="train on the first max_tokens tokens, as the book's load_corpus_time_machine (book: 10,000)")
     # the text (not a widget: chosen by the shared corpus picker); None = the generated English text
     text_corpus: object = field(default=None, metadata={"doc": "an engine.text.Corpus"})
 
@@ -69,6 +71,38 @@ class Sampling:
 
     def __post_init__(self):
         S.check(self)
+
+
+# The book's run (d2l §8.6 concise RNN, §9.1 GRU, §9.2 LSTM; PyTorch edition): load_data_time_machine(32, 35)
+# keeps the first 10,000 character tokens of The Time Machine (max_tokens=10000), 256 hidden units, SGD lr 1,
+# clipping θ = 1, sequential partitioning, 500 epochs. (§8.5's RNN from scratch has 512 hidden units.)
+BOOK_RUN = dict(impl="concise", token="char", num_layers=1, num_hiddens=256, dropout=0.0, embedding=False,
+                tie_weights=False, partition="sequential", theta=1.0, lr=1.0, num_epochs=500, batch_size=32,
+                num_steps=35, max_tokens=10_000)
+BOOK_SECTION = {"rnn": "8.6", "gru": "9.1", "lstm": "9.2"}
+BOOK_PERPLEXITY = {"rnn": 1.3, "gru": 1.0, "lstm": 1.0}    # the training perplexity the book prints after 500 epochs
+BOOK_CPU_SECONDS = {"rnn": 30, "gru": 100, "lstm": 50}    # the book's loop, all 500 epochs, one idle core of the dev machine (≈)
+
+
+def book_run(model: str = "lstm") -> Settings:
+    """The book's settings for ``model`` (the corpus, The Time Machine, is chosen by the page)."""
+    return Settings(model=model, **BOOK_RUN)
+
+
+def is_book_run(s: Settings) -> bool:
+    """Whether ``s`` has the book's settings (whatever the model and the corpus)."""
+    return all(getattr(s, k) == v for k, v in BOOK_RUN.items())
+
+
+def split_ids(ids, max_tokens: int):
+    """(training ids, held-out ids): the first ``max_tokens`` tokens train, as the book's
+    ``load_corpus_time_machine(max_tokens)``; the text right after them is held out (10 % as many tokens,
+    at most ``MAX_HELDOUT_TOKENS``). A corpus with no more than ``max_tokens`` tokens holds out its own end."""
+    if len(ids) > max_tokens:
+        n_held = min(MAX_HELDOUT_TOKENS, max(1, int(max_tokens * HELDOUT_FRACTION)))
+        return ids[:max_tokens], ids[max_tokens: max_tokens + n_held]
+    n_held = min(MAX_HELDOUT_TOKENS, int(len(ids) * HELDOUT_FRACTION))
+    return ids[: len(ids) - n_held], ids[len(ids) - n_held:]
 
 
 def default_corpus():

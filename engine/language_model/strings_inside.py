@@ -26,6 +26,7 @@ STRINGS = {
     "sentence_unknown": {"en": "Not in the vocabulary of this corpus, read as <unk>: {tokens}", "zh": "不在此语料的词表中，按 <unk> 读入：{tokens}"},
     "unit": {"en": "Follow unit", "zh": "跟踪单元"},
     "unit_help": {"en": "Starts at the unit whose memory cell changes the most on this text.", "zh": "初始为记忆元在这段文本上变化最大的单元。"},
+    "unit_busiest": {"en": "the busiest unit", "zh": "变化最大的单元"},
     "colour_by": {"en": "Colour the text by", "zh": "文本着色依据"},
     # long-range settings
     "recall_train": {"en": "Train RNN, GRU and LSTM on the recall task", "zh": "在回忆任务上训练 RNN、GRU 与 LSTM"},

@@ -199,10 +199,8 @@ def _run(settings, seed, device, on_step, budget):
     s, device = settings, torch.device(device)
     budget = (budget or Budget()).capped(C.MAX_WORK)
     corpus = s.text_corpus if s.text_corpus is not None else C.default_corpus()
-    ids, vocab = corpus_ids(corpus, s.token, 0, C.MAX_CORPUS_TOKENS)
-    ids = torch.tensor(ids, dtype=torch.long)
-    n_held = min(C.MAX_HELDOUT_TOKENS, int(len(ids) * C.HELDOUT_FRACTION))
-    train_ids, held_ids = ids[: len(ids) - n_held], ids[len(ids) - n_held:]
+    ids, vocab = corpus_ids(corpus, s.token, 0, s.max_tokens + C.MAX_HELDOUT_TOKENS)
+    train_ids, held_ids = C.split_ids(torch.tensor(ids, dtype=torch.long), s.max_tokens)
     batch_size, num_steps = fit_batch(len(train_ids), s.batch_size, s.num_steps)
     notes = []
     if (batch_size, num_steps) != (s.batch_size, s.num_steps):

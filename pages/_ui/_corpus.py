@@ -159,6 +159,11 @@ def corpus_picker(tr: Translator, *, default: str = "english", container=None,
     return corpus
 
 
+def corpus_choice() -> str | None:
+    """The source the student (or the link) chose this run: "time_machine" even when it could not be had."""
+    return st.session_state.get(f"{CorpusSettings.__module__}.corpus")
+
+
 def corpus_label(corpus: Corpus, tr: Translator) -> str:
     """How a corpus is named to the student: a generated one by its translated title, an upload by
     its file name, The Time Machine by its title."""

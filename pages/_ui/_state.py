@@ -65,7 +65,9 @@ def entered() -> bool:
     return bool(st.session_state.get("_entered", True))
 
 
-def _url_value(name: str, bound: S.Bound, default: Any) -> Any:
+def _url_value(name: str, bound: S.Bound, default: Any, shown_default: Any = None) -> Any:
+    """The link's value of ``name``, clamped to ``bound`` (a notice says so), else ``default``.
+    ``shown_default``: how the notice names the default, when it is not a value yet."""
     raw = st.query_params.get(name)
     if raw is None:
         return default
@@ -75,7 +77,8 @@ def _url_value(name: str, bound: S.Bound, default: Any) -> Any:
     try:
         v, how = bound.adjust(raw)
     except (TypeError, ValueError, OverflowError):
-        st.session_state.setdefault(_NOTICES, []).append(S.Notice(name, raw[:40], default, "ignored"))
+        used = default if shown_default is None else shown_default
+        st.session_state.setdefault(_NOTICES, []).append(S.Notice(name, raw[:40], used, "ignored"))
         return default
     if how is not None:
         st.session_state.setdefault(_NOTICES, []).append(S.Notice(name, raw[:40], v, how))
@@ -192,6 +195,56 @@ def settings_form(cls, tr: Translator, names: Iterable[str] | None = None, conta
     kept.update({n: getattr(obj, n) for n in bounds})
     url_set(S.to_query(obj))
     return obj
+
+
+def apply_settings(cls, values: dict[str, Any], namespace: str | None = None) -> None:
+    """Set the widgets of these fields of ``cls`` to ``values`` (clamped to their bounds), e.g. from a preset
+    button's ``on_click``: the next run's ``settings_form`` shows and uses them and writes them to the URL."""
+    ns = namespace or cls.__module__
+    kept = st.session_state.setdefault(_KEPT, {}).setdefault(ns, {})
+    bounds = S.bounds(cls)
+    for name, value in values.items():
+        value, _ = bounds[name].clamp(value)
+        st.session_state[f"{ns}.{name}"] = kept[name] = value
+
+
+def url_widget_value(param: str, bound: S.Bound, key: str, default: Any, namespace: str,
+                     shown_default: Any = None) -> None:
+    """Prepare ``st.session_state[key]`` for a widget that ``settings_form`` cannot build (its range depends on
+    another setting, or its default on a result), so that it lives in the URL like the settings: on arriving,
+    the link's ``?param=`` (clamped to ``bound``, with a notice); otherwise the widget's own value, else the value
+    this student left in this widget before (a visit elsewhere), clamped to ``bound`` again, else ``default``.
+    ``default`` may be None (the page decides later; ``shown_default`` names it in a notice). Call it before
+    ``header`` so a notice shows in this run; after the widget, ``url_widget_done(param, key, namespace)``."""
+    kept = st.session_state.setdefault(_KEPT, {}).setdefault(namespace, {})
+    loaded = st.session_state.setdefault("_url_loaded", set())
+    load_id = f"{namespace}:{param}"
+    if entered() and load_id not in loaded:
+        loaded.add(load_id)
+        if param in st.query_params:
+            value = _url_value(param, bound, None, shown_default if default is None else default)
+            if value is not None:
+                st.session_state[key] = value
+                return
+    value = st.session_state[key] if key in st.session_state else kept.get(key, default)
+    if value is not None:
+        try:
+            value = bound.clamp(value)[0]
+        except (TypeError, ValueError, OverflowError):
+            value = default
+    if value is None:
+        st.session_state.pop(key, None)
+    else:
+        st.session_state[key] = value
+
+
+def url_widget_done(param: str, key: str, namespace: str) -> None:
+    """After the widget of ``url_widget_value``: keep its value for a later visit and put it in the URL."""
+    value = st.session_state.get(key)
+    if value is None:
+        return
+    st.session_state.setdefault(_KEPT, {}).setdefault(namespace, {})[key] = value
+    url_set({param: str(value)})
 
 
 def url_text_input(param: str, label: str, key: str, default: str = "", max_chars: int | None = None,

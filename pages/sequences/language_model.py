@@ -6,20 +6,30 @@ import streamlit as st
 import engine.language_model as L
 from engine.language_model.figures import fig_perplexity
 from engine.numerics import fmt
+from engine.text import CorpusSettings
 from pages import _ui as ui
-from pages._ui._corpus import corpus_picker, corpus_preview
+from pages._ui._corpus import corpus_choice, corpus_label, corpus_picker, corpus_preview
 from pages._ui._state import url_text_input
+
+
+def book_preset() -> None:
+    """The book's run for the chosen cell, one click: its settings and The Time Machine, widgets and URL."""
+    ui.apply_settings(L.Settings, L.BOOK_RUN)
+    ui.apply_settings(CorpusSettings, {"corpus": "time_machine"})
+
 
 tr = ui.translator(L.STRINGS)
 corpus = corpus_picker(tr)
 st.sidebar.subheader(tr("model_header"))
 ui.settings_form(L.Settings, tr, ["model", "impl", "num_layers", "num_hiddens", "dropout", "embedding", "tie_weights"])
 st.sidebar.subheader(tr("train_header"))
-s = ui.settings_form(L.Settings, tr, ["token", "partition", "batch_size", "num_steps", "lr", "theta", "num_epochs"])
+s = ui.settings_form(L.Settings, tr, ["token", "max_tokens", "partition", "batch_size", "num_steps", "lr", "theta", "num_epochs"])
 st.sidebar.subheader(tr("gen_header"))
 g = ui.settings_form(L.Sampling, tr)
 s = dataclasses.replace(s, text_corpus=corpus)
 ui.header(tr)
+book = dict(model=tr(f"model.{s.model}"), section=L.BOOK_SECTION[s.model], book=f"{L.BOOK_PERPLEXITY[s.model]:.1f}")
+st.button(tr("book_button", **book), on_click=book_preset, icon=":material/menu_book:", help=tr("book_button_help"))
 corpus_preview(corpus, tr)
 
 r = ui.run_cached(L.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
@@ -41,9 +51,19 @@ elif r.final_heldout_ppl > r.vocab_size and r.final_train_ppl > r.vocab_size:
     # finite, but worse than guessing uniformly: the updates overshoot (divergence without inf/NaN)
     st.error(tr("worse_than_uniform", ppl=fmt(r.final_heldout_ppl), V=r.vocab_size, lr=fmt(s.lr), theta=fmt(s.theta),
                 move=fmt(s.lr * s.theta)), icon="💥")
-if r.stop_reason == "units":
-    st.warning(tr("budget_work", work=fmt(L.MAX_WORK, 2), epochs=fmt(float(r.epochs["epoch"].iloc[-1]), 3)), icon="⏱️")
-else:
+epochs_done = fmt(float(r.epochs["epoch"].iloc[-1]), 3)
+is_book = L.is_book_run(s)
+if is_book and corpus_choice() == "time_machine" and corpus.source != "time_machine":
+    st.warning(tr("book_offline", corpus=corpus_label(corpus, tr), **book), icon="📡")
+elif is_book and corpus.source == "time_machine" and r.stop_reason in (None, "units"):
+    done = dict(epochs=epochs_done, train=fmt(r.final_train_ppl), held=fmt(r.final_heldout_ppl), **book)
+    if r.stop_reason == "units":
+        st.warning(tr("book_budget", seconds=L.BOOK_CPU_SECONDS[s.model], **done), icon="📖")
+    else:
+        st.success(tr("book_done", **done), icon="📖")
+if r.stop_reason == "units" and not (is_book and corpus.source == "time_machine"):
+    st.warning(tr("budget_work", work=fmt(L.MAX_WORK, 2), epochs=epochs_done), icon="⏱️")
+elif r.stop_reason != "units":
     ui.budget_notice(r.stop_reason, tr, L.MAX_WORK)
 ui.plot(fig_perplexity, r.batches, r.epochs, tr, r.vocab_size, r.divergence)
 

@@ -12,7 +12,8 @@ from engine.language_model.strings_inside import STRINGS
 from engine.numerics import fmt
 from pages import _ui as ui
 from pages._ui._corpus import corpus_label, corpus_picker
-from pages._ui._state import url_text_input
+from pages._ui._state import url_text_input, url_widget_done, url_widget_value
+from engine import settings as S
 
 tr = ui.translator(STRINGS, L.STRINGS)
 corpus = corpus_picker(tr)
@@ -21,6 +22,12 @@ s = ui.settings_form(L.Settings, tr, ["token", "num_hiddens", "num_layers", "num
 st.sidebar.subheader(tr("recall_header"))
 lrs = ui.settings_form(I.LongRangeSettings, tr)
 s = dataclasses.replace(s, model="lstm", text_corpus=corpus)      # the same cache entry as the LM page's LSTM
+# the view's own widgets live in the URL too; their ranges depend on the settings (read before the header's notices)
+QUANTITIES = ("c", "h", "i", "f", "o", "g")
+unit_key, layer_key = f"inside_unit_{s.num_hiddens}", f"inside_layer_{s.num_layers}"
+url_widget_value("unit", S.Bound("int", 0, s.num_hiddens - 1), unit_key, None, "inside_view", tr("unit_busiest"))
+url_widget_value("colour", S.Bound("choice", options=QUANTITIES), "inside_colour", "c", "inside_view")
+url_widget_value("layer", S.Bound("int", 0, s.num_layers - 1), layer_key, s.num_layers - 1, "inside_view")
 ui.header(tr)
 
 r = ui.run_cached(L.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
@@ -51,8 +58,8 @@ st.caption(tr("gates_caption", hiddens=s.num_hiddens, corpus=corpus_label(corpus
               ppl=fmt(r.final_heldout_ppl)))
 
 traces = ui.shared_call(I.gate_traces, r.net, p.ids, p.tokens)
-layer = st.radio(tr("num_layers"), list(range(s.num_layers)), index=s.num_layers - 1, horizontal=True,
-                 key="inside_layer") if s.num_layers > 1 else 0
+layer = st.radio(tr("num_layers"), list(range(s.num_layers)), horizontal=True, key=layer_key) if s.num_layers > 1 else 0
+url_widget_done("layer", layer_key, "inside_view")
 cols = st.columns(2)
 for k, q in enumerate(("i", "f", "o", "g", "c", "h")):
     with cols[k % 2]:
@@ -62,10 +69,11 @@ for k, q in enumerate(("i", "f", "o", "g", "c", "h")):
 st.subheader(tr("unit_header"))
 C = ui.shared_call(I.gate_matrix, traces, "c", layer)
 busiest = int(np.argmax(C.std(axis=1))) if C.size else 0
-unit_key = f"inside_unit_{s.num_hiddens}"
-unit = st.slider(tr("unit"), 0, s.num_hiddens - 1, value=busiest, key=unit_key, help=tr("unit_help"))
-colour = st.radio(tr("colour_by"), ("c", "h", "i", "f", "o", "g"), format_func=lambda q: tr(f"q.{q}"),
-                  horizontal=True, key="inside_colour")
+st.session_state.setdefault(unit_key, busiest)
+unit = st.slider(tr("unit"), 0, s.num_hiddens - 1, key=unit_key, help=tr("unit_help"))
+colour = st.radio(tr("colour_by"), QUANTITIES, format_func=lambda q: tr(f"q.{q}"), horizontal=True, key="inside_colour")
+url_widget_done("unit", unit_key, "inside_view")
+url_widget_done("colour", "inside_colour", "inside_view")
 ui.plot(Fg.fig_unit_text, traces, unit, colour, list(p.tokens), tr, layer)
 ui.plot(Fg.fig_unit, traces, unit, p.tokens, tr, layer)
 

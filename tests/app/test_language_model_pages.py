@@ -3,6 +3,12 @@ typed text is validated and shown as plain text, sampling does not retrain, the 
 gates of a typed sentence, one unit followed, the long-range experiment on demand."""
 from __future__ import annotations
 
+import io
+import urllib.error
+from pathlib import Path
+
+import pytest
+
 import engine.language_model as L
 import engine.text as T
 from engine.language_model import core as C
@@ -147,3 +153,94 @@ def test_a_run_worse_than_guessing_is_called_out(app_at):
     r = engine_run(lr=10, theta=100, model="rnn", num_epochs=2)
     assert r.divergence is None and r.final_heldout_ppl > r.vocab_size
     assert any(e.icon == "💥" and "worse than guessing" in e.value for e in at.error)
+
+
+# ---- the book's run as a preset ------------------------------------------------------------------
+
+TM_PATH = Path(__file__).resolve().parents[2] / "../shared/data/timemachine.txt"
+
+
+class _Bytes(io.BytesIO):
+    headers = {}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        self.close()
+
+
+@pytest.fixture
+def serve_tm(monkeypatch, tmp_path):
+    """The Time Machine from a fresh, empty cache: ``serve_tm(True)`` serves the shared copy as if
+    downloaded (checksum checked as usual), ``serve_tm(False)`` is offline."""
+    import engine.datasets.download as download
+    from pages._ui import _corpus as picker
+    monkeypatch.setattr(download, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(C, "MAX_WORK", 2.5e10)        # a dozen minibatches: the notice is what is tested
+
+    def serve(online: bool):
+        if online and not TM_PATH.exists():
+            pytest.skip("../shared/data/timemachine.txt is not here")
+
+        def opener(url, timeout):
+            if not online:
+                raise urllib.error.URLError("no network")
+            return _Bytes(TM_PATH.read_bytes())
+        monkeypatch.setattr(picker, "TM_OPENER", opener)
+        picker._time_machine.clear()
+    yield serve
+    from pages._ui import _corpus as picker
+    picker._time_machine.clear()
+
+
+BOOK_QUERY = {"corpus": "time_machine", "max_tokens": "10000", "num_hiddens": "256", "batch_size": "32",
+              "num_steps": "35", "lr": "1", "theta": "1", "num_epochs": "500", "partition": "sequential",
+              "impl": "concise", "token": "char", "num_layers": "1"}
+
+
+def test_book_preset_sets_the_widgets_and_the_link(app_at, serve_tm):
+    serve_tm(True)
+    at = open_page(app_at, LM, {"model": "gru"})
+    at.button[0].click().run()                            # the only button in the main area: the preset
+    assert not problems(at), problems(at)
+    assert {k: at.query_params.get(k) for k in BOOK_QUERY} == BOOK_QUERY and at.query_params["model"] == "gru"
+    key = "engine.language_model.core."
+    assert at.sidebar.slider(key=key + "max_tokens").value == 10_000
+    assert at.sidebar.slider(key=key + "num_epochs").value == 500
+    assert at.sidebar.selectbox(key="engine.text.corpora.corpus").value == "time_machine"
+    book = [w.value for w in at.warning if w.icon == "📖"]
+    assert book and "of its 500 epochs" in book[0] and "GRU" in book[0] and "≈ 1.0 after" in book[0]
+    assert not any("work budget (" in w.value for w in at.warning)      # one notice, not two
+    assert metrics(at)["Vocabulary"] == "28"
+    # the link reproduces it: the same numbers from a fresh session
+    link = {k: at.query_params[k] for k in at.query_params}
+    again = open_page(app_at, LM, link)
+    assert metrics(again) == metrics(at)
+    assert any(w.icon == "📖" for w in again.warning)
+
+
+def test_book_preset_offline_says_so(app_at, serve_tm):
+    serve_tm(False)
+    at = open_page(app_at, LM, {**BOOK_QUERY, "model": "lstm"})
+    assert any("could not be downloaded" in w.value and "book's settings" in w.value for w in at.warning)
+    assert not any(w.icon == "📖" for w in at.warning)
+
+
+# ---- inside the LSTM: the view's own widgets are in the link ----------------------------------------
+
+def test_inside_link_restores_unit_colour_and_layer(app_at):
+    q = {"num_hiddens": "16", "num_layers": "2", "num_epochs": "1", "unit": "5", "colour": "f", "layer": "0"}
+    at = open_page(app_at, INSIDE, q)
+    assert at.slider(key="inside_unit_16").value == 5
+    assert at.radio(key="inside_colour").value == "f" and at.radio(key="inside_layer_2").value == 0
+    assert (at.query_params["unit"], at.query_params["colour"], at.query_params["layer"]) == ("5", "f", "0")
+    assert any("Unit 5" in str(ch.proto.spec) for ch in at.get("plotly_chart"))
+    at.radio(key="inside_colour").set_value("o").run()
+    assert at.query_params["colour"] == "o" and at.slider(key="inside_unit_16").value == 5
+    # out of range or unreadable: clamped or ignored, with a notice
+    at = open_page(app_at, INSIDE, {**q, "unit": "99", "colour": "zebra", "layer": "7"})
+    assert at.slider(key="inside_unit_16").value == 15 and at.radio(key="inside_colour").value == "c"
+    assert at.radio(key="inside_layer_2").value == 1
+    notice = next(w.value for w in at.warning if w.icon == "🔗")
+    assert "`unit` = `99`" in notice and "`colour` = `zebra`" in notice and "`layer` = `7`" in notice

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -296,6 +297,52 @@ def test_divergence_is_recorded_not_raised(monkeypatch):
     r = L.run(FAST, seed=0)
     assert r.divergence is not None and r.divergence.step == 1 and r.divergence.kind == "NaN"
     assert len(r.epochs) == 2 and r.stop_reason is None
+
+
+# ---- the book's run (d2l §8.6, §9.1, §9.2: load_data_time_machine keeps 10,000 tokens) -------------
+
+TM_PATH = Path(__file__).resolve().parents[2] / "../shared/data/timemachine.txt"
+
+
+@pytest.fixture(scope="module")
+def time_machine():
+    if not TM_PATH.exists():
+        pytest.skip("../shared/data/timemachine.txt is not here")
+    from engine.text import time_machine_corpus
+    return time_machine_corpus(TM_PATH.read_text(encoding="utf-8"))
+
+
+def test_the_book_run_trains_on_the_books_10000_characters(time_machine):
+    from benchmarks import _book_rnn as B           # the book's load_corpus_time_machine, as printed
+    book_corpus, book_vocab = B.load_corpus_time_machine(str(TM_PATH), max_tokens=10_000)
+    s = L.book_run("lstm")
+    from engine.text import corpus_ids
+    ids, vocab = corpus_ids(time_machine, s.token, 0, s.max_tokens + C.MAX_HELDOUT_TOKENS)
+    train, held = C.split_ids(ids, s.max_tokens)
+    assert train == book_corpus and len(train) == 10_000
+    assert len(vocab) == len(book_vocab) == 28 and vocab.idx_to_token[:3] == ["<unk>", " ", "e"]
+    assert vocab.idx_to_token == book_vocab.idx_to_token
+    # lines are joined without a separator, as the book does: "…wells" then "i" of the next line
+    assert "".join(vocab.to_tokens(train[:40])) == "the time machine by h g wellsithe time t"
+    assert held == ids[10_000:11_000]                # held out: the 1,000 characters that follow
+    assert (s.batch_size, s.num_steps, s.lr, s.theta, s.num_hiddens, s.num_epochs) == (32, 35, 1.0, 1.0, 256, 500)
+
+
+def test_a_short_book_run_lowers_perplexity(time_machine):
+    s = dataclasses.replace(L.book_run("lstm"), num_epochs=3, text_corpus=time_machine)
+    r = L.run(s, seed=0)
+    assert (r.num_train_tokens, r.num_heldout_tokens, r.vocab_size) == (10_000, 1_000, 28)
+    assert r.stop_reason is None and len(r.batches) == 3 * 8          # (10,000 − 35 − 1) // 35 // 32 = 8 per epoch
+    e = r.epochs
+    assert e["train_ppl"].iloc[3] < e["train_ppl"].iloc[1] < 28
+    assert e["heldout_ppl"].iloc[3] < 0.7 * e["heldout_ppl"].iloc[0]
+
+
+def test_max_tokens_split():
+    ids = list(range(1000))
+    assert C.split_ids(ids, 200) == (ids[:200], ids[200:220])          # the text after, 10 % as long
+    assert C.split_ids(ids, 1000) == (ids[:900], ids[900:])            # shorter corpus: its own last 10 %
+    assert C.split_ids(list(range(200_000)), 100_000)[1] == list(range(100_000, 105_000))   # at most 5,000
 
 
 # ---- typed text, inside the LSTM ---------------------------------------------------------------
