@@ -66,7 +66,12 @@ def window(beta: float) -> float:
 
 def window_mass(beta: float) -> float:
     """The share of the weight on the last ⌈1/(1 − β)⌉ days, 1 − β^⌈1/(1−β)⌉ (→ 1 − 1/e as β → 1)."""
-    return 1 - beta ** math.ceil(window(beta))
+    return 1 - beta ** window_days(beta)
+
+
+def window_days(beta: float) -> int:
+    """⌈1/(1 − β)⌉ (1/(1 − 0.9) is 10.000000000000002 in floating point: that is 10 days)."""
+    return math.ceil(window(beta) - 1e-9)
 
 
 def lag(beta: float) -> float:

@@ -157,7 +157,7 @@ class Result:
     runs: pd.DataFrame                  # long: optimizer, step, x1, x2, f, gap (f − f_min), g*, lr*, m*
     escapes: dict                       # optimizer -> Escape | None
     divergences: dict                   # optimizer -> Divergence | None
-    eigen: pd.DataFrame | None          # quadratic: direction, lam, gd_rate, momentum_rate, c_gd, c_momentum (per step)
+    eigen: pd.DataFrame | None          # quadratic: direction, lam, gd_rate, momentum_rate
     stop_reason: str | None
 
     def run_of(self, name: str) -> pd.DataFrame:
@@ -200,6 +200,17 @@ def _eigen_view(s: Settings, surf: Surface, runs: pd.DataFrame) -> pd.DataFrame 
         rows.append({"direction": i + 1, "lam": float(lam[i]), "gd_rate": float(gd_rate(s.lr_gd, lam[i])),
                      "momentum_rate": float(momentum_rate(s.lr_momentum, s.beta, lam[i]))})
     return pd.DataFrame(rows)
+
+
+def diverging_direction(result: Result, name: str) -> tuple[int, float, float] | None:
+    """For GD or momentum on the quadratic: (direction, λ, factor per step) of the first eigen-direction
+    whose factor is above 1 — why the run blew up. None otherwise."""
+    e = result.eigen
+    if e is None or name not in ("gd", "momentum"):
+        return None
+    col = "gd_rate" if name == "gd" else "momentum_rate"
+    bad = e[e[col] > 1]
+    return None if bad.empty else (int(bad["direction"].iloc[0]), float(bad["lam"].iloc[0]), float(bad[col].iloc[0]))
 
 
 def components(result: Result, name: str) -> pd.DataFrame:
