@@ -29,6 +29,7 @@ LESSONS: dict[str, list[Lesson]] = {
         Lesson("pages/training/gradient_descent.py", "engine.optimization.strings_descent", ":material/south_east:"),
         Lesson("pages/training/weighted_averages.py", "engine.optimization.strings_averages", ":material/ssid_chart:"),
         Lesson("pages/training/optimizers_2d.py", "engine.optimization.strings_surfaces", ":material/route:"),
+        Lesson("pages/training/optimizers_network.py", "engine.optimization.strings_network", ":material/model_training:"),
     ],
     "group_sequences": [
         Lesson("pages/sequences/text_vocab.py", "engine.text", ":material/text_fields:"),

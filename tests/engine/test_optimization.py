@@ -253,3 +253,58 @@ def test_ewa_run_measures_the_noise_reduction_the_formula_predicts():
     assert set(r.compare["beta"]) == {0.5, 0.9, 0.98}
     again = A.run(A.Settings(num_days=1000, beta=0.9, noise=5.0), seed=3)
     assert again.series.equals(r.series)
+
+
+# ---- optimizers on the MLP -----------------------------------------------------------------------------
+
+from engine.budget import Budget  # noqa: E402
+from engine.datasets.images import load_image_data  # noqa: E402
+from engine.optimization import network as N  # noqa: E402
+
+SMALL = dict(dataset="digits", num_train=400, num_hiddens=32, batch_size=50, num_epochs=2)
+
+
+def test_every_racer_starts_from_the_same_weights_and_sees_the_same_minibatches():
+    s = N.Settings(**SMALL)
+    data = load_image_data("digits")
+    racers = [N.Racer(n, s, data.num_inputs, data.num_classes, 0, 8, "cpu") for n in ("gd", "momentum")]
+    for a, b in zip(racers[0].net.parameters(), racers[1].net.parameters()):
+        assert torch.equal(a, b)
+    r = N.run(dataclasses.replace(s, use_adagrad=False, use_rmsprop=False, use_adam=False,
+                                  lr_momentum=0.1, beta=0.0), data=data)
+    # momentum with β = 0 is SGD: same weights, same minibatches ⇒ the very same losses
+    u = r.updates
+    assert np.array_equal(u[u.optimizer == "gd"]["loss"].to_numpy(), u[u.optimizer == "momentum"]["loss"].to_numpy())
+
+
+@pytest.mark.parametrize("name", ["momentum", "adam"])
+def test_racer_from_scratch_equals_torch_optim_on_the_network(name):
+    s = N.Settings(**SMALL)
+    data = load_image_data("digits")
+    X, y = data.inputs(data.X_train[:400]), data.y_train[:400]
+    nets = []
+    for use_torch in (False, True):
+        r = N.Racer(name, s, data.num_inputs, data.num_classes, 0, 8, "cpu")
+        if use_torch:
+            r.trainer = R.torch_optimizer(name, r.net.parameters(), {**s.hyper(name), "eps": 1e-6})
+        rows = []
+        r.epoch(1, X, y, X[:10], y[:10], 50, Budget(), rows)
+        nets.append(r.net)
+    for a, b in zip(nets[0].parameters(), nets[1].parameters()):
+        assert torch.allclose(a, b, atol=1e-6)
+
+
+def test_network_schedules_budget_and_divergence():
+    s = N.Settings(**SMALL, schedule="step", step_epochs=1, step_factor=0.5)
+    r = N.run(s, data=load_image_data("digits"))
+    lrs = r.updates[r.updates.optimizer == "gd"]["lr"].to_numpy()
+    assert lrs[0] == pytest.approx(0.1) and lrs[-1] == pytest.approx(0.05) and len(lrs) == 16
+    assert r.history.groupby("optimizer").size().tolist() == [2] * 5
+    capped = N.run(dataclasses.replace(s, num_epochs=5), budget=Budget(max_units=1e9), data=load_image_data("digits"))
+    assert capped.stop_reason == "units" and capped.history["epoch"].max() < 5
+    again = N.run(dataclasses.replace(s, num_epochs=5), budget=Budget(max_units=1e9), data=load_image_data("digits"))
+    assert again.history.equals(capped.history)                      # a capped run still reproduces
+    wild = N.run(N.Settings(**SMALL, lr_momentum=100.0, beta=0.99), data=load_image_data("digits"))
+    d = wild.divergence["momentum"]
+    assert d is not None and d.step >= 1 and not math.isfinite(d.value)
+    assert wild.best() is not None and wild.divergence["adam"] is None
