@@ -53,7 +53,7 @@ STRINGS = {
     # charts
     "iterates": {"en": "iterates xₜ", "zh": "迭代点 xₜ"},
     "path_1d_title": {"en": "Gradient descent on f, η = {lr}", "zh": "f 上的梯度下降，η = {lr}"},
-    "compare_title": {"en": "Too small, about right, too large: the book's three η and yours", "zh": "太小、合适、太大：书中的三个 η 与你的 η"},
+    "compare_title": {"en": "The book's three η (too small, right, too large) and yours", "zh": "书中的三个 η（太小、合适、太大）与你的 η"},
     "yours": {"en": "yours", "zh": "你的"},
     "abs_x_axis": {"en": "|xₜ| (log scale)", "zh": "|xₜ|（对数坐标）"},
     "contour_2d_title": {"en": "x₁² + 2x₂² from (−5, −2), η = {lr}", "zh": "x₁² + 2x₂²，从 (−5, −2) 出发，η = {lr}"},

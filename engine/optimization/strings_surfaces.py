@@ -82,7 +82,7 @@ STRINGS = {
     "lr_title": {"en": "Each coordinate's effective step size |Δxᵢ| / |gᵢ|", "zh": "每个坐标的有效步长 |Δxᵢ| / |gᵢ|"},
     "lr_axis": {"en": "effective η (log scale)", "zh": "有效 η（对数坐标）"},
     "coord": {"en": "coordinate x{i}", "zh": "坐标 x{i}"},
-    "momentum_avg_title": {"en": "Momentum averages past gradients: g(t) and (1 − β)·v(t)", "zh": "动量法对过去的梯度求平均：g(t) 与 (1 − β)·v(t)"},
+    "momentum_avg_title": {"en": "Momentum's v averages the gradients", "zh": "动量法的 v 是梯度的平均"},
     "gradient": {"en": "gradient g", "zh": "梯度 g"},
     "velocity_avg": {"en": "(1 − β)·v, β = {beta}", "zh": "(1 − β)·v，β = {beta}"},
     "grad_axis": {"en": "gradient component", "zh": "梯度分量"},
