@@ -26,6 +26,11 @@ LESSONS: dict[str, list[Lesson]] = {
         Lesson("pages/training/exploding_gradients.py", "engine.gradients.strings_exploding", ":material/trending_up:"),
         Lesson("pages/training/gradient_clipping.py", "engine.gradients.strings_clipping", ":material/content_cut:"),
         Lesson("pages/training/gradient_checking.py", "engine.gradients.strings_checking", ":material/fact_check:"),
+        Lesson("pages/training/gradient_descent.py", "engine.optimization.strings_descent", ":material/south_east:"),
+        Lesson("pages/training/minibatch_sgd.py", "engine.optimization.strings_minibatch", ":material/stacked_line_chart:"),
+        Lesson("pages/training/weighted_averages.py", "engine.optimization.strings_averages", ":material/ssid_chart:"),
+        Lesson("pages/training/optimizers_2d.py", "engine.optimization.strings_surfaces", ":material/route:"),
+        Lesson("pages/training/optimizers_network.py", "engine.optimization.strings_network", ":material/model_training:"),
     ],
     "group_sequences": [
         Lesson("pages/sequences/text_vocab.py", "engine.text", ":material/text_fields:"),
