@@ -16,11 +16,10 @@ ui.header(tr)
 
 r = ui.run_cached(GC.run, s, tr, seed=ui.current_seed(), device=ui.current_device())
 p = r.params.set_index("param")
-c = st.columns(4)
-c[0].metric(tr("metric_overall"), f"{r.overall:.2e}")
-c[1].metric(tr("metric_verdict"), tr(f"verdict.{GC.verdict(r.overall)}"))
-c[2].metric(tr("metric_located"), ", ".join(r.located) or tr("nothing"))
-c[3].metric(tr("metric_evals"), f"{r.evaluations:,}")
+ui.metrics(r, [ui.Metric(tr("metric_overall"), lambda r: r.overall, "lower", text="{:.2e}".format),
+               ui.Metric(tr("metric_verdict"), lambda r: tr(f"verdict.{GC.verdict(r.overall)}")),
+               ui.Metric(tr("metric_located"), lambda r: ", ".join(r.located) or tr("nothing")),
+               ui.Metric(tr("metric_evals"), lambda r: r.evaluations, text="{:,}".format)])
 
 if s.dropout == "fresh_mask":
     st.warning(tr("dropout_fail", two_eps=fmt(2 * s.eps)), icon="🎲")
@@ -55,10 +54,10 @@ with left:
 with right:
     ui.plot(F.fig_entries, r, tr)
 st.dataframe(F.params_table(r, tr), hide_index=True)
-ui.plot(F.fig_sweep, r, tr)
+ui.plot(F.fig_sweep, r, tr, compare=True)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
-    st.markdown(tr("explain_md", eps=fmt(s.eps), evals=f"{r.evaluations:,}", P=r.num_params, batch=s.batch_size, dtype=s.dtype))
+    ui.explanation(tr("explain_md", eps=fmt(s.eps), evals=f"{r.evaluations:,}", P=r.num_params, batch=s.batch_size, dtype=s.dtype))
 ui.code_from_engine(tr, GC.LinearFunction, GC.TanhFunction, GC.numerical_gradient, GC.relative_error)
 ui.csv_download(r.entries, tr, "gradient_check_entries")
 ui.share_link(tr)
