@@ -422,9 +422,10 @@ def metrics(result, specs: list[Metric], tr: Translator | None = None) -> None:
             reg["metrics"].append({"label": m.label, "text": m.show(cur), "delta": None,
                                    "values": [float(cur)] if _number(cur) else None})
             continue
+        same = delta is not None and float(cur) == float(values[1])
         col.metric(m.label, m.show(cur), delta=delta, help=m.help,
-                   delta_color={"lower": "inverse", "neither": "off"}.get(m.better, "normal"),
-                   delta_arrow="off" if delta is not None and float(cur) == float(values[1]) else "auto",
+                   delta_color="off" if same else {"lower": "inverse", "neither": "off"}.get(m.better, "normal"),
+                   delta_arrow="off" if same else "auto",
                    delta_description=tr("pin_vs_first") if delta is not None else None)
         reg["metrics"].append({"label": m.label, "text": m.show(cur), "delta": delta,
                                "values": [float(v) if _number(v) else None for v in values] if callable(m.value) else None})
@@ -475,8 +476,9 @@ def finish(tr: Translator, link: str) -> None:
     table = comparison_table(tr, reg)
     if table is not None and reg.get("table") is not None:
         with reg["table"].container():
-            with st.expander(tr("pin_table"), expanded=True, icon=":material/compare_arrows:"):
-                st.dataframe(table, hide_index=True)
+            with st.expander(tr("pin_table"), icon=":material/compare_arrows:"):
+                numbers = [m["label"] for m in reg["metrics"] if m["values"] is not None and m["label"] in table]
+                st.dataframe(table.assign(**{c: table[c].map(fmt) for c in numbers}), hide_index=True)
                 csv_download(table, tr, f"{reg['page'] or 'lesson'}_runs", key="_pins_csv")
     settings = [(_pair_text(n, v, reg, tr, short=False)) for n, (_, v, _) in reg["fields"].items()]
     settings.append((tr("seed"), str(current_seed())))
