@@ -23,11 +23,10 @@ r = ui.run_cached(M.run, s, tr, seed=ui.current_seed(), device=ui.current_device
                   live=lambda ev: M.fig_compare(M.history_frame(ev["history"]), tr, num_epochs=s.num_epochs))
 data_in_use(data, r)
 
+softmax = [ui.Metric(tr("metric_softmax_acc"), lambda r: r.last("softmax", "test_acc"), "higher", digits=3,
+                     note=tr("metric_delta", d=fmt(r.last("mlp", "test_acc") - r.last("softmax", "test_acc"), 2)))]
 ui.metrics(r, [ui.Metric(tr("metric_mlp_acc"), lambda r: r.last("mlp", "test_acc"), "higher", digits=3),
-               ui.Metric(tr("metric_softmax_acc"), lambda r: r.last("softmax", "test_acc") if r.settings.compare else None,
-                         "higher", digits=3,
-                         note=tr("metric_delta", d=fmt(r.last("mlp", "test_acc") - r.last("softmax", "test_acc"), 2))
-                         if s.compare else None),
+               *(softmax if s.compare else []),
                ui.Metric(tr("metric_params"), lambda r: r.num_params["mlp"], text="{:,}".format),
                ui.Metric(tr("metric_weight_norm"), lambda r: r.weight_norm["mlp"])])
 for model, d in r.divergence.items():
