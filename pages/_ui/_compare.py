@@ -14,17 +14,14 @@ A lesson takes part without comparison code of its own:
 - ``ui.metrics(result, [ui.Metric(...)])`` shows the headline numbers with the difference from the
   first pin (green when it is better);
 - ``ui.share_link`` (every page's last call) writes the pins into the link (``pin=lr:0.3``, one per
-  pin), fills the comparison table and offers the report (``pages/_ui/_report.py``).
+  pin), fills the comparison table and offers the report (``_summary.py``, ``_report.py``).
 """
 from __future__ import annotations
 
 import dataclasses
 import logging
-import math
-from dataclasses import dataclass
 from typing import Any, Callable
 
-import pandas as pd
 import streamlit as st
 
 from engine import settings as S
@@ -40,7 +37,6 @@ PIN_PARAM = "pin"
 MAX_PIN_CHARS = 400            # one pin's text in a link; the rest is not read
 _PINS = "_pins"                # session: {page: [pin, …]} — a pin is a dict, see _new_pin
 _NEXT = "_pin_next"            # session: the next pin id (ids key the remove buttons)
-_REPORT = "_report"            # session: the last run's report (what the download button renders)
 
 
 # ---- this run's record: which settings the page has, what it computed and showed ----------------
@@ -143,16 +139,16 @@ def differences(pin: dict, reg: dict | None = None) -> list[tuple[str, Any]]:
     reg = reg or record()
     fields = reg["fields"]
     out = [(n, v) for n, v in pin["fields"].items() if n in fields and fields[n][1] != v]
-    if pin["seed"] != _current_seed(reg):
+    if pin["seed"] != run_seed(reg):
         out.append(("seed", pin["seed"]))
     return out
 
 
-def _current_seed(reg: dict) -> int:
+def run_seed(reg: dict) -> int:
     return next((c["seed"] for c in reg["calls"].values()), current_seed())
 
 
-def _pair_text(name: str, value: Any, reg: dict, tr: Translator, short: bool = True) -> tuple[str, str]:
+def setting_text(name: str, value: Any, reg: dict, tr: Translator, short: bool = True) -> tuple[str, str]:
     if name == "seed":
         return (tr("short.seed") if short else tr("seed")), str(value)
     bound, _, ftr = reg["fields"][name]
@@ -163,7 +159,7 @@ def pin_label(pin: dict, tr: Translator, reg: dict | None = None, pinned: bool =
     """'η = 0.3, pinned' ('η = 0.3，已固定'): at most three differing settings, then '…'."""
     reg = reg or record()
     diff = differences(pin, reg)
-    parts = ["{} = {}".format(*_pair_text(n, v, reg, tr)) for n, v in diff[:3]] + (["…"] if len(diff) > 3 else [])
+    parts = ["{} = {}".format(*setting_text(n, v, reg, tr)) for n, v in diff[:3]] + (["…"] if len(diff) > 3 else [])
     sep = tr("pin_sep")
     text = sep.join(parts) or tr("pin_same")
     return f"{text}{sep}{tr('pinned')}" if pinned else text
@@ -252,7 +248,7 @@ def _pin_settings(pin: dict, key: str, settings, tr: Translator, reg: dict):
     return ps
 
 
-def _compared(compute: Callable[[Any, int, str], Any], settings, tr: Translator, *, seed: int, key: str):
+def with_pins(compute: Callable[[Any, int, str], Any], settings, tr: Translator, *, seed: int, key: str):
     """``compute(settings, seed, tag)`` for this run, then for each pin (``tag`` names the pin, for widget
     keys). Used by ``run_cached``; pages call ``compared``."""
     reg = record()
@@ -274,7 +270,7 @@ def _compared(compute: Callable[[Any, int, str], Any], settings, tr: Translator,
 def compared(compute: Callable[[Any, int], Any], settings, tr: Translator, *, seed: int, key: str = "") -> Any:
     """``compute(settings, seed)``, with this lesson's pinned runs computed beside it (for a page whose
     computation is not ``ui.run_cached``; ``compute`` should be cached)."""
-    return _compared(lambda s, sd, _tag: compute(s, sd), settings, tr, seed=seed, key=f"compared:{key}")
+    return with_pins(lambda s, sd, _tag: compute(s, sd), settings, tr, seed=seed, key=f"compared:{key}")
 
 
 def _pin_bar(tr: Translator):
@@ -359,142 +355,10 @@ def overlaid(builder: Callable, args: tuple, kwargs: dict, built):
     return shared_call(overlay, built, tuple(zip(figs, labels)), tr("run_current"))
 
 
-# ---- headline numbers, with the difference from the first pin ---------------------------------------
-
-@dataclass(frozen=True)
-class Metric:
-    """One headline number. ``value``: a function of the run's result (then pinned runs have it too), or
-    a fixed number/text. ``better``: 'lower' or 'higher' shows the difference from the first pin, green
-    when it is better; 'neither' shows it in grey (no better direction: a vocabulary's size); None shows none. ``text`` formats a number (default ``fmt(x, digits)``).
-    ``note``: a grey line under the number while nothing is pinned (a comparison the lesson makes itself)."""
-
-    label: str
-    value: Any
-    better: str | None = None
-    digits: int = 4
-    text: Callable[[Any], str] | None = None
-    help: str | None = None
-    note: str | None = None
-
-    def show(self, x) -> str:
-        if x is None:
-            return "—"
-        if isinstance(x, str):
-            return x
-        return self.text(x) if self.text is not None else fmt(x, self.digits)
-
-
-def _number(x) -> bool:
-    try:
-        return not isinstance(x, (bool, str)) and x is not None and math.isfinite(float(x))
-    except (TypeError, ValueError):
-        return False
-
-
-def _value_of(m: Metric, result, pinned: bool = False):
-    if not callable(m.value):
-        return m.value
-    if not pinned:
-        return m.value(result)
-    try:                                  # a pinned run of other settings may lack what this one has
-        return m.value(result)
-    except Exception:
-        return None
-
-
-def metrics(result, specs: list[Metric], tr: Translator | None = None) -> None:
-    """The headline numbers in one row of ``st.metric``; with pins, each number that has a ``better``
-    direction shows its difference from the first pin. Recorded for the table and the report."""
-    reg = record()
-    tr = tr or reg.get("tr") or Translator(st.session_state.get("lang", "en"))
-    entry = next((c for c in reg["calls"].values() if c["result"] is result), None) if result is not None else None
-    pinned = [r for _, r in entry["pinned"]] if entry else []
-    for col, m in zip(st.columns(len(specs)), specs):
-        cur = _value_of(m, result)
-        values = [cur] + [(_value_of(m, r, pinned=True) if r is not None else None) for r in pinned]
-        delta = None
-        if m.better in ("lower", "higher", "neither") and len(values) > 1 and _number(cur) and _number(values[1]):
-            d = float(cur) - float(values[1])
-            delta = m.show(d)
-            delta = delta if delta.startswith(("-", "+", "−")) else "+" + delta
-        if delta is None and m.note and not pinned:
-            col.metric(m.label, m.show(cur), delta=m.note, delta_color="off", help=m.help)
-            reg["metrics"].append({"label": m.label, "text": m.show(cur), "delta": None,
-                                   "values": [float(cur)] if _number(cur) else None})
-            continue
-        same = delta is not None and float(cur) == float(values[1])
-        col.metric(m.label, m.show(cur), delta=delta, help=m.help,
-                   delta_color="off" if same else {"lower": "inverse", "neither": "off"}.get(m.better, "normal"),
-                   delta_arrow="off" if same else "auto",
-                   delta_description=tr("pin_vs_first") if delta is not None else None)
-        reg["metrics"].append({"label": m.label, "text": m.show(cur), "delta": delta,
-                               "values": [float(v) if _number(v) else None for v in values] if callable(m.value) else None})
-
-
-# ---- the end of the page: pins into the link, the table, the report ----------------------------------
+# ---- the end of the page: the pins into the link -------------------------------------------------------
 
 def write_link() -> None:
     """This lesson's pins into the URL (``pin=`` once per pin), before the share box reads it."""
     reg = record()
     if reg["calls"]:
         url_set({PIN_PARAM: [link_value(p, reg) for p in pins()]})
-
-
-def comparison_table(tr: Translator, reg: dict | None = None) -> pd.DataFrame | None:
-    """One row per run (this one, then each pin): the settings that differ anywhere, then the final
-    figures of the headline numbers."""
-    reg = reg or record()
-    ps = pins()
-    if not ps or not reg["calls"]:
-        return None
-    names: list[str] = []
-    for pin in ps:
-        for n, _ in differences(pin, reg):
-            if n not in names:
-                names.append(n)
-    current = {n: v for n, (_, v, _) in reg["fields"].items()}
-    current["seed"] = _current_seed(reg)
-    rows = []
-    for i, (label, values) in enumerate([(tr("run_current"), current)] +
-                                        [(pin_label(p, tr, reg), {**p["fields"], "seed": p["seed"]}) for p in ps]):
-        row = {tr("col_run"): label}
-        for n in names:
-            head, text = _pair_text(n, values.get(n), reg, tr, short=False)
-            row[head] = text
-        for m in reg["metrics"]:
-            if m["values"] is not None:
-                row[m["label"]] = m["values"][i] if i < len(m["values"]) else None
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def finish(tr: Translator, link: str) -> None:
-    """Fill the comparison table under the Pin bar, and offer the report of this run."""
-    from pages._ui._layout import csv_download
-    from pages._ui._report import render
-    reg = record()
-    table = comparison_table(tr, reg)
-    if table is not None and reg.get("table") is not None:
-        with reg["table"].container():
-            with st.expander(tr("pin_table"), icon=":material/compare_arrows:"):
-                numbers = [m["label"] for m in reg["metrics"] if m["values"] is not None and m["label"] in table]
-                st.dataframe(table.assign(**{c: table[c].map(fmt) for c in numbers}), hide_index=True)
-                csv_download(table, tr, f"{reg['page'] or 'lesson'}_runs", key="_pins_csv")
-    settings = [(_pair_text(n, v, reg, tr, short=False)) for n, (_, v, _) in reg["fields"].items()]
-    settings.append((tr("seed"), str(current_seed())))
-    spec = {
-        "lang": tr.lang, "title": reg["title"] or tr("app_title"), "summary": reg["summary"], "link": link,
-        "settings": settings, "pins": [pin_label(p, tr, reg) for p in pins()] if reg["calls"] else [],
-        "metrics": [(m["label"], m["text"], m["delta"]) for m in reg["metrics"]],
-        "figures": list(reg["figures"]), "texts": list(reg["texts"]), "table": table,
-        "strings": {k: tr(k) for k in ("settings", "report_pins", "report_metrics", "report_charts", "explain",
-                                       "report_link", "report_value", "report_delta", "pin_table", "app_title")},
-        "made": tr("report_made", date="{date}"),
-    }
-    st.session_state[_REPORT] = spec
-    st.download_button(tr("report"), data=lambda: render(spec).encode("utf-8"),
-                       file_name=f"{reg['page'] or 'deepdive'}_report.html", mime="text/html", key="_report_download",
-                       on_click="ignore", icon=":material/description:", help=tr("report_help"))
-    # the results of this run are no longer needed once the page is drawn (the pins keep settings only)
-    for call in reg["calls"].values():
-        call["result"], call["pinned"] = None, [(i, None) for i, _ in call["pinned"]]

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from engine.i18n import Translator
-from pages._ui import _compare
+from pages._ui import _compare, _summary
 from pages._ui._memo import shared_call
 from pages._ui._state import show_url_notices, url_now
 
@@ -48,7 +48,7 @@ def share_link(tr: Translator) -> None:
     with st.expander(tr("share"), icon=":material/link:"):
         st.caption(tr("share_help"))
         st.code(link, language=None, wrap_lines=True)
-    _compare.finish(tr, link)
+    _summary.finish(tr, link)
 
 
 def plot(fig, *args, key: str | None = None, compare: bool = False, **kwargs) -> None:

@@ -4,7 +4,7 @@ inlined once), the explanation and the link, in the page's language.
 
 Everything that is text is escaped (``html.escape``): an uploaded file's text can reach a chart or an
 explanation, and it must stay text. Plotly writes each figure as JSON with ``<`` escaped. No
-Streamlit here: ``render(spec)`` is a pure function of what ``_compare.finish`` collected, and runs
+Streamlit here: ``render(spec)`` is a pure function of what ``_summary.finish`` collected, and runs
 only when the student clicks the download button (Streamlit's deferred download)."""
 from __future__ import annotations
 

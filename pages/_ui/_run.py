@@ -183,7 +183,7 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
 
     The lesson's pinned runs (``pages/_ui/_compare.py``) are computed beside it the same way, from
     the cache when someone computed them before; the first call of a page shows the Pin bar."""
-    from pages._ui._compare import _compared
+    from pages._ui._compare import with_pins
     from pages._ui._memo import shared_call
 
     def compute(s, sd: int, tag: str):
@@ -191,7 +191,7 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
             return shared_call(fn, s, seed=sd, device=str(device))
         return _run_once(fn, s, tr, seed=sd, device=device, live=None if tag else live, namespace=namespace,
                          key=key + tag)
-    return _compared(compute, settings, tr, seed=seed, key=f"{fn.__module__}.{fn.__qualname__}{key}")
+    return with_pins(compute, settings, tr, seed=seed, key=f"{fn.__module__}.{fn.__qualname__}{key}")
 
 
 def _run_once(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[dict], Any] | None,
