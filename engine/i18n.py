@@ -69,6 +69,50 @@ CORE: Table = {
     "error_title": {"en": "Something went wrong in this lesson", "zh": "本课程出现错误"},
     "error_body": {"en": "Your settings are kept. Try other settings; if it happens again, report it with the link above. Details: {detail}",
                    "zh": "你的设置已保留。请尝试其他设置；若仍出现，请连同上方链接一起反馈。详情：{detail}"},
+    # ---- comparing runs (pages/_ui/_compare.py) and the report (pages/_ui/_report.py) ----
+    "pin_add": {"en": "Pin this run", "zh": "固定本次运行"},
+    "pin_add_help": {"en": "Keeps this run for this lesson: change a setting and the main charts draw both, the pinned one muted. "
+                           "Up to {max} pins; they stay while you visit other lessons and travel in the share link.",
+                     "zh": "为本课程保留本次运行：修改设置后，主要图表会同时画出两次运行，固定的那次颜色较淡。"
+                           "最多固定 {max} 次；访问其他课程时仍会保留，并随分享链接一起传递。"},
+    "pin_full": {"en": "{max} runs are pinned: remove one to pin another.", "zh": "已固定 {max} 次运行：请先移除一个再固定新的。"},
+    "pin_remove_help": {"en": "Remove this pinned run", "zh": "移除这次固定的运行"},
+    "pin_clear": {"en": "Clear all pins", "zh": "清除全部固定"},
+    "pinned": {"en": "pinned", "zh": "已固定"},
+    "pin_same": {"en": "same settings", "zh": "设置相同"},
+    "pin_sep": {"en": ", ", "zh": "，"},
+    "pin_vs_first": {"en": "vs the first pin", "zh": "相对第一个固定运行"},
+    "pin_table": {"en": "This run beside the pinned runs", "zh": "本次运行与固定运行的对比"},
+    "pin_failed": {"en": "A pinned run cannot be computed with these settings ({detail}); it was removed.",
+                   "zh": "固定的运行无法用这些设置计算（{detail}），已移除。"},
+    "run_current": {"en": "this run", "zh": "本次运行"},
+    "col_run": {"en": "run", "zh": "运行"},
+    "value_on": {"en": "on", "zh": "开"},
+    "value_off": {"en": "off", "zh": "关"},
+    "url_pin_ignored": {"en": "`pin` `{given}` → not a setting of this page, or unreadable: left out",
+                        "zh": "`pin` `{given}` → 不是本页的设置或无法识别：已忽略"},
+    "url_pin_extra": {"en": "`pin` given {count} times → the first 3 used", "zh": "`pin` 出现了 {count} 次 → 只使用前 3 个"},
+    "report": {"en": "Download report (HTML)", "zh": "下载报告（HTML）"},
+    "report_help": {"en": "One HTML file that opens offline in any browser: the settings (and pins), every chart of the page "
+                          "(interactive), the headline numbers, the explanation and the link. For homework or slides.",
+                    "zh": "一个可在任何浏览器离线打开的 HTML 文件：设置（及固定的运行）、本页所有图表（可交互）、主要结果、讲解和链接。"
+                          "适合作业或课堂幻灯片。"},
+    "report_metrics": {"en": "Headline numbers", "zh": "主要结果"},
+    "report_charts": {"en": "Charts", "zh": "图表"},
+    "report_link": {"en": "Link to this experiment", "zh": "本实验的链接"},
+    "report_pins": {"en": "Pinned runs", "zh": "固定的运行"},
+    "report_made": {"en": "Made with DeepDive Lab on {date}", "zh": "由 DeepDive Lab 生成于 {date}"},
+    "report_value": {"en": "value", "zh": "取值"},
+    "report_delta": {"en": "difference from the first pin", "zh": "与第一个固定运行之差"},
+    # short names of common settings, for the labels of pinned runs ("η = 0.3, pinned")
+    "short.lr": {"en": "η", "zh": "η"},
+    "short.batch_size": {"en": "batch", "zh": "批量"},
+    "short.num_epochs": {"en": "epochs", "zh": "轮数"},
+    "short.num_hiddens": {"en": "hiddens", "zh": "隐藏单元"},
+    "short.num_layers": {"en": "layers", "zh": "层数"},
+    "short.theta": {"en": "θ", "zh": "θ"},
+    "short.weight_decay": {"en": "λ", "zh": "λ"},
+    "short.seed": {"en": "seed", "zh": "种子"},
 }
 
 

@@ -75,3 +75,98 @@ def _label_side(fig: go.Figure, x: float) -> str:
 def finite_or_none(values):
     """Plotly draws None as a gap; inf/NaN would break the log axis silently."""
     return [v if (v is not None and math.isfinite(v)) else None for v in values]
+
+
+# ---- comparing runs: the current run in colour, pinned runs muted (TensorBoard / W&B style) ----------
+PIN_DASHES = ("dash", "dot", "dashdot")
+_LINE_TYPES = ("scatter", "scattergl")
+
+
+def _rgb(colour: str) -> tuple[int, int, int] | None:
+    """'#0072B2', '#07b' or 'rgb(0, 114, 178)' / 'rgba(…)' → (r, g, b); None for what we cannot read."""
+    c = colour.strip().lower()
+    if c.startswith("#") and len(c) in (4, 7):
+        h = c[1:] if len(c) == 7 else "".join(ch * 2 for ch in c[1:])
+        try:
+            return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+        except ValueError:
+            return None
+    if c.startswith("rgb"):
+        parts = c[c.find("(") + 1:c.rfind(")")].split(",")
+        try:
+            return tuple(int(float(p)) for p in parts[:3])      # type: ignore[return-value]
+        except ValueError:
+            return None
+    return None
+
+
+def muted(colour: str | None, amount: float = 0.55) -> str:
+    """The colour mixed with white by ``amount`` (a light tint of the same hue); grey when unreadable."""
+    rgb = _rgb(colour) if isinstance(colour, str) else None
+    if rgb is None:
+        return "#a6a6a6"
+    r, g, b = (round(v + (255 - v) * amount) for v in rgb)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _trace_colour(trace, index: int, colorway) -> str:
+    for attr in ("line", "marker"):
+        part = getattr(trace, attr, None)
+        c = getattr(part, "color", None) if part is not None else None
+        if isinstance(c, str):
+            return c
+    return colorway[index % len(colorway)]
+
+
+def overlay(current: go.Figure, pinned, current_label: str | None = None) -> go.Figure:
+    """A new figure: ``current`` as it is, plus the line and marker traces of each pinned run's figure
+    (``pinned``: (figure, label) pairs, built by the same builder), drawn underneath in a light tint
+    of the same series' colour and dashed (one dash pattern per pin), named ``"<series> · <label>"``.
+    Neither input is changed (both may be shared by every session). Every line trace gets its colour
+    written out, so the pinned traces do not shift the colours the palette gives the current ones.
+    Fixed axis ranges (an x axis fixed to the number of epochs) widen to cover the pinned runs."""
+    colorway = list(current.layout.colorway or PALETTE)
+    fig = go.Figure(layout=current.layout)
+    mine = []
+    for i, t in enumerate(current.data):
+        t = t.to_plotly_json()
+        if t.get("type", "scatter") in _LINE_TYPES:
+            colour = _trace_colour(current.data[i], i, colorway)
+            t.setdefault("line", {}).setdefault("color", colour)
+            t.setdefault("marker", {}).setdefault("color", colour)
+            if current_label and not t.get("name"):
+                t["name"] = current_label
+        mine.append(t)
+    theirs = []
+    for k, (pfig, label) in enumerate(pinned):
+        for i, t in enumerate(pfig.data):
+            if t.type not in _LINE_TYPES:
+                continue                              # heatmaps, bars: not overlaid
+            colour = muted(_trace_colour(t, i, colorway))
+            t = t.to_plotly_json()
+            t["line"] = {**t.get("line", {}), "color": colour, "dash": PIN_DASHES[k % len(PIN_DASHES)]}
+            t["marker"] = {**{m: v for m, v in t.get("marker", {}).items() if m != "colorscale"}, "color": colour}
+            t["name"] = f"{t['name']} · {label}" if t.get("name") else label
+            t.update(showlegend=True, legendgroup=f"pin{k}", fill=None, hoverlabel={"namelength": -1})
+            theirs.append(t)
+        for ax in {"xaxis", "yaxis", *(k for k in current.layout.to_plotly_json() if k[:5] in ("xaxis", "yaxis"))}:
+            a, b = _range(fig.layout, ax), _range(pfig.layout, ax)
+            if a and b:
+                lo, hi = min(a[0], b[0]), max(a[1], b[1])
+                fig.layout[ax].range = [lo, hi]
+    first_fill = str(mine[0].get("fill") or "") if mine else ""
+    # pinned traces go under the current ones, unless the first current trace fills to the one before it
+    fig.add_traces(mine + theirs if first_fill.startswith("tonext") else theirs + mine)
+    if theirs:
+        fig.update_layout(showlegend=True)          # the pinned runs are told apart by their legend
+    return fig
+
+
+def _range(layout, ax: str):
+    try:
+        r = layout[ax].range
+    except (KeyError, ValueError, AttributeError):
+        return None
+    if r is not None and len(r) == 2 and all(isinstance(v, (int, float)) for v in r):
+        return float(r[0]), float(r[1])
+    return None

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from engine.i18n import Translator
+from pages._ui import _compare, _summary
 from pages._ui._memo import shared_call
 from pages._ui._state import show_url_notices, url_now
 
@@ -18,9 +19,12 @@ log = logging.getLogger("deepdive")
 
 def header(tr: Translator) -> None:
     """Lesson title and one-line summary (keys 'title' and 'summary' of the lesson's
-    STRINGS), then any notice about values clamped from the URL."""
+    STRINGS), then any notice about values clamped from the URL (pins from the link included:
+    call it after the page's settings forms)."""
+    _compare.read_link()
     st.title(tr("title"))
     st.caption(tr("summary"))
+    _compare.note_header(tr("title"), tr("summary"))
     show_url_notices(tr)
 
 
@@ -38,23 +42,38 @@ def share_link(tr: Translator) -> None:
     url = (st.context.url or "").split("?")[0].rstrip("/")
     here = st.session_state.get("_page", "")
     root = url[: -len(here) - 1] if here and url.endswith("/" + here) else url
+    _compare.write_link()
     params = {LESSON_PARAM: here, **url_now()} if here else url_now()
-    link = f"{root}/?{urlencode(params)}"
+    link = f"{root}/?{urlencode(params, doseq=True, safe=':,')}"
     with st.expander(tr("share"), icon=":material/link:"):
         st.caption(tr("share_help"))
         st.code(link, language=None, wrap_lines=True)
+    _summary.finish(tr, link)
 
 
-def plot(fig, *args, key: str | None = None, **kwargs) -> None:
+def plot(fig, *args, key: str | None = None, compare: bool = False, **kwargs) -> None:
     """Show a Plotly figure with the project's template (not Streamlit's theme).
 
     ``plot(builder, *args, **kwargs)`` builds it with ``builder(*args, **kwargs)`` through a cache
     shared by every session (``shared_call``): building a Plotly figure costs 0.1–0.5 s of the
     server's one core, showing a built one a few ms, so a class looking at the same cached result
-    no longer queues behind thirty rebuilds of the same charts."""
+    no longer queues behind thirty rebuilds of the same charts.
+
+    ``compare=True``: one of the lesson's main curve charts — with runs pinned, the same builder draws
+    each pinned run too, muted, beside the current one (``pages/_ui/_compare.py``). Every figure shown
+    goes into the page's report."""
     if callable(fig):
-        fig = shared_call(fig, *args, **kwargs)
+        builder, fig = fig, shared_call(fig, *args, **kwargs)
+        if compare:
+            fig = _compare.overlaid(builder, args, kwargs, fig)
+    _compare.note_figure(fig)
     st.plotly_chart(fig, theme=None, key=key, width="stretch")
+
+
+def explanation(text: str) -> None:
+    """The lesson's explanation (Markdown): on the page, and in its report."""
+    _compare.note_text(text)
+    st.markdown(text)
 
 
 def csv_download(df: pd.DataFrame, tr: Translator, name: str, key: str | None = None) -> None:

@@ -172,12 +172,30 @@ def _session_id() -> str:
 
 
 def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[dict], Any] | None = None,
-               namespace: str | None = None, key: str = "") -> Any:
+               namespace: str | None = None, key: str = "", quick: bool = False) -> Any:
     """``fn(settings, seed=, device=, on_step=, budget=) -> result``, computed once per
     (function, settings, seed, device) for everyone. While it runs: a progress bar, a live
     chart (``live(event) -> figure``) and a Stop button. A stopped or time-capped run is
     shown to this student only (it would not reproduce) and never cached. ``key``: a suffix for the
-    widget keys and the kept partial result, for a page that calls ``run_cached`` more than once."""
+    widget keys and the kept partial result, for a page that calls ``run_cached`` more than once.
+    ``quick``: a computation without a training loop (a fraction of a second): no progress bar,
+    no Stop, the shared call cache (``shared_call``) instead of the result cache.
+
+    The lesson's pinned runs (``pages/_ui/_compare.py``) are computed beside it the same way, from
+    the cache when someone computed them before; the first call of a page shows the Pin bar."""
+    from pages._ui._compare import with_pins
+    from pages._ui._memo import shared_call
+
+    def compute(s, sd: int, tag: str):
+        if quick:
+            return shared_call(fn, s, seed=sd, device=str(device))
+        return _run_once(fn, s, tr, seed=sd, device=device, live=None if tag else live, namespace=namespace,
+                         key=key + tag)
+    return with_pins(compute, settings, tr, seed=seed, key=f"{fn.__module__}.{fn.__qualname__}{key}")
+
+
+def _run_once(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[dict], Any] | None,
+              namespace: str | None, key: str) -> Any:
     cache_key = key_of(fn, settings, seed, device, namespace)
     cache = shared_cache()
     hit = cache.get(cache_key)

@@ -17,6 +17,7 @@ _KEPT = "_kept"          # {namespace: {field: value}}: settings survive a visit
 _NOTICES = "_url_notices"
 _SHOWN = "_url_notices_shown"   # how many of them this run has shown
 _PENDING = "_url_pending"  # {param: value} written to the URL at once (url_flush), not one by one
+COMPARE_RUN = "_cmp_run"   # what this run of the page computed and showed (pages/_ui/_compare.py)
 
 
 def begin_run(page: str, history: bool) -> None:
@@ -30,19 +31,21 @@ def begin_run(page: str, history: bool) -> None:
     st.session_state["_page"] = page
     st.session_state.pop(_PENDING, None)
     st.session_state.pop(_SHOWN, None)
+    st.session_state.pop(COMPARE_RUN, None)
 
 
-def url_set(params: dict[str, str]) -> None:
+def url_set(params: dict[str, str | list[str]]) -> None:
     """Put these values in the URL — at the next ``url_flush``, all together. Streamlit's browser side
     adds a history entry for every change of the query string it is sent, so writing the sidebar and
-    each form one by one made one page switch cost four presses of Back."""
+    each form one by one made one page switch cost four presses of Back. A list gives the parameter once
+    per item (an empty list removes it)."""
     st.session_state.setdefault(_PENDING, {}).update(params)
 
 
 def url_flush() -> None:
     """Send what ``url_set`` collected, as one change of the URL (none if nothing differs)."""
     pending = st.session_state.pop(_PENDING, None) or {}
-    changed = {k: v for k, v in pending.items() if st.query_params.get_all(k) != [v]}
+    changed = {k: v for k, v in pending.items() if st.query_params.get_all(k) != (v if isinstance(v, list) else [v])}
     if changed:
         st.query_params.update(changed)
 
@@ -56,7 +59,8 @@ def url_notices_done() -> None:
 
 def url_now() -> dict[str, str]:
     """The URL's parameters as they will be once the collected values are written."""
-    return {**st.query_params.to_dict(), **st.session_state.get(_PENDING, {})}
+    now = {k: (v if len(v := st.query_params.get_all(k)) > 1 else v[0]) for k in st.query_params if st.query_params.get_all(k)}
+    return {**now, **st.session_state.get(_PENDING, {})}
 
 
 def entered() -> bool:
@@ -194,6 +198,8 @@ def settings_form(cls, tr: Translator, names: Iterable[str] | None = None, conta
         obj = defaults
     kept.update({n: getattr(obj, n) for n in bounds})
     url_set(S.to_query(obj))
+    from pages._ui import _compare          # (here: _compare imports this module)
+    _compare.note_fields(obj, wanted, tr)
     return obj
 
 

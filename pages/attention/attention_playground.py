@@ -51,11 +51,10 @@ else:
     QKV = drawn
 p = ui.shared_call(P.attend, s, seed, QKV["Q"], QKV["K"], QKV["V"])
 
-c = st.columns(4)
-c[0].metric(tr("metric_max"), fmt(float(p.max_weight.mean()), 3))
-c[1].metric(tr("metric_entropy"), fmt(float(p.entropy.mean()), 3))
-c[2].metric(tr("metric_uniform"), fmt(float(p.uniform_entropy.mean()), 3), help=tr("metric_uniform_help"))
-c[3].metric(tr("metric_rows"), ", ".join(f"{x:.3f}" for x in p.row_sums[:4]) + (" …" if len(p.row_sums) > 4 else ""))
+ui.metrics(None, [ui.Metric(tr("metric_max"), fmt(float(p.max_weight.mean()), 3)),
+                  ui.Metric(tr("metric_entropy"), fmt(float(p.entropy.mean()), 3)),
+                  ui.Metric(tr("metric_uniform"), fmt(float(p.uniform_entropy.mean()), 3), help=tr("metric_uniform_help")),
+                  ui.Metric(tr("metric_rows"), ", ".join(f"{x:.3f}" for x in p.row_sums[:4]) + (" …" if len(p.row_sums) > 4 else ""))])
 
 with st.expander(tr("inputs_title"), expanded=s.source == "random"):
     cols = st.columns(3)
@@ -95,7 +94,7 @@ with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
         masks = tr("mask_pad", valid=s.effective_valid_len, causal=tr("causal_note") if s.causal else "")
     else:
         masks = tr("mask_nopad", valid=s.n_keys, causal=tr("mask_nopad_causal") if s.causal else "")
-    st.markdown(tr("explain_md", d=s.d, sqrt_d=fmt(float(np.sqrt(s.d)), 3), T=fmt(s.temperature),
+    ui.explanation(tr("explain_md", d=s.d, sqrt_d=fmt(float(np.sqrt(s.d)), 3), T=fmt(s.temperature),
                    noscale="" if s.scale else tr("noscale_note"), s1=vec(s1), masks=masks, w1=vec(p.weights[0]), sum1=f"{p.row_sums[0]:.4f}",
                    o1=vec(p.output[0]), h=s.num_hiddens))
 ui.code_from_engine(tr, A.masked_softmax, A.DotProductAttention, A.AdditiveAttention)

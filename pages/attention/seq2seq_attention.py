@@ -28,13 +28,11 @@ def history(rows) -> pd.DataFrame:
 r = ui.run_cached(T.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
                   live=lambda ev: A.fig_curves(history(ev["history"]), tr))
 models = [m for m in T.MODELS if m in r.nets]
-c = st.columns(len(models) + 1)
-for col, m in zip(c, models):
-    col.metric(tr("metric_acc", model=tr(f"model.{m}")), f"{100 * r.accuracy(m):.1f} %",
-               help=tr("metric_loss", model=tr(f"model.{m}")) + f": {fmt(r.loss(m))}")
-c[-1].metric(tr("metric_pairs"), f"{len(r.train)} / {len(r.test)}")
+ui.metrics(r, [ui.Metric(tr("metric_acc", model=tr(f"model.{m}")), lambda r, m=m: r.accuracy(m), "higher",
+                         text=lambda v: f"{100 * v:.1f} %", help=tr("metric_loss", model=tr(f"model.{m}")) + f": {fmt(r.loss(m))}")
+               for m in models] + [ui.Metric(tr("metric_pairs"), f"{len(r.train)} / {len(r.test)}")])
 ui.budget_notice(r.stop_reason, tr, r.steps)
-ui.plot(A.fig_curves, r.history, tr, key="s2s_curves")
+ui.plot(A.fig_curves, r.history, tr, key="s2s_curves", compare=True)
 
 # ---- the student's own input, kept in the link like the settings ----
 st.subheader(tr("try_header"))
@@ -77,7 +75,7 @@ with st.expander(tr("examples_header"), icon=":material/table:"):
     st.dataframe(table, hide_index=True)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
-    st.markdown(tr("explain_md", n_in=len(parsed.ids), h=s.num_hiddens, lr=fmt(s.lr), epochs=s.num_epochs,
+    ui.explanation(tr("explain_md", n_in=len(parsed.ids), h=s.num_hiddens, lr=fmt(s.lr), epochs=s.num_epochs,
                    n_train=s.num_train, batch=s.batch_size))
 ui.code_from_engine(tr, A.AdditiveAttention, Q.Seq2SeqAttentionDecoder, Q.train_step)
 ui.csv_download(r.history, tr, "seq2seq_attention_history")

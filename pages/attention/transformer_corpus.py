@@ -30,17 +30,16 @@ if r.epochs.empty:                   # stopped before a single step: nothing to 
     ui.budget_notice(r.stop_reason, tr, f"{C.MAX_UNITS:.0e}")
     st.stop()
 last = r.epochs.iloc[-1]
-c = st.columns(5)
-c[0].metric(tr("metric_ppl"), fmt(last["perplexity"], 3))
-c[1].metric(tr("metric_valid_ppl"), fmt(last["valid_perplexity"], 3))
-c[2].metric(tr("metric_tokens_s"), f"{r.epochs['tokens_per_s'].median():,.0f}")
-c[3].metric(tr("metric_params"), f"{r.num_params:,}")
-c[4].metric(tr("metric_vocab"), f"{len(r.vocab)}")
+ui.metrics(r, [ui.Metric(tr("metric_ppl"), lambda r: r.epochs.iloc[-1]["perplexity"], "lower", digits=3),
+               ui.Metric(tr("metric_valid_ppl"), lambda r: r.epochs.iloc[-1]["valid_perplexity"], "lower", digits=3),
+               ui.Metric(tr("metric_tokens_s"), lambda r: r.epochs["tokens_per_s"].median(), text="{:,.0f}".format),
+               ui.Metric(tr("metric_params"), lambda r: r.num_params, text="{:,}".format),
+               ui.Metric(tr("metric_vocab"), lambda r: len(r.vocab), text="{}".format)])
 if r.divergence:
     d = r.divergence
     st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
 ui.budget_notice(r.stop_reason, tr, f"{C.MAX_UNITS:.0e}")
-ui.plot(TF.fig_lm_curves, r.epochs, tr, r.divergence)
+ui.plot(TF.fig_lm_curves, r.epochs, tr, r.divergence, compare=True)
 
 st.subheader(tr("generated_header"))
 default_prompt = " ".join(corpus.text[:200].split())[: min(24, s.num_steps)]
@@ -79,7 +78,7 @@ with st.expander(tr("structure_header"), icon=":material/account_tree:"):
     with right:
         ui.plot(TF.fig_positional_encoding(TF.positional_encoding(s.num_steps, s.num_hiddens).numpy(), tr))
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
-    st.markdown(tr("explain_md", tokens=r.num_tokens, train=r.num_train_tokens, heldout=r.num_heldout_tokens, vocab=len(r.vocab),
+    ui.explanation(tr("explain_md", tokens=r.num_tokens, train=r.num_train_tokens, heldout=r.num_heldout_tokens, vocab=len(r.vocab),
                    batch=s.batch_size, steps=s.num_steps, ppl=fmt(last["perplexity"], 3),
                    vppl=fmt(last["valid_perplexity"], 3), d=s.num_hiddens, params=f"{r.num_params:,}",
                    tps=f"{r.epochs['tokens_per_s'].median():,.0f}"))

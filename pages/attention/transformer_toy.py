@@ -20,17 +20,15 @@ ui.header(tr)
 
 r = ui.run_cached(toy.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
                   live=lambda ev: TF.fig_toy_curves(toy.epochs_frame(ev["epochs"]), tr))
-last = r.epochs.iloc[-1]
-c = st.columns(4)
-c[0].metric(tr("metric_acc"), f"{last['valid_acc']:.0%}")
-c[1].metric(tr("metric_train_acc"), f"{last['train_acc']:.0%}")
-c[2].metric(tr("metric_loss"), fmt(last["loss"]))
-c[3].metric(tr("metric_params"), f"{r.num_params:,}")
+ui.metrics(r, [ui.Metric(tr("metric_acc"), lambda r: r.epochs.iloc[-1]["valid_acc"], "higher", text="{:.0%}".format),
+               ui.Metric(tr("metric_train_acc"), lambda r: r.epochs.iloc[-1]["train_acc"], "higher", text="{:.0%}".format),
+               ui.Metric(tr("metric_loss"), lambda r: r.epochs.iloc[-1]["loss"], "lower"),
+               ui.Metric(tr("metric_params"), lambda r: r.num_params, text="{:,}".format)])
 if r.divergence:
     d = r.divergence
     st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
 ui.budget_notice(r.stop_reason, tr, f"{toy.MAX_UNITS:.0e}")
-ui.plot(TF.fig_toy_curves, r.epochs, tr, r.divergence)
+ui.plot(TF.fig_toy_curves, r.epochs, tr, r.divergence, compare=True)
 
 st.subheader(tr("try_header"))
 input_key = f"transformer_toy_input_{s.seq_len}_{s.alphabet_size}"
@@ -61,7 +59,7 @@ with right:
     ui.plot(TF.fig_positional_columns, P, tr)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
-    st.markdown(tr("explain_md", example=" ".join(view.tokens + [view.prediction[-1]]), k=s.seq_len, d=s.num_hiddens,
+    ui.explanation(tr("explain_md", example=" ".join(view.tokens + [view.prediction[-1]]), k=s.seq_len, d=s.num_hiddens,
                    h=s.num_heads, dh=s.num_hiddens // s.num_heads, layers=s.num_layers, params=f"{r.num_params:,}"))
 ui.code_from_engine(tr, TF.scaled_dot_product_attention, TF.MultiHeadAttention, TF.DecoderBlock, toy.train_step)
 ui.csv_download(r.epochs, tr, f"transformer_{s.task}_epochs")

@@ -15,12 +15,12 @@ ui.header(tr)
 r = ui.run_cached(L.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
                   live=lambda ev: L.fig_loss(L.batches_frame(ev["batches"]), None, tr))
 
-c = st.columns(5)
-c[0].metric(tr("metric_loss"), fmt(r.final_loss))
-c[1].metric(tr("metric_w1_err"), fmt(r.w_error[0], 2))
-c[2].metric(tr("metric_w2_err"), fmt(r.w_error[1], 2))
-c[3].metric(tr("metric_b_err"), fmt(r.b_error, 2))
-c[4].metric(tr("metric_lr_crit"), fmt(r.lr_critical, 3), help=tr("metric_lr_crit_help", every=fmt(r.lr_every_batch, 3)))
+ui.metrics(r, [ui.Metric(tr("metric_loss"), lambda r: r.final_loss, "lower"),
+               ui.Metric(tr("metric_w1_err"), lambda r: r.w_error[0], digits=2),
+               ui.Metric(tr("metric_w2_err"), lambda r: r.w_error[1], digits=2),
+               ui.Metric(tr("metric_b_err"), lambda r: r.b_error, digits=2),
+               ui.Metric(tr("metric_lr_crit"), lambda r: r.lr_critical, digits=3,
+                         help=tr("metric_lr_crit_help", every=fmt(r.lr_every_batch, 3)))])
 if r.divergence:
     d = r.divergence
     st.error(tr(f"diverged.{r.divergence_reason}", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite),
@@ -28,7 +28,7 @@ if r.divergence:
                 every=fmt(r.lr_every_batch, 3)), icon="💥")
 ui.budget_notice(r.stop_reason, tr, L.MAX_STEPS)
 
-ui.plot(L.fig_loss, r.batches, r.epochs, tr, r.divergence)
+ui.plot(L.fig_loss, r.batches, r.epochs, tr, r.divergence, compare=True)
 left, right = st.columns(2)
 with left:
     ui.plot(L.fig_contour(r, tr, L.loss_surface(r)))
@@ -38,7 +38,7 @@ ui.plot(L.fig_params, r, tr)
 st.dataframe(L.params_table(r, tr), hide_index=True)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
-    st.markdown(tr("explain_md", noise=fmt(s.noise), lr=fmt(s.lr), batch=s.batch_size,
+    ui.explanation(tr("explain_md", noise=fmt(s.noise), lr=fmt(s.lr), batch=s.batch_size,
                    step=fmt(s.lr / s.batch_size), steps=s.total_steps))
     if s.impl == "concise":
         st.info(tr("half_note"))

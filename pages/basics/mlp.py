@@ -23,14 +23,12 @@ r = ui.run_cached(M.run, s, tr, seed=ui.current_seed(), device=ui.current_device
                   live=lambda ev: M.fig_compare(M.history_frame(ev["history"]), tr, num_epochs=s.num_epochs))
 data_in_use(data, r)
 
-c = st.columns(4)
-c[0].metric(tr("metric_mlp_acc"), fmt(r.last("mlp", "test_acc"), 3))
-if s.compare:
-    c[1].metric(tr("metric_softmax_acc"), fmt(r.last("softmax", "test_acc"), 3),
-                delta=tr("metric_delta", d=fmt(r.last("mlp", "test_acc") - r.last("softmax", "test_acc"), 2)),
-                delta_color="off")
-c[2].metric(tr("metric_params"), f"{r.num_params['mlp']:,}")
-c[3].metric(tr("metric_weight_norm"), fmt(r.weight_norm["mlp"]))
+softmax = [ui.Metric(tr("metric_softmax_acc"), lambda r: r.last("softmax", "test_acc"), "higher", digits=3,
+                     note=tr("metric_delta", d=fmt(r.last("mlp", "test_acc") - r.last("softmax", "test_acc"), 2)))]
+ui.metrics(r, [ui.Metric(tr("metric_mlp_acc"), lambda r: r.last("mlp", "test_acc"), "higher", digits=3),
+               *(softmax if s.compare else []),
+               ui.Metric(tr("metric_params"), lambda r: r.num_params["mlp"], text="{:,}".format),
+               ui.Metric(tr("metric_weight_norm"), lambda r: r.weight_norm["mlp"])])
 for model, d in r.divergence.items():
     if d is not None:
         st.error(tr("diverged", model=tr(f"model.{model}"), kind=d.kind, step=d.step, epoch=d.epoch,
@@ -45,12 +43,12 @@ if r.stop_reason == "units":
 else:
     ui.budget_notice(r.stop_reason, tr, M.MAX_UNITS)
 
-ui.plot(M.fig_compare, r.history, tr, r.divergence, num_epochs=s.num_epochs)
+ui.plot(M.fig_compare, r.history, tr, r.divergence, num_epochs=s.num_epochs, compare=True)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     hidden = (tr("hidden_md", L=s.num_layers, act=r"\mathrm{" + tr(f"activation.{s.activation}") + "}", h=s.num_hiddens)
               if s.num_layers else tr("no_hidden_md"))
-    st.markdown(tr("explain_md", arch=" → ".join(map(str, r.layer_sizes)), d=r.layer_sizes[0], hidden=hidden,
+    ui.explanation(tr("explain_md", arch=" → ".join(map(str, r.layer_sizes)), d=r.layer_sizes[0], hidden=hidden,
                    q=r.layer_sizes[-1], params=f"{r.num_params['mlp']:,}",
                    params_softmax=f"{r.layer_sizes[0] * r.layer_sizes[-1] + r.layer_sizes[-1]:,}",
                    penalty=tr("penalty_md", wd=fmt(s.weight_decay)) if s.weight_decay else "",

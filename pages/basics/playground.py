@@ -18,12 +18,11 @@ ui.header(tr)
 r = ui.run_cached(P.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
                   live=lambda ev: P.fig_boundary_live(ev, tr))
 final = r.final
-c = st.columns(5)
-c[0].metric(tr("metric_train_acc"), fmt(final["train_acc"], 3))
-c[1].metric(tr("metric_test_acc"), fmt(final["test_acc"], 3))
-c[2].metric(tr("metric_train_loss"), fmt(final["train_loss"]))
-c[3].metric(tr("metric_test_loss"), fmt(final["test_loss"]))
-c[4].metric(tr("metric_params"), f"{r.num_params:,}")
+ui.metrics(r, [ui.Metric(tr("metric_train_acc"), lambda r: r.final["train_acc"], "higher", digits=3),
+               ui.Metric(tr("metric_test_acc"), lambda r: r.final["test_acc"], "higher", digits=3),
+               ui.Metric(tr("metric_train_loss"), lambda r: r.final["train_loss"], "lower"),
+               ui.Metric(tr("metric_test_loss"), lambda r: r.final["test_loss"], "lower"),
+               ui.Metric(tr("metric_params"), lambda r: r.num_params, text="{:,}".format)])
 if r.divergence:
     d = r.divergence
     st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
@@ -37,11 +36,11 @@ left, right = st.columns([3, 2])
 with left:
     ui.plot(P.fig_boundary, r, tr)
 with right:
-    ui.plot(P.fig_losses, r.curve, tr, r.divergence)
-    ui.plot(P.fig_accuracy, r.curve, tr)
+    ui.plot(P.fig_losses, r.curve, tr, r.divergence, compare=True)
+    ui.plot(P.fig_accuracy, r.curve, tr, compare=True)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
-    st.markdown(tr("explain_md", arch=" → ".join(map(str, s.layer_sizes)), act=tr(f"activation.{s.activation}"),
+    ui.explanation(tr("explain_md", arch=" → ".join(map(str, s.layer_sizes)), act=tr(f"activation.{s.activation}"),
                    act_sym=P.ACT_SYMBOLS[s.activation], params=f"{r.num_params:,}", batch=s.batch_size,
                    lr=fmt(s.lr), steps=int(final["step"]), train=s.num_train, test=s.num_test))
 ui.code_from_engine(tr, P.mlp, P.train_step, P.sgd)

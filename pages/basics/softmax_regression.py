@@ -21,11 +21,10 @@ r = ui.run_cached(L.run, s, tr, seed=ui.current_seed(), device=ui.current_device
                   live=lambda ev: L.fig_curves(L.epochs_frame(ev["epochs"]), tr, num_epochs=s.num_epochs))
 data_in_use(data, r)
 
-c = st.columns(4)
-c[0].metric(tr("metric_test_acc"), fmt(r.test_acc, 3))
-c[1].metric(tr("metric_train_acc"), fmt(r.last("train_acc"), 3))
-c[2].metric(tr("metric_train_loss"), fmt(r.last("train_loss")))
-c[3].metric(tr("metric_steps"), f"{r.steps:,}")
+ui.metrics(r, [ui.Metric(tr("metric_test_acc"), lambda r: r.test_acc, "higher", digits=3),
+               ui.Metric(tr("metric_train_acc"), lambda r: r.last("train_acc"), "higher", digits=3),
+               ui.Metric(tr("metric_train_loss"), lambda r: r.last("train_loss"), "lower"),
+               ui.Metric(tr("metric_steps"), lambda r: r.steps, text="{:,}".format)])
 if r.divergence:
     d = r.divergence
     st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr),
@@ -37,7 +36,7 @@ else:
 if r.dataset == "digits" and s.batch_size >= 128 and s.num_epochs <= 10 and r.divergence is None:
     st.caption(tr("digits_note", steps=r.steps))
 
-ui.plot(L.fig_curves, r.epochs, tr, r.divergence, num_epochs=s.num_epochs)
+ui.plot(L.fig_curves, r.epochs, tr, r.divergence, num_epochs=s.num_epochs, compare=True)
 ui.plot(L.fig_weights, r, tr)
 st.caption(tr("weights_explain"))
 left, right = st.columns(2)
@@ -60,7 +59,7 @@ st.caption(tr("stability_explain"))
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     q, d_in = len(r.class_names), r.W.shape[0]
-    st.markdown(tr("explain_md", d=d_in, q=q, params=f"{d_in * q + q:,}", loss=fmt(r.last("train_loss")),
+    ui.explanation(tr("explain_md", d=d_in, q=q, params=f"{d_in * q + q:,}", loss=fmt(r.last("train_loss")),
                    uniform=fmt(math.log(q), 3), lr=fmt(s.lr), batch=s.batch_size,
                    steps_per_epoch=-(-r.num_train_used // s.batch_size), steps=f"{r.steps:,}"))
 ui.code_from_engine(tr, *((L.softmax, L.cross_entropy, L.sgd, L.step_scratch) if s.impl == "scratch"

@@ -35,12 +35,12 @@ corpus_preview(corpus, tr)
 r = ui.run_cached(L.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
                   live=lambda ev: fig_perplexity(*L.live_frames(ev), tr))
 
-c = st.columns(5)
-c[0].metric(tr("metric_heldout"), fmt(r.final_heldout_ppl))
-c[1].metric(tr("metric_train"), fmt(r.final_train_ppl))
-c[2].metric(tr("metric_speed"), f"{r.tokens_per_s:,.0f}" if r.tokens_per_s == r.tokens_per_s else "—")
-c[3].metric(tr("metric_vocab"), f"{r.vocab_size:,}")
-c[4].metric(tr("metric_params"), f"{L.num_params(r.net):,}")
+ui.metrics(r, [ui.Metric(tr("metric_heldout"), lambda r: r.final_heldout_ppl, "lower"),
+               ui.Metric(tr("metric_train"), lambda r: r.final_train_ppl, "lower"),
+               ui.Metric(tr("metric_speed"), lambda r: r.tokens_per_s if r.tokens_per_s == r.tokens_per_s else None,
+                         text="{:,.0f}".format),
+               ui.Metric(tr("metric_vocab"), lambda r: r.vocab_size, text="{:,}".format),
+               ui.Metric(tr("metric_params"), lambda r: L.num_params(r.net), text="{:,}".format)])
 for note in r.notes:
     st.info(tr(note, batch=r.batch_size, steps=r.num_steps), icon="ℹ️")
 if r.divergence:
@@ -65,7 +65,7 @@ if r.stop_reason == "units" and not (is_book and corpus.source == "time_machine"
     st.warning(tr("budget_work", work=fmt(L.MAX_WORK, 2), epochs=epochs_done), icon="⏱️")
 elif r.stop_reason != "units":
     ui.budget_notice(r.stop_reason, tr, L.MAX_WORK)
-ui.plot(fig_perplexity, r.batches, r.epochs, tr, r.vocab_size, r.divergence)
+ui.plot(fig_perplexity, r.batches, r.epochs, tr, r.vocab_size, r.divergence, compare=True)
 
 st.subheader(tr("samples_header"))
 st.caption(tr("samples_caption", prefix=repr(L.join_tokens(r.sample_prefix, s.token, r.lang))))
@@ -88,7 +88,7 @@ st.code(out.text, language=None, wrap_lines=True)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     first = float(r.epochs["heldout_ppl"].iloc[0])
-    st.markdown(tr("explain_md", vocab=r.vocab_size, first=fmt(first), last=fmt(r.final_heldout_ppl),
+    ui.explanation(tr("explain_md", vocab=r.vocab_size, first=fmt(first), last=fmt(r.final_heldout_ppl),
                    steps=r.num_steps, batch=r.batch_size, lr=fmt(s.lr), theta=fmt(s.theta), move=fmt(s.lr * s.theta),
                    speed=f"{r.tokens_per_s:,.0f}", flops=f"{r.flops_per_token:,.0f}"))
     if s.model == "gru":

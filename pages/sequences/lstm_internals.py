@@ -84,7 +84,7 @@ lr_r = ui.run_cached(I.run_long_range, lrs, tr, seed=ui.current_seed(), device=u
 back = lr_r.probe_distance - 1
 st.subheader(tr("flow_header"))
 st.caption(tr("flow_caption", n=I.PROBE_EXAMPLES, back=back))
-ui.plot(Fg.fig_grad_flow, lr_r.grad_flow, tr)
+ui.plot(Fg.fig_grad_flow, lr_r.grad_flow, tr, compare=True)
 init = lr_r.grad_flow[(lr_r.grad_flow["stage"] == "init") & (lr_r.grad_flow["steps_back"] == back)].set_index("model")["relative"]
 st.markdown(tr("flow_explain", back=back, **{m: fmt(float(init.get(m, float("nan"))), 2) for m in I.MODELS}))
 
@@ -95,11 +95,14 @@ if lrs.recall_train:
     else:
         ui.budget_notice(lr_r.stop_reason, tr, I.LONG_RANGE_MAX_WORK)
     far = int(lr_r.accuracy["distance"].max()) if len(lr_r.accuracy) else lrs.recall_distance
-    mc = st.columns(3)
-    for col, m in zip(mc, I.MODELS):
-        a = lr_r.accuracy[(lr_r.accuracy["model"] == m) & (lr_r.accuracy["distance"] == far)]["accuracy"]
-        col.metric(tr("metric_acc", model=m.upper(), d=far), f"{float(a.iloc[0]):.0%}" if len(a) else "—")
-    ui.plot(Fg.fig_long_range, lr_r.accuracy, lrs.recall_distance, tr)
+    def recall_at(m):
+        def value(res):
+            a = res.accuracy[(res.accuracy["model"] == m) & (res.accuracy["distance"] == far)]["accuracy"]
+            return float(a.iloc[0]) if len(a) else None
+        return value
+    ui.metrics(lr_r, [ui.Metric(tr("metric_acc", model=m.upper(), d=far), recall_at(m), "higher", text="{:.0%}".format)
+                      for m in I.MODELS])
+    ui.plot(Fg.fig_long_range, lr_r.accuracy, lrs.recall_distance, tr, compare=True)
     st.markdown(tr("long_explain", d=lrs.recall_distance, updates=lrs.recall_updates))
     ui.csv_download(lr_r.accuracy, tr, "recall_accuracy")
 else:
@@ -110,7 +113,7 @@ st.code(x + "  →  " + y, language=None)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     F = ui.shared_call(I.gate_matrix, traces, "f", layer)
-    st.markdown(tr("explain_md", d=back, f_mean=fmt(float(F.mean()), 3), f10=fmt(float(F.mean()) ** 10, 2), unit=busiest,
+    ui.explanation(tr("explain_md", d=back, f_mean=fmt(float(F.mean()), 3), f10=fmt(float(F.mean()) ** 10, 2), unit=busiest,
                    c_min=fmt(float(C[busiest].min()), 3), c_max=fmt(float(C[busiest].max()), 3)))
 ui.code_from_engine(tr, L.lstm_cell, I.input_grad_norms)
 ui.csv_download(traces, tr, "lstm_gates")

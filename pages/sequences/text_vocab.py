@@ -18,15 +18,14 @@ def analysed(corpus: T.Corpus, settings: T.Settings) -> T.Analysis:
     return T.analyse(corpus, settings)
 
 
-a = analysed(corpus, s)
+a = ui.compared(lambda settings, _seed: analysed(corpus, settings), s, tr, seed=ui.current_seed(), key="vocab")
 corpus_preview(corpus, tr)
 st.subheader(tr("corpus_stats"))
-c = st.columns(5)
-c[0].metric(tr("num_chars"), f"{a.num_chars:,}")
-c[1].metric(tr("num_tokens"), f"{a.num_tokens:,}")
-c[2].metric(tr("num_distinct"), f"{a.num_distinct:,}")
-c[3].metric(tr("vocab_size"), f"{len(a.vocab):,}")
-c[4].metric(tr("unk_share"), f"{a.unk_share:.1%}")
+ui.metrics(a, [ui.Metric(tr("num_chars"), lambda a: a.num_chars, "neither", text="{:,}".format),
+               ui.Metric(tr("num_tokens"), lambda a: a.num_tokens, "neither", text="{:,}".format),
+               ui.Metric(tr("num_distinct"), lambda a: a.num_distinct, "neither", text="{:,}".format),
+               ui.Metric(tr("vocab_size"), lambda a: len(a.vocab), "neither", text="{:,}".format),
+               ui.Metric(tr("unk_share"), lambda a: a.unk_share, "neither", text="{:.1%}".format)])
 if not a.tokens:
     st.warning(tr("no_tokens"))
 
@@ -46,13 +45,13 @@ with right:
     st.code(f"tokens = {[T.show_token(t) for t in first]}\nvocab[tokens] = {a.vocab[first]}", language=None, wrap_lines=True)
 
 st.subheader(tr("ngram_header"))
-ui.plot(T.fig_zipf, a, tr)
+ui.plot(T.fig_zipf, a, tr, compare=True)
 alpha, _, lo, hi = a.fit
 if math.isfinite(alpha):
     counts = [c for _, c in a.ngram_counts[1]]
     with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
         cmp = T.compare_exponents(a.alphas)
-        st.markdown(tr("explain_zipf", lo=lo, hi=hi, alpha=alpha, ratio=counts[0] / counts[hi - 1],
+        ui.explanation(tr("explain_zipf", lo=lo, hi=hi, alpha=alpha, ratio=counts[0] / counts[hi - 1],
                        alpha2=a.alphas[2], alpha3=a.alphas[3], n1=len(a.ngram_counts[1]),
                        n2=len(a.ngram_counts[2]), n3=len(a.ngram_counts[3]),
                        rel2=tr(f"zipf_rel.{cmp[2]}"), rel3=tr(f"zipf_rel.{cmp[3]}"),

@@ -19,27 +19,27 @@ bp = ui.settings_form(BP.Settings, tr)
 ui.header(tr)
 
 # ---- 1 · the scalar chain -----------------------------------------------------------------
+# one pass each, no training loop (quick): computed once for everyone, pinned runs beside them
+r1 = ui.run_cached(SC.run, sc, tr, seed=seed, device=device, key="chain", quick=True)
 st.header(tr("chain_header"))
-r1 = ui.shared_call(SC.run, sc, seed=seed, device=device)    # one pass each, no training loop
 exact = SC.exact_text(r1.exact)[0]
-c = st.columns(4)
-c[0].metric(tr("metric_exact"), SC.pretty(r1.exact, 6), help=exact)
-c[1].metric(tr("metric_f64"), fmt(r1.float64, 6))
-c[2].metric(tr("metric_f32"), fmt(r1.float32, 6))
-c[3].metric(tr("metric_log"), f"{r1.exact_log10:.6f}")
+ui.metrics(r1, [ui.Metric(tr("metric_exact"), lambda r: SC.pretty(r.exact, 6), help=exact),
+                ui.Metric(tr("metric_f64"), lambda r: r.float64, digits=6),
+                ui.Metric(tr("metric_f32"), lambda r: r.float32, digits=6),
+                ui.Metric(tr("metric_log"), lambda r: r.exact_log10, text="{:.6f}".format)])
 for dtype, (t, kind) in (("float32", r1.overflow32), ("float64", r1.overflow64)):
     if t is not None:
         if kind == "inf":
             st.error(tr("chain_bad", dtype=dtype, kind=tr("kind_inf"), t=t), icon="💥")
         else:
             st.info(tr("chain_bad", dtype=dtype, kind=tr(f"kind_{kind}"), t=t), icon="🕳️")
-ui.plot(F.fig_chain, r1, tr)
+ui.plot(F.fig_chain, r1, tr, compare=True)
 with st.expander(tr("exact_all", w=sc.w_text, T=sc.T, n=SC.significant_digits(r1.exact))):
     st.code(SC.exact_digits(r1.exact), language=None, wrap_lines=True)
 st.caption(tr("book_caption"))
 st.table(SC.book_table().rename(columns={"exact": tr("col_exact")}).set_index("w"))
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
-    st.markdown(tr("chain_explain", w=sc.w_text, T=sc.T, exact=exact, logw=f"{r1.log10_w:.6f}",
+    ui.explanation(tr("chain_explain", w=sc.w_text, T=sc.T, exact=exact, logw=f"{r1.log10_w:.6f}",
                    log=f"{r1.exact_log10:.4f}", f32=fmt(r1.float32, 8), f64=fmt(r1.float64, 12)))
 
 # the book's product of 100 Gaussian 4×4 matrices
@@ -58,13 +58,11 @@ st.markdown(tr("matrix_explain", n=MC.NUM_MATRICES, measured=f"{rm.growth_per_fa
 
 # ---- 2 · deep networks --------------------------------------------------------------------
 st.header(tr("deep_header"))
-r2 = ui.shared_call(DN.run, dn, seed=seed, device=device)
-c = st.columns(4)
-c[0].metric(tr("metric_gain"), fmt(r2.gain) if r2.gain is not None else "—",
-            help=None if r2.gain is not None else tr("no_closed_form"))
-c[1].metric(tr("metric_var"), fmt(r2.weight_var), help=tr("var_drawn", v=fmt(r2.weight_var_sample)))
-c[2].metric(tr("metric_act_ratio"), fmt(r2.act_ratio))
-c[3].metric(tr("metric_grad_ratio"), fmt(r2.grad_ratio))
+r2 = ui.run_cached(DN.run, dn, tr, seed=seed, device=device, key="deep", quick=True)
+ui.metrics(r2, [ui.Metric(tr("metric_gain"), lambda r: r.gain, help=None if r2.gain is not None else tr("no_closed_form")),
+                ui.Metric(tr("metric_var"), lambda r: r.weight_var, help=tr("var_drawn", v=fmt(r2.weight_var_sample))),
+                ui.Metric(tr("metric_act_ratio"), lambda r: r.act_ratio),
+                ui.Metric(tr("metric_grad_ratio"), lambda r: r.grad_ratio)])
 for (layer, kind), what in ((r2.act_bad, tr("act_short")), (r2.grad_bad, tr("grad_short"))):
     if kind in ("inf", "NaN"):
         st.error(tr("deep_bad", what=what, kind=tr(f"kind_{kind}"), layer=layer, L=dn.num_layers,
@@ -73,7 +71,7 @@ for (layer, kind), what in ((r2.act_bad, tr("act_short")), (r2.grad_bad, tr("gra
         st.info(tr("deep_vanished", what=what, kind=tr("kind_0"), layer=layer), icon="🕳️")
 left, right = st.columns([3, 2])
 with left:
-    ui.plot(F.fig_layer_norms, r2, tr)
+    ui.plot(F.fig_layer_norms, r2, tr, compare=True)
 with right:
     ui.plot(F.fig_weight_grads, r2, tr)
 ui.plot(F.fig_histograms, r2, tr)
@@ -82,29 +80,29 @@ explain_args = dict(n=dn.width, var=fmt(r2.weight_var), formula=formula, act=tr(
                     L=dn.num_layers, nvar=fmt(dn.width * r2.weight_var))
 explain = st.expander(tr("explain"), expanded=True, icon=":material/school:")
 if r2.gain is not None:
-    explain.markdown(tr("deep_explain_known", c=fmt(DN.GAIN_C[dn.activation]), gain=fmt(r2.gain),
+    with explain:
+        ui.explanation(tr("deep_explain_known", c=fmt(DN.GAIN_C[dn.activation]), gain=fmt(r2.gain),
                    total=fmt(r2.total_factor),
                    **explain_args))
 else:
-    explain.markdown(tr("deep_explain_unknown", **explain_args))
+    with explain:
+        ui.explanation(tr("deep_explain_unknown", **explain_args))
 
 # ---- 3 · BPTT and the LSTM cell -------------------------------------------------------------
 st.header(tr("bptt_header"))
-r3 = ui.shared_call(BP.run, bp, seed=seed, device=device)
-last = r3.steps.iloc[-1]
-c = st.columns(5)
-c[0].metric(tr("metric_sigma"), fmt(float(r3.singular_values[0])))
-c[1].metric(tr("metric_rho"), fmt(r3.spectral_radius))
-c[2].metric(tr("metric_dh_linear"), fmt(last["linear"]))
-c[3].metric(tr("metric_dh_tanh"), fmt(last["tanh"]))
-c[4].metric(tr("metric_cell"), fmt(last["lstm_cell"]))
+r3 = ui.run_cached(BP.run, bp, tr, seed=seed, device=device, key="bptt", quick=True)
+ui.metrics(r3, [ui.Metric(tr("metric_sigma"), lambda r: float(r.singular_values[0])),
+                ui.Metric(tr("metric_rho"), lambda r: r.spectral_radius),
+                ui.Metric(tr("metric_dh_linear"), lambda r: r.steps.iloc[-1]["linear"]),
+                ui.Metric(tr("metric_dh_tanh"), lambda r: r.steps.iloc[-1]["tanh"]),
+                ui.Metric(tr("metric_cell"), lambda r: r.steps.iloc[-1]["lstm_cell"])])
 for key, short in (("linear", "bptt_linear_short"), ("tanh", "bptt_tanh_short"), ("lstm_cell", "bptt_lstm_short")):
     step, kind = r3.bad[key]
     if kind in ("inf", "NaN"):
         st.error(tr("bptt_bad", what=tr(short), kind=tr(f"kind_{kind}"), step=step, s=fmt(bp.sigma_max)), icon="💥")
-ui.plot(F.fig_bptt, r3, tr)
+ui.plot(F.fig_bptt, r3, tr, compare=True)
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
-    st.markdown(tr("bptt_explain", s=fmt(bp.sigma_max), rho=fmt(r3.spectral_radius, 3),
+    ui.explanation(tr("bptt_explain", s=fmt(bp.sigma_max), rho=fmt(r3.spectral_radius, 3),
                    tanh_d=fmt(r3.mean_tanh_derivative, 3), fb=fmt(bp.forget_bias), f=fmt(r3.mean_forget_gate, 3),
                    T=bp.num_steps, cell=fmt(r3.cell_ratio, 3)))
 

@@ -17,11 +17,10 @@ ui.header(tr)
 r = ui.run_cached(GC.run, s, tr, seed=ui.current_seed(), device=ui.current_device())
 p = r.params.set_index("param")
 d = GC.diagnose(r)
-c = st.columns(4)
-c[0].metric(tr("metric_overall"), f"{r.overall:.2e}")
-c[1].metric(tr("metric_verdict"), tr(f"verdict.{GC.verdict(r.overall)}"))
-c[2].metric(tr("metric_located"), ", ".join(d.params) or tr("nothing"))
-c[3].metric(tr("metric_evals"), f"{r.evaluations:,}")
+ui.metrics(r, [ui.Metric(tr("metric_overall"), lambda r: r.overall, "lower", text="{:.2e}".format),
+               ui.Metric(tr("metric_verdict"), lambda r: tr(f"verdict.{GC.verdict(r.overall)}")),
+               ui.Metric(tr("metric_located"), lambda r: ", ".join(GC.diagnose(r).params) or tr("nothing")),
+               ui.Metric(tr("metric_evals"), lambda r: r.evaluations, text="{:,}".format)])
 
 rels = lambda names: ", ".join(f"{p.loc[k, 'rel_error']:.1e}" for k in names)
 worst = float(r.params["rel_error"].max())
@@ -43,10 +42,10 @@ with left:
 with right:
     ui.plot(F.fig_entries, r, tr)
 st.dataframe(F.params_table(r, tr), hide_index=True)
-ui.plot(F.fig_sweep, r, tr)
+ui.plot(F.fig_sweep, r, tr, compare=True)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
-    st.markdown(tr("explain_md", eps=fmt(s.eps), evals=f"{r.evaluations:,}", P=r.num_params, batch=s.batch_size, dtype=s.dtype))
+    ui.explanation(tr("explain_md", eps=fmt(s.eps), evals=f"{r.evaluations:,}", P=r.num_params, batch=s.batch_size, dtype=s.dtype))
 ui.code_from_engine(tr, GC.LinearFunction, GC.TanhFunction, GC.numerical_gradient, GC.relative_error)
 ui.csv_download(r.entries, tr, "gradient_check_entries")
 ui.share_link(tr)

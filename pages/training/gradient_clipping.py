@@ -17,11 +17,10 @@ ui.header(tr)
 
 r = ui.run_cached(CL.run, s, tr, seed=ui.current_seed(), device=ui.current_device())
 plain, clipped = r.plain, r.clipped
-c = st.columns(4)
-c[0].metric(tr("metric_plain_loss"), fmt(plain["loss"].iloc[-1]))
-c[1].metric(tr("metric_clip_loss"), fmt(clipped["loss"].iloc[-1]))
-c[2].metric(tr("metric_max_norm"), fmt(r.steepest_plain[1]))
-c[3].metric(tr("metric_clipped_share"), f"{r.clipped_share:.0%}")
+ui.metrics(r, [ui.Metric(tr("metric_plain_loss"), lambda r: r.plain["loss"].iloc[-1], "lower"),
+               ui.Metric(tr("metric_clip_loss"), lambda r: r.clipped["loss"].iloc[-1], "lower"),
+               ui.Metric(tr("metric_max_norm"), lambda r: r.steepest_plain[1]),
+               ui.Metric(tr("metric_clipped_share"), lambda r: r.clipped_share, text="{:.0%}".format)])
 if r.divergence_plain:
     d = r.divergence_plain
     cliff, g = r.steepest_plain
@@ -36,11 +35,11 @@ left, right = st.columns([5, 4])
 with left:
     ui.plot(F.fig_surface, r, ui.shared_call(CL.loss_surface, s.true_w, s.num_steps), tr)
 with right:
-    ui.plot(F.fig_clip_loss, r, tr)
-    ui.plot(F.fig_clip_norms, r, tr)
+    ui.plot(F.fig_clip_loss, r, tr, compare=True)
+    ui.plot(F.fig_clip_norms, r, tr, compare=True)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
-    st.markdown(tr("explain_md", T=s.num_steps, w_star=fmt(s.true_w), L105=fmt(r.loss_at(1.05)),
+    ui.explanation(tr("explain_md", T=s.num_steps, w_star=fmt(s.true_w), L105=fmt(r.loss_at(1.05)),
                    L_start=fmt(r.loss_at_start), gap=fmt(1 - s.true_w), step_max=fmt(s.lr * s.theta),
                    share=f"{r.clipped_share:.0%}"))
 ui.code_from_engine(tr, CL.ScalarRNN, CL.grad_clipping, CL.train)
