@@ -32,6 +32,9 @@ BOOKS = {
     "d2l": {"en": "d2l", "zh": "d2l"},
     "d2l_en": {"en": "d2l", "zh": "d2l 英文版"},
     "d2l_v1": {"en": "动手学深度学习 (1st ed.)", "zh": "《动手学深度学习》第一版"},
+    # d2l-en 0.17 (classic.d2l.ai, branch r0.17), the edition d2l-zh 2.0 was translated from: the same
+    # numbers and the same runs as d2l-zh (``train_ch8``, 500 epochs), which d2l-en's current edition replaced
+    "d2l_017": {"en": "d2l 0.17", "zh": "d2l 英文版 0.17"},
     "dlfs": {"en": "DLFS", "zh": "《深度学习入门》"},
     "dlfs2": {"en": "DLFS2", "zh": "《深度学习进阶》"},
 }
@@ -76,6 +79,12 @@ SECTIONS: dict[str, dict[str, Ref]] = {
     "gru": {"en": Ref("10.2", "Gated Recurrent Units (GRU)"), "zh": Ref("9.1", "门控循环单元（GRU）")},
     "deep_rnn": {"en": Ref("10.3", "Deep Recurrent Neural Networks"), "zh": Ref("9.3", "深度循环神经网络")},
     "seq2seq": {"en": Ref("10.7", "Sequence-to-Sequence Learning for Machine Translation"), "zh": Ref("9.7", "序列到序列学习（seq2seq）")},
+    # the book's language-model runs (load_data_time_machine(32, 35), 500 epochs of train_ch8, lr 1): d2l-zh's,
+    # and d2l-en 0.17's with the same numbers; the current d2l-en trains other settings
+    "book_run_rnn": {"en": Ref("8.6", "Concise Implementation of Recurrent Neural Networks", "d2l_017"),
+                     "zh": Ref("8.6", "循环神经网络的简洁实现")},
+    "book_run_gru": {"en": Ref("9.1", "Gated Recurrent Units (GRU)", "d2l_017"), "zh": Ref("9.1", "门控循环单元（GRU）")},
+    "book_run_lstm": {"en": Ref("9.2", "Long Short-Term Memory (LSTM)", "d2l_017"), "zh": Ref("9.2", "长短期记忆网络（LSTM）")},
     # attention
     "queries_keys_values": {"en": Ref("11.1", "Queries, Keys, and Values"), "zh": Ref("10.1", "注意力提示")},
     "attention_scoring": {"en": Ref("11.3", "Attention Scoring Functions"), "zh": Ref("10.3", "注意力评分函数")},
@@ -88,6 +97,29 @@ SECTIONS: dict[str, dict[str, Ref]] = {
     # d2l-zh 2.0 has no chapter on large-scale pretraining: the 中文 page cites d2l-en's
     "large_pretraining": {"en": Ref("11.9", "Large-Scale Pretraining with Transformers"),
                           "zh": Ref("11.9", "Large-Scale Pretraining with Transformers", "d2l_en")},
+    # optimization algorithms: d2l-en chapter 12, d2l-zh chapter 11, the same sections in the same order
+    "optimization_intro": {"en": Ref("12.1", "Optimization and Deep Learning"), "zh": Ref("11.1", "优化和深度学习")},
+    "convexity": {"en": Ref("12.2", "Convexity"), "zh": Ref("11.2", "凸性")},
+    "gd": {"en": Ref("12.3", "Gradient Descent"), "zh": Ref("11.3", "梯度下降")},
+    "gd_1d": {"en": Ref("12.3.1", "One-Dimensional Gradient Descent"), "zh": Ref("11.3.1", "一维梯度下降")},
+    "gd_learning_rate": {"en": Ref("12.3.1.1", "Learning Rate"), "zh": Ref("11.3.1.1", "学习率")},
+    "gd_local_minima": {"en": Ref("12.3.1.2", "Local Minima"), "zh": Ref("11.3.1.2", "局部最小值")},
+    "gd_multivariate": {"en": Ref("12.3.2", "Multivariate Gradient Descent"), "zh": Ref("11.3.2", "多元梯度下降")},
+    "sgd": {"en": Ref("12.4", "Stochastic Gradient Descent"), "zh": Ref("11.4", "随机梯度下降")},
+    "minibatch_sgd": {"en": Ref("12.5", "Minibatch Stochastic Gradient Descent"), "zh": Ref("11.5", "小批量随机梯度下降")},
+    "vectorization": {"en": Ref("12.5.1", "Vectorization and Caches"), "zh": Ref("11.5.1", "向量化和缓存")},
+    "minibatches": {"en": Ref("12.5.2", "Minibatches"), "zh": Ref("11.5.2", "小批量")},
+    "airfoil": {"en": Ref("12.5.3", "Reading the Dataset"), "zh": Ref("11.5.3", "读取数据集")},
+    "momentum": {"en": Ref("12.6", "Momentum"), "zh": Ref("11.6", "动量法")},
+    "leaky_averages": {"en": Ref("12.6.1.1", "Leaky Averages"), "zh": Ref("11.6.1.1", "泄漏平均值")},
+    "adagrad": {"en": Ref("12.7", "Adagrad"), "zh": Ref("11.7", "AdaGrad算法")},
+    "rmsprop": {"en": Ref("12.8", "RMSProp"), "zh": Ref("11.8", "RMSProp算法")},
+    "adadelta": {"en": Ref("12.9", "Adadelta"), "zh": Ref("11.9", "Adadelta")},
+    "adam": {"en": Ref("12.10", "Adam"), "zh": Ref("11.10", "Adam算法")},
+    "lr_scheduler": {"en": Ref("12.11", "Learning Rate Scheduling"), "zh": Ref("11.11", "学习率调度器")},
+    "lr_policies": {"en": Ref("12.11.3", "Policies"), "zh": Ref("11.11.3", "策略")},
+    "cosine_scheduler": {"en": Ref("12.11.3.3", "Cosine Scheduler"), "zh": Ref("11.11.3.3", "余弦调度器")},
+    "warmup": {"en": Ref("12.11.3.4", "Warmup"), "zh": Ref("11.11.3.4", "预热")},
     # Deep Learning from Scratch (斎藤康毅): DLFS 1 and 2, same numbering in every translation
     "dlfs_weight_init": {"en": Ref("6.2", "Weight initial values", "dlfs"), "zh": Ref("6.2", "权重的初始值", "dlfs")},
     "dlfs2_rnn_problems": {"en": Ref("6.1", "The problems of RNNs", "dlfs2"), "zh": Ref("6.1", "RNN的问题", "dlfs2")},

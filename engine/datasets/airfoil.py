@@ -1,4 +1,4 @@
-"""NASA's airfoil self-noise data (d2l §12.5 ``get_data_ch11``): 1,503 rows, 5 features and the sound
+"""NASA's airfoil self-noise data (d2l §12.5.3 ``get_data_ch11``): 1,503 rows, 5 features and the sound
 pressure, tab-separated. Downloaded once from d2l's data hub, verified by its SHA-1, cached under
 ``data/cache/`` (``engine.datasets.download.fetch``).
 

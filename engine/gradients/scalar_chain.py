@@ -1,4 +1,4 @@
-"""The scalar chain: one weight w multiplied T times (d2l §4.8.1; DLFS2 §6.1.3–6.1.4).
+"""The scalar chain: one weight w multiplied T times (d2l §5.4.1; DLFS2 §6.1.3–6.1.4).
 
 Backpropagation through T identical steps multiplies the gradient by the same factor T
 times, so ∂h_T/∂h_0 = w^T: 1.01⁹⁹⁹ ≈ 2.08×10⁴, 0.99⁹⁹⁹ ≈ 4.36×10⁻⁵, 0.2³⁰ ≈ 1.07×10⁻²¹,
@@ -24,7 +24,7 @@ from engine.numerics import fmt
 MAX_T = 1000
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
-# The book's four numbers (d2l §4.8; 周报第九周): (w, T)
+# The four cases (0.2³⁰ and 5³⁰: 动手学深度学习 1st ed. §3.15.1; 1.01⁹⁹⁹ and 0.99⁹⁹⁹: 周报第九周): (w, T)
 BOOK_CASES = (("1.01", 999), ("0.99", 999), ("0.2", 30), ("5", 30))
 
 

@@ -1,4 +1,4 @@
-"""Recurrent language models (d2l §8.3–9.3, DLFS2 ch. 5–6): data iterators, RNN/GRU/LSTM from
+"""Recurrent language models (d2l §9.3–10.3, DLFS2 ch. 5–6): data iterators, RNN/GRU/LSTM from
 scratch and concise, training with clipping, generation, and a look inside the LSTM."""
 from engine.language_model.concise import RNNModel
 from engine.language_model.core import (BOOK_CPU_SECONDS, BOOK_PERPLEXITY, BOOK_RUN, BOOK_SECTION, MAX_TEXT_CHARS, MAX_TEXT_TOKENS, MAX_WORK, Generated, Prepared, Result,

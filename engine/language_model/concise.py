@@ -1,4 +1,4 @@
-"""The concise language model: ``nn.RNN`` / ``nn.GRU`` / ``nn.LSTM`` behind the book's ``RNNModel`` (d2l §8.6, §9.3).
+"""The concise language model: ``nn.RNN`` / ``nn.GRU`` / ``nn.LSTM`` behind the book's ``RNNModel`` (d2l §9.6, §10.3).
 
 Same interface as the scratch model: ``forward(X, state) -> (Y, state)`` with ``X`` of shape
 (batch_size, num_steps), ``Y`` of shape (num_steps * batch_size, vocab_size) and ``state`` a

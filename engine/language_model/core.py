@@ -1,4 +1,4 @@
-"""The language-model lesson's settings, its result, and how a model is built from them (d2l §8.5–9.3).
+"""The language-model lesson's settings, its result, and how a model is built from them (d2l §9.5–10.3).
 
 ``Settings`` holds what changes the training (and so keys the shared cache); ``Sampling`` holds
 what only changes the text generated afterwards (temperature, length), so moving it retrains nothing.
@@ -36,15 +36,15 @@ MIN_TEXT_TOKENS = 2
 
 @dataclass(frozen=True)
 class Settings:
-    model: str = S.choice("lstm", ("rnn", "gru", "lstm"), doc="the recurrent cell (d2l §8.4, §9.1, §9.2)")
+    model: str = S.choice("lstm", ("rnn", "gru", "lstm"), doc="the recurrent cell (d2l §9.4, §10.2, §10.1)")
     impl: str = S.choice("concise", ("scratch", "concise"), doc="the book's equations or nn.RNN/nn.GRU/nn.LSTM")
-    token: str = S.choice("char", ("char", "word"), doc="tokens: characters or words (d2l §8.2)")
-    num_layers: int = S.num(1, 1, 3, doc="stacked recurrent layers (d2l §9.3)")
+    token: str = S.choice("char", ("char", "word"), doc="tokens: characters or words (d2l §9.2)")
+    num_layers: int = S.num(1, 1, 3, doc="stacked recurrent layers (d2l §10.3)")
     num_hiddens: int = S.num(64, 8, 256, step=8, doc="hidden units per layer (book: 256)")
     dropout: float = S.num(0.0, 0.0, 0.5, step=0.05, doc="dropout between recurrent layers")
     embedding: bool = S.flag(False, doc="an embedding instead of the book's one-hot input")
     tie_weights: bool = S.flag(False, doc="share the embedding with the output layer (turns the embedding on)")
-    partition: str = S.choice("sequential", ("sequential", "random"), doc="d2l §8.3.4: how minibatches are cut")
+    partition: str = S.choice("sequential", ("sequential", "random"), doc="d2l §9.3.3: how minibatches are cut")
     theta: float = S.num(1.0, 0.1, 100.0, log=True, doc="gradient clipping threshold θ (book: 1)")
     lr: float = S.num(2.0, 0.01, 10.0, log=True, doc="learning rate of SGD (book: 1)")
     num_epochs: int = S.num(10, 1, 500, doc="passes over the training text (book: 500)")
@@ -65,7 +65,7 @@ class Settings:
 
 @dataclass(frozen=True)
 class Sampling:
-    """How text is generated from the trained model (d2l §8.5.4)."""
+    """How text is generated from the trained model (d2l §9.5.5)."""
     temperature: float = S.num(0.0, 0.0, 2.0, step=0.1, doc="0 = most likely token (the book); higher = more random")
     num_preds: int = S.num(100, 10, 500, step=10, doc="tokens to generate after the prefix")
 
@@ -73,13 +73,13 @@ class Sampling:
         S.check(self)
 
 
-# The book's run (d2l §8.6 concise RNN, §9.1 GRU, §9.2 LSTM; PyTorch edition): load_data_time_machine(32, 35)
+# The book's run (d2l-zh 8.6 concise RNN, 9.1 GRU, 9.2 LSTM = d2l-en 0.17's, same numbers; PyTorch edition): load_data_time_machine(32, 35)
 # keeps the first 10,000 character tokens of The Time Machine (max_tokens=10000), 256 hidden units, SGD lr 1,
-# clipping θ = 1, sequential partitioning, 500 epochs. (§8.5's RNN from scratch has 512 hidden units.)
+# clipping θ = 1, sequential partitioning, 500 epochs. (d2l-zh 8.5's RNN from scratch has 512 hidden units.)
 BOOK_RUN = dict(impl="concise", token="char", num_layers=1, num_hiddens=256, dropout=0.0, embedding=False,
                 tie_weights=False, partition="sequential", theta=1.0, lr=1.0, num_epochs=500, batch_size=32,
                 num_steps=35, max_tokens=10_000)
-BOOK_SECTION = {"rnn": "8.6", "gru": "9.1", "lstm": "9.2"}
+BOOK_SECTION = {"rnn": "book_run_rnn", "gru": "book_run_gru", "lstm": "book_run_lstm"}   # keys of engine.sections
 BOOK_PERPLEXITY = {"rnn": 1.3, "gru": 1.0, "lstm": 1.0}    # the training perplexity the book prints after 500 epochs
 BOOK_CPU_SECONDS = {"rnn": 30, "gru": 100, "lstm": 50}    # the book's loop, all 500 epochs, one idle core of the dev machine (≈)
 

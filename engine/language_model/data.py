@@ -1,4 +1,4 @@
-"""Reading long sequences in minibatches (d2l §8.3.4): random sampling and sequential partitioning.
+"""Reading long sequences in minibatches (d2l §9.3.3; d2l-zh 8.3.4): random sampling and sequential partitioning.
 
 The book's two iterators, with its names and semantics, seeded by a ``torch.Generator``
 instead of Python's global ``random``. ``corpus`` is a list or 1-D tensor of token indices.

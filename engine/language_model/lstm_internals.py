@@ -1,4 +1,4 @@
-"""Inside the LSTM (d2l §9.2, §8.7; DLFS2 §6.1–6.2): what its gates do on a sentence, how far back
+"""Inside the LSTM (d2l §10.1, §9.7; DLFS2 §6.1–6.2): what its gates do on a sentence, how far back
 the gradient reaches, and how far back each cell can remember.
 
 - ``gate_traces``: run a trained model over typed text → the gates i, f, o, the candidate g (C̃),
@@ -66,7 +66,7 @@ def gate_matrix(traces: pd.DataFrame, quantity: str, layer: int = 0) -> np.ndarr
 def input_grad_norms(net, X: torch.Tensor, y: torch.Tensor) -> np.ndarray:
     """‖∂ℓ/∂x_t‖ (summed over the batch) for every time step t = 0 … T−1, where ℓ is the mean
     cross-entropy of the prediction made after the last step and x_t the input vector read at step t
-    (backpropagation through time, d2l §8.7): how strongly the answer still depends on the token
+    (backpropagation through time, d2l §9.7): how strongly the answer still depends on the token
     read T − t steps before. For a plain RNN it is a product of T − t Jacobians W_hhᵀ diag(1 − h²)."""
     m = as_scratch(net)
     kw = {"reset_after": True} if m.cell == "gru" and m.reset_after else {}

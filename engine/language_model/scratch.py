@@ -1,4 +1,4 @@
-"""RNN, GRU and LSTM from scratch: the book's equations, one time step at a time (d2l §8.5, §9.1, §9.2, §9.3).
+"""RNN, GRU and LSTM from scratch: the book's equations, one time step at a time (d2l §9.5, §10.2, §10.1, §10.3).
 
 Every model of the lesson answers ``forward(X, state) -> (Y, state)``: ``X`` holds token
 indices of shape (batch_size, num_steps), ``Y`` the logits of shape (num_steps * batch_size,
@@ -18,14 +18,14 @@ INTERNALS = {"rnn": ("h",), "gru": ("z", "r", "h_tilde", "h"), "lstm": ("i", "f"
 
 
 def rnn_cell(X, state, p):
-    """H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h)   (d2l §8.4, eq. 8.4.5)."""
+    """H_t = tanh(X_t W_xh + H_{t-1} W_hh + b_h)   (d2l §9.4.2, eq. 9.4.5)."""
     (H,) = state
     H = torch.tanh(X @ p["W_xh"] + H @ p["W_hh"] + p["b_h"])
     return (H,), {"h": H}
 
 
 def gru_cell(X, state, p, reset_after=False):
-    """The gated recurrent unit (d2l §9.1): reset gate R, update gate Z, candidate H̃.
+    """The gated recurrent unit (d2l §10.2): reset gate R, update gate Z, candidate H̃.
 
     The book resets the state *before* the matrix product, H̃ = tanh(X W_xh + (R ⊙ H) W_hh + b_h)
     (Cho et al., 2014). ``nn.GRU`` (like cuDNN) resets it *after*: tanh(X W_xh + b_xh + R ⊙ (H W_hh + b_hh)).
@@ -42,7 +42,7 @@ def gru_cell(X, state, p, reset_after=False):
 
 
 def lstm_cell(X, state, p):
-    """Long short-term memory (d2l §9.2, DLFS2 §6.2): input gate I, forget gate F, output gate O,
+    """Long short-term memory (d2l §10.1, DLFS2 §6.2): input gate I, forget gate F, output gate O,
     candidate C̃ (called g in DLFS2 and in torch), memory cell C, hidden state H."""
     H, C = state
     I = torch.sigmoid(X @ p["W_xi"] + H @ p["W_hi"] + p["b_i"])
@@ -74,7 +74,7 @@ def get_params(cell: str, num_inputs: int, num_hiddens: int, generator: torch.Ge
 
 
 class RNNModelScratch(nn.Module):
-    """A recurrent language model written with the book's equations (d2l §8.5, deep: §9.3).
+    """A recurrent language model written with the book's equations (d2l §9.5, deep: §10.3).
 
     Input: one-hot vectors (the book) or an embedding; ``tie_weights`` shares the embedding
     matrix with the output layer (Press & Wolf, 2017; needs embedding size = num_hiddens).

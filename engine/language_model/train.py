@@ -1,4 +1,4 @@
-"""Training a recurrent language model (d2l §8.5.4–8.5.6): gradient clipping, one epoch,
+"""Training a recurrent language model (d2l §9.5.3–9.5.5): gradient clipping, one epoch,
 prediction with warm-up, and a whole bounded ``run`` that records perplexity as it goes.
 
 ``train_epoch_ch8`` and ``predict_ch8`` are the book's functions with the book's names; they add
@@ -23,7 +23,7 @@ from engine.text import corpus_ids
 
 
 def grad_clipping(net: nn.Module, theta: float) -> torch.Tensor:
-    """Rescale all gradients together so that their global norm is at most θ (d2l §8.5.5):
+    """Rescale all gradients together so that their global norm is at most θ (d2l §9.5.3):
     g ← min(1, θ / ‖g‖) g. Returns the norm before clipping."""
     params = [p for p in net.parameters() if p.requires_grad and p.grad is not None]
     norm = torch.sqrt(sum(torch.sum(p.grad ** 2) for p in params))
@@ -34,7 +34,7 @@ def grad_clipping(net: nn.Module, theta: float) -> torch.Tensor:
 
 
 class SGD:
-    """The book's minibatch SGD as an updater (d2l §3.2.5): param ← param − lr · grad. The loss is
+    """The book's minibatch SGD as an updater (d2l §3.4.3): param ← param − lr · grad. The loss is
     already a mean over the minibatch, so the book's ``batch_size`` is 1 here. (Written out rather
     than ``torch.optim.SGD``, which is the same update but imports torch's compiler: seconds.)"""
 
@@ -79,14 +79,14 @@ class Adam:
 
 
 def detach_state(state: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
-    """Cut the computational graph at the minibatch boundary (truncated BPTT, d2l §8.7)."""
+    """Cut the computational graph at the minibatch boundary (truncated BPTT, d2l §9.7.1.2)."""
     return tuple(s.detach() for s in state)
 
 
 def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter: bool, theta: float = 1.0,
                     budget: Budget | None = None, work_per_batch: float = 0.0,
                     on_batch: Callable[[int, float], None] | None = None):
-    """Train for one epoch (d2l §8.5.6). Returns (perplexity, tokens per second, batches done,
+    """Train for one epoch (d2l §9.5.4; d2l-zh 8.5's ``train_epoch_ch8``). Returns (perplexity, tokens per second, batches done,
     first non-finite loss or None). Stops early, keeping what was trained, when the budget says so."""
     state, t0 = None, time.perf_counter()
     loss_sum, num_tokens, batches, bad = 0.0, 0, 0, None
@@ -145,7 +145,7 @@ def evaluate_perplexity(net, corpus: torch.Tensor, batch_size: int, num_steps: i
 @torch.no_grad()
 def predict_ch8(prefix: list[str], num_preds: int, net, vocab, device, temperature: float = 0.0,
                 generator: torch.Generator | None = None) -> list[str]:
-    """Generate ``num_preds`` tokens after ``prefix`` (d2l §8.5.4).
+    """Generate ``num_preds`` tokens after ``prefix`` (d2l §9.5.5; d2l-zh 8.5's ``predict_ch8``).
 
     Warm-up: the prefix is fed one token at a time only to build up the hidden state; its
     outputs are not used. Then each prediction is fed back as the next input. With

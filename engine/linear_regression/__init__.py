@@ -1,4 +1,4 @@
-"""Linear regression (d2l §3.2–3.3): ``Settings``, ``run``, the book's functions, figures and strings."""
+"""Linear regression (d2l §3.4–3.5): ``Settings``, ``run``, the book's functions, figures and strings."""
 from engine.linear_regression.core import (MAX_STEPS, batches_frame, HalfMSELoss, Result, Settings, closed_form, critical_lr,
                                            every_batch_lr,
                                            data_iter, linreg, loss_surface, run, sgd, squared_loss,

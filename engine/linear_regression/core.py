@@ -1,4 +1,4 @@
-"""Linear regression from scratch and concise (d2l §3.2–3.3).
+"""Linear regression from scratch and concise (d2l §3.4–3.5).
 
 The book's functions keep the book's names (``synthetic_data``, ``data_iter``, ``linreg``,
 ``squared_loss``, ``sgd``) so a student can read this file beside the book. Training yields

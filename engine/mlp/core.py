@@ -37,7 +37,7 @@ MODELS = ("mlp", "softmax")
 
 @dataclass(frozen=True)
 class Settings:
-    dataset: str = S.choice("fashion_mnist", DATASETS, doc="Fashion-MNIST (d2l §3.5) or the bundled 8×8 digits")
+    dataset: str = S.choice("fashion_mnist", DATASETS, doc="Fashion-MNIST (d2l §4.2) or the bundled 8×8 digits")
     num_train: int = S.num(10_000, 10, 60_000, step=10, doc="training examples used (at most what the data set has)")
     num_layers: int = S.num(1, 0, 3, doc="hidden layers (0: softmax regression)")
     num_hiddens: int = S.num(256, 8, 1024, step=8, doc="units per hidden layer (book: 256)")
@@ -77,7 +77,7 @@ def forward_macs(net: nn.Module) -> int:
 
 
 def train_epoch(net, loss, trainer, X, y, batch_size, generator, budget, step_units):
-    """One pass in a random order (d2l §3.6 ``train_epoch_ch3``), dropout on. Returns
+    """One pass in a random order (d2l §4.4.4; d2l-zh 3.6's ``train_epoch_ch3``), dropout on. Returns
     (per-step mean losses, Σ loss, Σ correct, examples seen); the sums stay on the device
     and are read once per epoch."""
     net.train()
@@ -193,7 +193,7 @@ class ModelRun:
 
 
 def baseline(s: Settings) -> Settings:
-    """The book's softmax regression (d2l §3.7) with the same data, η, batch size and epochs."""
+    """The book's softmax regression (d2l §4.5) with the same data, η, batch size and epochs."""
     return dataclasses.replace(s, num_layers=0, dropout=0.0, weight_decay=0.0, init="normal")
 
 

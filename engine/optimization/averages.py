@@ -1,4 +1,4 @@
-"""Exponentially weighted averages (Ng, course 2, week 2; d2l §12.6.1 "leaky averages").
+"""Exponentially weighted averages (Ng, course 2, week 2; d2l §12.6.1.1 "Leaky Averages").
 
 v_t = β v_{t−1} + (1 − β) θ_t, v_0 = 0, is Σ_k (1 − β) β^k θ_{t−k}: weights that fall by β per day.
 They sum to 1 − β^t, not 1, which is why v_t starts too low; dividing by 1 − β^t (bias correction)

@@ -53,7 +53,7 @@ class Settings:
 
 def train_ch11(X, y, batch_size: int, lr: float, num_epochs: int, generator: torch.Generator,
                budget: Budget, method: str) -> tuple[list, Divergence | None]:
-    """d2l §12.5 ``train_ch11`` with the from-scratch ``sgd``: w ~ N(0, 0.01²), b = 0, the mean squared
+    """d2l §12.5.4 ``train_ch11`` with the from-scratch ``sgd``: w ~ N(0, 0.01²), b = 0, the mean squared
     loss of each minibatch, the whole-data loss every 200 examples (timed apart). Rows: method, epoch,
     seen, seconds, loss, w1, w2."""
     n, d = X.shape

@@ -138,7 +138,7 @@ SCHEDULES = ("constant", "step", "cosine", "warmup_cosine")
 
 
 class CosineScheduler:
-    """d2l §12.11.3 ``CosineScheduler``: a linear warm-up from ``warmup_begin_lr`` over
+    """d2l §12.11.3.3 ``CosineScheduler``: a linear warm-up from ``warmup_begin_lr`` over
     ``warmup_steps`` updates, then ``final_lr + (base_lr − final_lr)(1 + cos(π t'/T'))/2`` until
     ``max_update``, then ``final_lr``."""
 
@@ -165,7 +165,7 @@ class CosineScheduler:
 
 
 def step_schedule(base_lr: float, period: int, factor: float) -> Callable[[int], float]:
-    """η·factor^⌊t / period⌋ (``torch.optim.lr_scheduler.StepLR``; d2l §12.11's multi-factor idea)."""
+    """η·factor^⌊t / period⌋ (``torch.optim.lr_scheduler.StepLR``; d2l §12.11.3.2's multi-factor idea)."""
     return lambda t: base_lr * factor ** (t // max(1, period))
 
 

@@ -4,8 +4,8 @@ from engine.optimization.strings import COMMON
 STRINGS = {
     **COMMON,
     "title": {"en": "Exponentially weighted averages", "zh": "指数加权移动平均"},
-    "summary": {"en": "v_t = βv_{t−1} + (1 − β)θ_t on a noisy year of temperatures: the window ≈ 1/(1 − β), the weights β^k(1 − β), the early underestimate and its bias correction — the average inside momentum and Adam (Ng, course 2; d2l §12.6.1).",
-                "zh": "在一年带噪声的气温上计算 v_t = βv_{t−1} + (1 − β)θ_t：窗口约为 1/(1 − β)，权重为 β^k(1 − β)，开头的低估与偏差修正——这正是动量法和 Adam 内部的平均（吴恩达课程二；d2l 12.6.1 节）。"},
+    "summary": {"en": "v_t = βv_{t−1} + (1 − β)θ_t on a noisy year of temperatures: the window ≈ 1/(1 − β), the weights β^k(1 − β), the early underestimate and its bias correction — the average inside momentum and Adam (Ng, course 2; ⟦leaky_averages⟧).",
+                "zh": "在一年带噪声的气温上计算 v_t = βv_{t−1} + (1 − β)θ_t：窗口约为 1/(1 − β)，权重为 β^k(1 − β)，开头的低估与偏差修正——这正是动量法和 Adam 内部的平均（吴恩达课程二；⟦leaky_averages⟧）。"},
     "data_header": {"en": "Data", "zh": "数据"},
     "avg_header": {"en": "Average", "zh": "平均"},
     "num_days": {"en": "Days", "zh": "天数"},
@@ -28,14 +28,14 @@ STRINGS = {
 
 **Bias correction.** The weights of v_t add up to 1 − βᵗ, not 1, because v₀ = 0: the first values are far too low (v₁ = (1 − β)θ₁ = {first} of θ₁). Dividing by 1 − βᵗ makes the weights sum to 1; the correction matters for about the first {window} days and then fades (βᵗ → 0).
 
-**Why optimizers use it.** Momentum (d2l §12.6) keeps v ← βv + g, the same average of past gradients without the factor 1 − β (so 1/(1 − β) times larger): gradients that keep their sign add up, gradients that flip sign cancel. RMSprop averages g² to scale each coordinate; Adam keeps both averages, with β₁ = 0.9 and β₂ = 0.999, and corrects both for the zero start — without it Adam's very first step would be (1 − β₁)/√(1 − β₂) ≈ 3.16 times too large.""",
+**Why optimizers use it.** Momentum (⟦momentum⟧) keeps v ← βv + g, the same average of past gradients without the factor 1 − β (so 1/(1 − β) times larger): gradients that keep their sign add up, gradients that flip sign cancel. RMSprop averages g² to scale each coordinate; Adam keeps both averages, with β₁ = 0.9 and β₂ = 0.999, and corrects both for the zero start — without it Adam's very first step would be (1 − β₁)/√(1 − β₂) ≈ 3.16 times too large.""",
         "zh": """**平均。** v₀ = 0，v_t = β v_{{t−1}} + (1 − β) θ_t。展开得 v_t = Σ_k (1 − β) β^k θ_{{t−k}}：当天的值权重为 1 − β = {w0}，每往前一天权重乘以 β = {beta}（见右图）。
 
 **窗口。** 大约 1/(1 − β) = {window} 天后权重降到 1/e，最近 ⌈1/(1 − β)⌉ 天的权重合计 {mass}——即“对最近 {window} 天求平均”。权重的平均年龄为 β/(1 − β) = {lag} 天：β 越大越平滑，*也*越滞后（曲线落后于季节变化）。对白噪声，平均后标准差保留 √((1 − β)/(1 + β)) = {ratio}；本次实测：{measured}。
 
 **偏差修正。** 因为 v₀ = 0，v_t 的权重之和是 1 − βᵗ 而不是 1：开头的值严重偏低（v₁ = (1 − β)θ₁，只有 θ₁ 的 {first}）。除以 1 − βᵗ 后权重之和为 1；修正大约只在前 {window} 天起作用，之后逐渐消失（βᵗ → 0）。
 
-**优化算法为何使用它。** 动量法（d2l 12.6 节）维护 v ← βv + g，即过去梯度的同一种平均，只是没有因子 1 − β（因此大 1/(1 − β) 倍）：符号一致的梯度累加，符号来回变化的梯度相互抵消。RMSProp 对 g² 取平均来缩放每个坐标；Adam 同时维护两个平均（β₁ = 0.9，β₂ = 0.999），并对两者都做偏差修正——否则 Adam 的第一步会大 (1 − β₁)/√(1 − β₂) ≈ 3.16 倍。"""},
+**优化算法为何使用它。** 动量法（⟦momentum⟧）维护 v ← βv + g，即过去梯度的同一种平均，只是没有因子 1 − β（因此大 1/(1 − β) 倍）：符号一致的梯度累加，符号来回变化的梯度相互抵消。RMSProp 对 g² 取平均来缩放每个坐标；Adam 同时维护两个平均（β₁ = 0.9，β₂ = 0.999），并对两者都做偏差修正——否则 Adam 的第一步会大 (1 − β₁)/√(1 − β₂) ≈ 3.16 倍。"""},
     # charts
     "data": {"en": "daily temperature θ_t", "zh": "每日气温 θ_t"},
     "season": {"en": "seasonal curve (no noise)", "zh": "季节曲线（无噪声）"},

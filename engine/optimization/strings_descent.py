@@ -4,8 +4,8 @@ from engine.optimization.strings import COMMON
 STRINGS = {
     **COMMON,
     "title": {"en": "Gradient descent and the learning rate", "zh": "梯度下降与学习率"},
-    "summary": {"en": "x ← x − η f′(x) on x², on a non-convex x·cos(cx) and on x₁² + 2x₂²: too small, about right, too large, and why — each eigen-direction converges only if |1 − ηλ| < 1 (d2l §12.3).",
-                "zh": "在 x²、非凸的 x·cos(cx) 和 x₁² + 2x₂² 上做 x ← x − η f′(x)：学习率太小、合适、太大，以及原因——每个特征方向只有在 |1 − ηλ| < 1 时才收敛（d2l 12.3 节）。"},
+    "summary": {"en": "x ← x − η f′(x) on x², on a non-convex x·cos(cx) and on x₁² + 2x₂²: too small, about right, too large, and why — each eigen-direction converges only if |1 − ηλ| < 1 (⟦gd⟧).",
+                "zh": "在 x²、非凸的 x·cos(cx) 和 x₁² + 2x₂² 上做 x ← x − η f′(x)：学习率太小、合适、太大，以及原因——每个特征方向只有在 |1 − ηλ| < 1 时才收敛（⟦gd⟧）。"},
     "one_d_header": {"en": "One dimension", "zh": "一维"},
     "two_d_header": {"en": "Two dimensions: x₁² + 2x₂²", "zh": "二维：x₁² + 2x₂²"},
     "fn": {"en": "Function", "zh": "函数"},

@@ -4,16 +4,16 @@ from engine.optimization.strings import COMMON
 STRINGS = {
     **COMMON,
     "title": {"en": "Minibatch SGD", "zh": "小批量随机梯度下降"},
-    "summary": {"en": "Batch gradient descent, SGD and minibatch SGD on the same regression data from the same start: loss against epochs, examples seen and seconds; the noise of the updates; vectorisation measured live (d2l §12.4–12.5; Ng 1.3).",
-                "zh": "在同一份回归数据上、从同一起点出发比较梯度下降、随机梯度下降和小批量随机梯度下降：损失随轮数、样本数和时间的变化；更新的噪声；现场测量矢量化的效果（d2l 12.4–12.5 节；吴恩达 1.3）。"},
+    "summary": {"en": "Batch gradient descent, SGD and minibatch SGD on the same regression data from the same start: loss against epochs, examples seen and seconds; the noise of the updates; vectorisation measured live (⟦sgd..minibatch_sgd⟧; Ng 1.3).",
+                "zh": "在同一份回归数据上、从同一起点出发比较梯度下降、随机梯度下降和小批量随机梯度下降：损失随轮数、样本数和时间的变化；更新的噪声；现场测量矢量化的效果（⟦sgd..minibatch_sgd⟧；吴恩达 1.3）。"},
     "data_header": {"en": "Data", "zh": "数据"},
     "gd_header": {"en": "Batch gradient descent", "zh": "梯度下降（全批量）"},
     "sgd_header": {"en": "SGD and minibatches", "zh": "随机梯度下降与小批量"},
     "dataset": {"en": "Data set", "zh": "数据集"},
     "dataset.airfoil": {"en": "NASA airfoil self-noise (the book's)", "zh": "NASA 翼型自噪声（书中数据）"},
     "dataset.synthetic": {"en": "generated (same shape)", "zh": "生成数据（形状相同）"},
-    "dataset_help": {"en": "The airfoil data (d2l §12.5) is downloaded once, checked against its SHA-1 and cached. Offline the page generates data of the same shape instead and says so.",
-                     "zh": "翼型数据（d2l 12.5 节）只下载一次，经 SHA-1 校验后缓存。离线时本页改用生成的同形状数据，并会说明。"},
+    "dataset_help": {"en": "The airfoil data (⟦airfoil⟧) is downloaded once, checked against its SHA-1 and cached. Offline the page generates data of the same shape instead and says so.",
+                     "zh": "翼型数据（⟦airfoil⟧）只下载一次，经 SHA-1 校验后缓存。离线时本页改用生成的同形状数据，并会说明。"},
     "num_examples": {"en": "Examples used", "zh": "使用的样本数"},
     "lr_gd": {"en": "η of batch GD", "zh": "梯度下降的 η"},
     "gd_epochs": {"en": "Epochs of batch GD", "zh": "梯度下降的轮数"},
@@ -35,12 +35,12 @@ STRINGS = {
     "time_note": {"en": "Seconds are measured on this server when the result was computed (training only, the evaluations excluded, as in the book); the losses are the same on every machine.",
                   "zh": "时间是在本服务器计算该结果时测得的（只计训练，不含评估，与书中相同）；损失在任何机器上都相同。"},
     "explain_md": {
-        "en": """**Three ways to spend an epoch.** Batch GD computes the exact gradient over all {n} examples and takes one step per epoch; SGD takes {n} steps per epoch, each on a single example; a minibatch of {b} takes {steps_mini} steps, each on the mean gradient of {b} examples (d2l §12.5).
+        "en": """**Three ways to spend an epoch.** Batch GD computes the exact gradient over all {n} examples and takes one step per epoch; SGD takes {n} steps per epoch, each on a single example; a minibatch of {b} takes {steps_mini} steps, each on the mean gradient of {b} examples (⟦minibatches⟧).
 
 **Noise.** A minibatch gradient is an unbiased estimate of the full one, with variance shrinking like 1/|B|: SGD's path (w₁, w₂) jitters around the way, batch GD's does not. Near the minimum the noise keeps SGD bouncing at a level set by η — which is why SGD needs a small η (here {lr_sgd}) or a decaying one.
 
 **Per example vs per second.** Measured per example seen, SGD learns fastest — every example moves the weights. Measured per second, batch GD and large minibatches win each step back through vectorisation (below): the best trade-off is in between, which is why deep learning trains on minibatches.""",
-        "zh": """**一轮的三种用法。** 梯度下降对全部 {n} 个样本计算精确梯度，每轮只走一步；随机梯度下降每轮走 {n} 步，每步只用一个样本；大小为 {b} 的小批量每轮走 {steps_mini} 步，每步用 {b} 个样本的平均梯度（d2l 12.5 节）。
+        "zh": """**一轮的三种用法。** 梯度下降对全部 {n} 个样本计算精确梯度，每轮只走一步；随机梯度下降每轮走 {n} 步，每步只用一个样本；大小为 {b} 的小批量每轮走 {steps_mini} 步，每步用 {b} 个样本的平均梯度（⟦minibatches⟧）。
 
 **噪声。** 小批量梯度是全梯度的无偏估计，方差按 1/|B| 缩小：随机梯度下降的 (w₁, w₂) 路径一路抖动，梯度下降则不会。在最小值附近，噪声让随机梯度下降在由 η 决定的水平上来回跳动——这就是它需要较小的 η（这里是 {lr_sgd}）或逐渐衰减的 η 的原因。
 

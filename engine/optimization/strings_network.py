@@ -12,11 +12,11 @@ STRINGS = {
     **COMMON,
     **{k: SURFACE_STRINGS[k] for k in _SHARED},
     "title": {"en": "Optimizers on a real network", "zh": "真实网络上的优化算法"},
-    "summary": {"en": "The MLP of the MLP lesson trained five times — SGD, momentum, AdaGrad, RMSprop, Adam — from the same initial weights on the same minibatches, with learning-rate schedules (d2l §12.4–12.11).",
-                "zh": "把多层感知机一课中的网络训练五次——SGD、动量法、AdaGrad、RMSProp、Adam——从相同的初始权重出发，使用相同的小批量，并可选学习率调度（d2l 12.4–12.11 节）。"},
+    "summary": {"en": "The MLP of the MLP lesson trained five times — SGD, momentum, AdaGrad, RMSprop, Adam — from the same initial weights on the same minibatches, with learning-rate schedules (⟦sgd..lr_scheduler⟧).",
+                "zh": "把多层感知机一课中的网络训练五次——SGD、动量法、AdaGrad、RMSProp、Adam——从相同的初始权重出发，使用相同的小批量，并可选学习率调度（⟦sgd..lr_scheduler⟧）。"},
     "data_header": {"en": "Data and network", "zh": "数据与网络"},
     "lr_header": {"en": "Learning rates", "zh": "学习率"},
-    "schedule_header": {"en": "Schedule (d2l §12.11)", "zh": "学习率调度（d2l 12.11 节）"},
+    "schedule_header": {"en": "Schedule (⟦lr_scheduler⟧)", "zh": "学习率调度（⟦lr_scheduler⟧）"},
     "dataset": {"en": "Data set", "zh": "数据集"},
     "dataset_help": {"en": "The MLP lesson's data: Fashion-MNIST when it can be downloaded (checksum-verified, cached), otherwise scikit-learn's 8×8 digits.",
                      "zh": "与多层感知机一课相同的数据：能下载时用 Fashion-MNIST（校验后缓存），否则用 scikit-learn 自带的 8×8 手写数字。"},
@@ -45,12 +45,12 @@ STRINGS = {
 
 **What to look for.** Plain SGD needs a large η (here {lr_gd}); momentum reaches the same speed with a smaller η because v grows to about g/(1 − β) = {mult}× the gradient along consistent directions. AdaGrad starts fast and then slows as Σg² grows. RMSprop and Adam normalise each weight's step by a running RMS of its gradient, so their η is a step *size* (about η per update for every weight), which is why 0.001 works.
 
-**Schedules (d2l §12.11).** Per update t of T: *step* multiplies η by {factor} every {k} epochs; *cosine* follows η·(1 + cos(πt/T))/2 (d2l's `CosineScheduler`, = `torch.optim.lr_scheduler.CosineAnnealingLR`); *warm-up* rises linearly from 0 over {warm} epochs first, which keeps the large early gradients of a fresh network from throwing it off. The right panel of the second chart shows each optimizer's η.""",
+**Schedules (⟦lr_scheduler⟧).** Per update t of T: *step* multiplies η by {factor} every {k} epochs; *cosine* follows η·(1 + cos(πt/T))/2 (d2l's `CosineScheduler`, = `torch.optim.lr_scheduler.CosineAnnealingLR`); *warm-up* rises linearly from 0 over {warm} epochs first, which keeps the large early gradients of a fresh network from throwing it off. The right panel of the second chart shows each optimizer's η.""",
         "zh": """**相同起点，相同小批量。** 每种算法都有自己的一份网络 {arch}，由同一个生成器初始化（权重完全相同：训练前的损失都是 {initial}），小批量的顺序也使用相同的种子，所以 {updates} 次更新中的每一次看到的样本都相同。唯一不同的是更新规则——上一页的从零实现，作用在 {params} 个权重上。
 
 **看什么。** 普通 SGD 需要较大的 η（这里是 {lr_gd}）；动量法用更小的 η 就能达到同样的速度，因为沿一致的方向 v 会增长到约 g/(1 − β)，即梯度的 {mult} 倍。AdaGrad 起步快，随着 Σg² 增大而变慢。RMSProp 和 Adam 用各权重梯度的滑动均方根来归一化步长，所以它们的 η 是一个步长*大小*（每次更新每个权重约移动 η），这就是 0.001 可行的原因。
 
-**学习率调度（d2l 12.11 节）。** 对第 t 次更新（共 T 次）：*分段* 每 {k} 轮把 η 乘以 {factor}；*余弦* 按 η·(1 + cos(πt/T))/2 变化（d2l 的 `CosineScheduler`，等于 `torch.optim.lr_scheduler.CosineAnnealingLR`）；*预热* 先在 {warm} 轮内从 0 线性增加，避免新网络早期的大梯度把训练带偏。第二张图的右侧显示各算法使用的 η。"""},
+**学习率调度（⟦lr_scheduler⟧）。** 对第 t 次更新（共 T 次）：*分段* 每 {k} 轮把 η 乘以 {factor}；*余弦* 按 η·(1 + cos(πt/T))/2 变化（d2l 的 `CosineScheduler`，等于 `torch.optim.lr_scheduler.CosineAnnealingLR`）；*预热* 先在 {warm} 轮内从 0 线性增加，避免新网络早期的大梯度把训练带偏。第二张图的右侧显示各算法使用的 η。"""},
     # charts
     "curves_title": {"en": "Five optimizers, one network, the same minibatches", "zh": "五种优化算法、同一个网络、相同的小批量"},
     "train_loss_panel": {"en": "training loss", "zh": "训练损失"},

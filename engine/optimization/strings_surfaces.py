@@ -4,8 +4,8 @@ from engine.optimization.strings import COMMON
 STRINGS = {
     **COMMON,
     "title": {"en": "Momentum, AdaGrad, RMSprop, Adam", "zh": "动量法、AdaGrad、RMSProp 与 Adam"},
-    "summary": {"en": "Five optimizers from the same start on the book's 0.1x₁² + 2x₂² and on surfaces you pick: their paths, f against steps, each coordinate's step size, and — on the quadratic — the rate along each eigen-direction (d2l §12.6–12.10; Ng 1.5–1.6; Distill, 'Why Momentum Really Works').",
-                "zh": "五种优化算法从同一起点出发，在书中的 0.1x₁² + 2x₂² 以及你选择的曲面上比赛：路径、f 随步数的变化、每个坐标的有效步长，以及在二次函数上每个特征方向的收敛速率（d2l 12.6–12.10 节；吴恩达 1.5–1.6；Distill《Why Momentum Really Works》）。"},
+    "summary": {"en": "Five optimizers from the same start on the book's 0.1x₁² + 2x₂² and on surfaces you pick: their paths, f against steps, each coordinate's step size, and — on the quadratic — the rate along each eigen-direction (⟦momentum..adam⟧; Ng 1.5–1.6; Distill, 'Why Momentum Really Works').",
+                "zh": "五种优化算法从同一起点出发，在书中的 0.1x₁² + 2x₂² 以及你选择的曲面上比赛：路径、f 随步数的变化、每个坐标的有效步长，以及在二次函数上每个特征方向的收敛速率（⟦momentum..adam⟧；吴恩达 1.5–1.6；Distill《Why Momentum Really Works》）。"},
     "surface_header": {"en": "Surface", "zh": "曲面"},
     "race_header": {"en": "Who races", "zh": "参赛算法"},
     "gd_header": {"en": "GD and momentum", "zh": "梯度下降与动量法"},
@@ -60,18 +60,18 @@ STRINGS = {
     "explain_md": {
         "en": """**The rules** (d2l's from-scratch versions; code below), for a gradient g at step t:
 - GD: x ← x − ηg.
-- Momentum (§12.6): v ← βv + g, x ← x − ηv. v is a leaky sum of past gradients: along x₁ the gradient keeps its sign and v grows towards g/(1 − β); along a steep direction it flips sign and cancels (chart "momentum averages").
-- AdaGrad (§12.7): s ← s + g², x ← x − ηg/√(s + ε). Each coordinate's step shrinks like 1/√t — fine for convex problems, often too early for deep nets.
-- RMSprop (§12.8): s ← γs + (1 − γ)g²: a leaky average instead of a sum, so the step size stops shrinking; it settles near η/RMS(g).
-- Adam (§12.10): both averages, v of g (β₁) and s of g² (β₂), bias-corrected, x ← x − η v̂/(√ŝ + ε).
+- Momentum (⟦momentum⟧): v ← βv + g, x ← x − ηv. v is a leaky sum of past gradients: along x₁ the gradient keeps its sign and v grows towards g/(1 − β); along a steep direction it flips sign and cancels (chart "momentum averages").
+- AdaGrad (⟦adagrad⟧): s ← s + g², x ← x − ηg/√(s + ε). Each coordinate's step shrinks like 1/√t — fine for convex problems, often too early for deep nets.
+- RMSprop (⟦rmsprop⟧): s ← γs + (1 − γ)g²: a leaky average instead of a sum, so the step size stops shrinking; it settles near η/RMS(g).
+- Adam (⟦adam⟧): both averages, v of g (β₁) and s of g² (β₂), bias-corrected, x ← x − η v̂/(√ŝ + ε).
 
 **Why κ matters.** GD's single η must respect the steepest direction (η < 2/λmax), so the flattest direction moves by only ηλmin per step: with κ = {kappa}, at best a factor (κ − 1)/(κ + 1) = {best_gd} per step. Momentum improves that to (√κ − 1)/(√κ + 1) = {best_m}; the adaptive methods rescale each coordinate (which helps only while the stiff directions are coordinates: rotate the quadratic to see).""",
         "zh": """**更新规则**（d2l 的从零实现，代码见下），在第 t 步、梯度为 g 时：
 - 梯度下降：x ← x − ηg。
-- 动量法（12.6 节）：v ← βv + g，x ← x − ηv。v 是过去梯度的泄漏和：沿 x₁ 梯度符号不变，v 增长到接近 g/(1 − β)；沿陡峭方向梯度来回变号而相互抵消（见“动量法的平均”图）。
-- AdaGrad（12.7 节）：s ← s + g²，x ← x − ηg/√(s + ε)。每个坐标的步长按 1/√t 缩小——对凸问题没问题，对深度网络往往缩小得太早。
-- RMSProp（12.8 节）：s ← γs + (1 − γ)g²：用泄漏平均代替求和，步长不再一直缩小，而是稳定在 η/RMS(g) 附近。
-- Adam（12.10 节）：两个平均，g 的 v（β₁）和 g² 的 s（β₂），经过偏差修正，x ← x − η v̂/(√ŝ + ε)。
+- 动量法（⟦momentum⟧）：v ← βv + g，x ← x − ηv。v 是过去梯度的泄漏和：沿 x₁ 梯度符号不变，v 增长到接近 g/(1 − β)；沿陡峭方向梯度来回变号而相互抵消（见“动量法的平均”图）。
+- AdaGrad（⟦adagrad⟧）：s ← s + g²，x ← x − ηg/√(s + ε)。每个坐标的步长按 1/√t 缩小——对凸问题没问题，对深度网络往往缩小得太早。
+- RMSProp（⟦rmsprop⟧）：s ← γs + (1 − γ)g²：用泄漏平均代替求和，步长不再一直缩小，而是稳定在 η/RMS(g) 附近。
+- Adam（⟦adam⟧）：两个平均，g 的 v（β₁）和 g² 的 s（β₂），经过偏差修正，x ← x − η v̂/(√ŝ + ε)。
 
 **为何条件数重要。** 梯度下降唯一的 η 必须照顾最陡的方向（η < 2/λmax），于是最平的方向每步只移动 ηλmin：κ = {kappa} 时，最好也只是每步乘 (κ − 1)/(κ + 1) = {best_gd}。动量法把它改进到 (√κ − 1)/(√κ + 1) = {best_m}；自适应方法对每个坐标分别缩放（只有当陡峭方向恰好是坐标轴时才有帮助：旋转二次函数试试）。"""},
     # charts

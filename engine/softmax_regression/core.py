@@ -156,7 +156,7 @@ def train_epoch_ch3(step, X, y, batch_size, generator, budget, on_batch=None):
 
 
 def predict_ch3(net, X, y, n: int = GRID_SIZE):
-    """Predictions for ``n`` test images, misclassified first (d2l §3.6.8 shows the first n)."""
+    """Predictions for ``n`` test images, misclassified first (d2l §4.4.5 shows the first n)."""
     with torch.no_grad():
         probs = net(X)
         if isinstance(net, nn.Module):         # the concise net gives logits
@@ -280,7 +280,7 @@ def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
     )
 
 
-# ---- numerical stability (d2l §3.7.2) ------------------------------------------------------
+# ---- numerical stability (d2l §4.5.2) ------------------------------------------------------
 
 BASE_LOGITS = (2.0, 1.0, 0.1)          # the book's example row, scaled by the slider
 

@@ -81,7 +81,7 @@ def fig_confusion(result, tr: Translator) -> go.Figure:
 
 
 def fig_predictions(result, tr: Translator) -> go.Figure:
-    """d2l §3.6.8 ``predict_ch3``: test images with true and predicted labels, mistakes first."""
+    """d2l §4.4.5 (d2l-zh 3.6.8's ``predict_ch3``): test images with true and predicted labels, mistakes first."""
     g = result.grid
     if not len(g):
         return style(go.Figure(), tr("grid_title"))

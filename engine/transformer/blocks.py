@@ -3,7 +3,7 @@
 ``PositionalEncoding`` (sinusoidal), ``AddNorm`` (residual + layer norm, post-norm as in the
 book and the original paper), ``PositionWiseFFN``, ``EncoderBlock`` (bidirectional
 self-attention), ``DecoderBlock`` (causal self-attention: the decoder-only block of GPT-style
-models, without the encoder–decoder attention of §11.7.3) and ``DecoderOnlyTransformer``,
+models, without the encoder–decoder attention of §11.7.5) and ``DecoderOnlyTransformer``,
 a stack of decoder blocks that predicts the next token.
 """
 from __future__ import annotations
@@ -44,7 +44,7 @@ class PositionalEncoding(nn.Module):
 
 class AddNorm(nn.Module):
     """LayerNorm(X + Dropout(Y)): the residual connection keeps a path for the gradient, and
-    layer norm keeps each token's features at mean 0, variance 1 (d2l §11.7.2)."""
+    layer norm keeps each token's features at mean 0, variance 1 (d2l §11.7.3)."""
 
     def __init__(self, num_hiddens: int, dropout: float = 0.0):
         super().__init__()
@@ -56,7 +56,7 @@ class AddNorm(nn.Module):
 
 
 class PositionWiseFFN(nn.Module):
-    """The same two-layer MLP applied to every position separately (d2l §11.7.1)."""
+    """The same two-layer MLP applied to every position separately (d2l §11.7.2)."""
 
     def __init__(self, num_hiddens: int, ffn_num_hiddens: int):
         super().__init__()

@@ -1,4 +1,4 @@
-"""Recurrent language model (d2l §8.3–9.3): corpus → RNN/GRU/LSTM → live perplexity → generated text."""
+"""Recurrent language model (d2l §9.3–10.3): corpus → RNN/GRU/LSTM → live perplexity → generated text."""
 import dataclasses
 
 import streamlit as st
@@ -6,6 +6,7 @@ import streamlit as st
 import engine.language_model as L
 from engine.language_model.figures import fig_perplexity
 from engine.numerics import fmt
+from engine.sections import cite
 from engine.text import CorpusSettings
 from pages import _ui as ui
 from pages._ui._corpus import corpus_choice, corpus_label, corpus_picker, corpus_preview
@@ -28,7 +29,7 @@ st.sidebar.subheader(tr("gen_header"))
 g = ui.settings_form(L.Sampling, tr)
 s = dataclasses.replace(s, text_corpus=corpus)
 ui.header(tr)
-book = dict(model=tr(f"model.{s.model}"), section=L.BOOK_SECTION[s.model], book=f"{L.BOOK_PERPLEXITY[s.model]:.1f}")
+book = dict(model=tr(f"model.{s.model}"), section=cite(L.BOOK_SECTION[s.model], tr.lang), book=f"{L.BOOK_PERPLEXITY[s.model]:.1f}")
 st.button(tr("book_button", **book), on_click=book_preset, icon=":material/menu_book:", help=tr("book_button_help"))
 corpus_preview(corpus, tr)
 

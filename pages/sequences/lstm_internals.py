@@ -1,4 +1,4 @@
-"""Inside the LSTM (d2l §9.2, §8.7): the gates on your sentence, gradient flow, long-range memory."""
+"""Inside the LSTM (d2l §10.1, §9.7): the gates on your sentence, gradient flow, long-range memory."""
 import dataclasses
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Exponentially weighted averages (Ng course 2; d2l §12.6.1): a seeded noisy year, β, the window,
+"""Exponentially weighted averages (Ng course 2; d2l §12.6.1.1): a seeded noisy year, β, the window,
 the weights, bias correction, and the link to momentum and Adam."""
 import math
 

@@ -211,6 +211,7 @@ def test_book_preset_sets_the_widgets_and_the_link(app_at, serve_tm):
     assert at.sidebar.selectbox(key="engine.text.corpora.corpus").value == "time_machine"
     book = [w.value for w in at.warning if w.icon == "📖"]
     assert book and "of its 500 epochs" in book[0] and "GRU" in book[0] and "≈ 1.0 after" in book[0]
+    assert "(d2l 0.17 §9.1, GRU)" in book[0]            # the edition with this run (d2l-zh 9.1), not d2l-en's §10.2
     assert not any("work budget (" in w.value for w in at.warning)      # one notice, not two
     assert metrics(at)["Vocabulary"] == "28"
     # the link reproduces it: the same numbers from a fresh session

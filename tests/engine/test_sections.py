@@ -34,6 +34,31 @@ def test_the_editions_differ_where_the_books_do():
     assert (en("numerical_stability"), zh("numerical_stability")) == ("d2l §5.4", "d2l 4.8 节")
 
 
+def test_optimization_chapter_is_12_in_d2l_en_and_11_in_d2l_zh():
+    """The same sections in the same order (read from both books' chapter_optimization)."""
+    en, zh = (lambda k: SEC.cite(k, "en")), (lambda k: SEC.cite(k, "zh"))
+    assert (en("gd"), zh("gd")) == ("d2l §12.3", "d2l 11.3 节")
+    assert (en("leaky_averages"), zh("leaky_averages")) == ("d2l §12.6.1.1", "d2l 11.6.1.1 节")
+    assert (en("airfoil"), zh("airfoil")) == ("d2l §12.5.3", "d2l 11.5.3 节")
+    assert (en("adam"), zh("adam")) == ("d2l §12.10", "d2l 11.10 节")
+    assert (en("sgd..lr_scheduler"), zh("sgd..lr_scheduler")) == ("d2l §12.4–12.11", "d2l 11.4–11.11 节")
+    chapter = [k for k, e in SEC.SECTIONS.items() if e["en"].number.startswith("12.") and e["en"].number.count(".") == 1]
+    assert [SEC.ref(k, "en").number for k in chapter] == [f"12.{i}" for i in range(1, 12)]
+    assert [SEC.ref(k, "zh").number for k in chapter] == [f"11.{i}" for i in range(1, 12)]
+
+
+def test_the_book_run_of_the_language_model_cites_the_edition_that_has_it():
+    """d2l-zh's 500-epoch ``train_ch8`` runs; in English, d2l-en 0.17 (same run, same numbers), not the
+    current d2l-en, whose §9.6 and §10.1–10.2 train other settings."""
+    import engine.language_model as L
+    cites = {m: (SEC.cite(k, "en"), SEC.cite(k, "zh")) for m, k in L.BOOK_SECTION.items()}
+    assert cites == {"rnn": ("d2l 0.17 §8.6", "d2l 8.6 节"), "gru": ("d2l 0.17 §9.1", "d2l 9.1 节"),
+                     "lstm": ("d2l 0.17 §9.2", "d2l 9.2 节")}
+    done = Translator("en", L.STRINGS)("book_done", section=cites["lstm"][0], model="LSTM", train=1, epochs=500,
+                                       held=2, book=1.0)
+    assert done.startswith("**The book's run (d2l 0.17 §9.2, LSTM)**")
+
+
 def test_lists_ranges_and_other_books():
     assert SEC.cite("seq2seq, bahdanau", "en") == "d2l §10.7, §11.4"
     assert SEC.cite("seq2seq, bahdanau", "zh") == "d2l 9.7、10.4 节"

@@ -114,7 +114,7 @@ def evaluate(net: nn.Module, loss: nn.Module, X: torch.Tensor, y: torch.Tensor) 
 
 
 def sgd(params, lr: float) -> None:
-    """d2l §3.2's ``sgd`` for a loss that is already a mean: w ← w − η ∂l/∂w."""
+    """d2l §3.4.3's SGD step for a loss that is already a mean: w ← w − η ∂l/∂w."""
     with torch.no_grad():
         for param in params:
             param -= lr * param.grad
@@ -122,7 +122,7 @@ def sgd(params, lr: float) -> None:
 
 
 def train_step(net, loss, params, lr, X, y) -> torch.Tensor:
-    """One minibatch SGD step (the inner loop of d2l §3.6 ``train_epoch_ch3``)."""
+    """One minibatch SGD step (the inner loop of d2l §4.4.4; d2l-zh 3.6's ``train_epoch_ch3``)."""
     l = loss(net(X).squeeze(1), y.float())
     l.backward()
     sgd(params, lr)
