@@ -45,6 +45,7 @@ STRINGS = {
     "table_opt": {"en": "optimizer", "zh": "优化算法"},
     "table_end": {"en": "end (x₁, x₂)", "zh": "终点 (x₁, x₂)"},
     "table_gap": {"en": "f − f_min at the end", "zh": "终点处 f − f_min"},
+    "metric_gap": {"en": "{opt}: f − f_min", "zh": "{opt}：f − f_min"},
     "table_status": {"en": "status", "zh": "状态"},
     "status_ok": {"en": "finite", "zh": "有限"},
     "status_escape": {"en": "left ±1000 at step {step} (x{i} = {value})", "zh": "第 {step} 步超出 ±1000（x{i} = {value}）"},

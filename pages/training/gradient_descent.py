@@ -16,11 +16,10 @@ ui.header(tr)
 
 r = ui.run_cached(D.run, s, tr, seed=0, device=ui.current_device())     # deterministic: one seed
 t1, t2 = len(r.path_1d) - 1, len(r.path_2d) - 1
-c = st.columns(4)
-c[0].metric(tr("metric_x_end", t=t1), f"{r.end_1d:.6f}")
-c[1].metric(tr("metric_f_end"), fmt(float(r.path_1d["f"].iloc[-1])))
-c[2].metric(tr("metric_factor"), fmt(1 - s.lr * r.curvature_end, 4))
-c[3].metric(tr("metric_limit"), fmt(r.lr_limit_1d, 4))
+ui.metrics(r, [ui.Metric(tr("metric_x_end", t=t1), lambda r: r.end_1d, text="{:.6f}".format),
+               ui.Metric(tr("metric_f_end"), lambda r: float(r.path_1d["f"].iloc[-1]), "lower"),
+               ui.Metric(tr("metric_factor"), fmt(1 - s.lr * r.curvature_end, 4)),
+               ui.Metric(tr("metric_limit"), lambda r: r.lr_limit_1d, digits=4)])
 if r.divergence_1d:
     d = r.divergence_1d
     st.error(tr("diverged_1d", kind=d.kind, step=d.step, last=fmt(d.last_finite), q=fmt(1 - 2 * s.lr)), icon="💥")
@@ -31,12 +30,11 @@ left, right = st.columns(2)
 with left:
     ui.plot(F.fig_1d_path, r, ui.shared_call(D.curve, s, r.path_1d), tr)
 with right:
-    ui.plot(F.fig_1d_compare, r, tr)
+    ui.plot(F.fig_1d_compare, r, tr, compare=True)
 
-c = st.columns(3)
-c[0].metric(tr("metric_end_2d", t=t2), P.fmt_point(r.end_2d))
-c[1].metric(tr("metric_q1"), fmt(abs(r.factors_2d[0]), 4))
-c[2].metric(tr("metric_q2"), fmt(abs(r.factors_2d[1]), 4))
+ui.metrics(r, [ui.Metric(tr("metric_end_2d", t=t2), lambda r: P.fmt_point(r.end_2d)),
+               ui.Metric(tr("metric_q1"), lambda r: abs(r.factors_2d[0]), "lower", digits=4),
+               ui.Metric(tr("metric_q2"), lambda r: abs(r.factors_2d[1]), "lower", digits=4)])
 if r.diverging_dirs:
     e, dv = r.escape_2d, r.divergence_2d
     note = tr("escape_note", step=e.step, i=e.coord + 1, value=fmt(e.value)) if e else ""
@@ -48,11 +46,11 @@ left, right = st.columns(2)
 with left:
     ui.plot(F.fig_2d_contour, r, ui.shared_call(D.surface_2d, r.path_2d), tr)
 with right:
-    ui.plot(F.fig_2d_components, r, tr)
+    ui.plot(F.fig_2d_components, r, tr, compare=True)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     q = 1 - 2 * s.lr
-    st.markdown(tr("explain_md", lr=fmt(s.lr), q=fmt(q), x10=fmt(10 * q ** 10, 6), lr2=fmt(s.lr_2d),
+    ui.explanation(tr("explain_md", lr=fmt(s.lr), q=fmt(q), x10=fmt(10 * q ** 10, 6), lr2=fmt(s.lr_2d),
                    q1=fmt(r.factors_2d[0]), q2=fmt(r.factors_2d[1]), curv=fmt(r.curvature_end, 3),
                    limit=fmt(r.lr_limit_1d, 3)))
 ui.code_from_engine(tr, D.gd, R.gd_rule, P.descend)

@@ -23,11 +23,9 @@ r = ui.run_cached(MB.run, s, tr, seed=ui.current_seed(), device=ui.current_devic
 if r.fallback_reason:
     st.info(tr("fallback", reason=f"`{r.fallback_reason}`"), icon="📦")
 st.markdown(tr("using", name=tr(f"dataset.{r.dataset}"), n=f"{s.num_examples:,}", opt=fmt(r.optimum_loss)))
-c = st.columns(3)
-for col, method in zip(c, MB.METHODS):
-    col.metric(tr("metric_final", method=tr(f"method.{method}")), fmt(r.final(method)),
-               delta=tr("metric_updates", n=f"{r.updates(method):,}", s=fmt(r.seconds(method), 2)),
-               delta_color="off")
+ui.metrics(r, [ui.Metric(tr("metric_final", method=tr(f"method.{m}")), lambda r, m=m: r.final(m), "lower",
+                         note=tr("metric_updates", n=f"{r.updates(m):,}", s=fmt(r.seconds(m), 2)))
+               for m in MB.METHODS])
 for method, d in r.divergence.items():
     if d is not None:
         st.error(tr("diverged", method=tr(f"method.{method}"), kind=d.kind, step=d.step, epoch=d.epoch,
@@ -37,7 +35,7 @@ ui.budget_notice(r.stop_reason, tr, MB.MAX_UNITS)
 c = st.columns(3)
 for col, x in zip(c, ("epoch", "seen", "seconds")):
     with col:
-        ui.plot(F.fig_minibatch_curves, r.records, tr, x=x)
+        ui.plot(F.fig_minibatch_curves, r.records, tr, x=x, compare=True)
 st.caption(tr("time_note"))
 left, right = st.columns(2)
 with left:
@@ -51,7 +49,7 @@ with right:
     ui.plot(F.fig_vectorisation, r.vectorisation, tr)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
-    st.markdown(tr("explain_md", n=f"{s.num_examples:,}", b=s.batch_mini,
+    ui.explanation(tr("explain_md", n=f"{s.num_examples:,}", b=s.batch_mini,
                    steps_mini=math.ceil(s.num_examples / s.batch_mini), lr_sgd=fmt(s.lr_sgd)))
 ui.code_from_engine(tr, MB.train_ch11, MB.gradient_loop, MB.gradient_vectorised)
 ui.csv_download(r.records, tr, "minibatch_sgd")

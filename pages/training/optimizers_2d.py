@@ -22,6 +22,8 @@ ui.header(tr)
 r = ui.run_cached(SF.run, s, tr, seed=0, device=ui.current_device())     # deterministic: one seed
 if not s.chosen():
     st.info(tr("none_chosen"), icon="👈")
+ui.metrics(r, [ui.Metric(tr("metric_gap", opt=tr(f"opt.{n}")), lambda r, n=n: float(r.run_of(n)["gap"].iloc[-1]), "lower")
+               for n in s.chosen()])
 st.dataframe(F.race_table(r, tr), hide_index=True)
 for name in s.chosen():
     if r.divergences.get(name) or r.escapes.get(name):
@@ -35,7 +37,7 @@ left, right = st.columns([5, 4])
 with left:
     ui.plot(F.fig_race_paths, r, ui.shared_call(SF.surface_grid, r), tr)
 with right:
-    ui.plot(F.fig_race_gap, r, tr)
+    ui.plot(F.fig_race_gap, r, tr, compare=True)
     if "momentum" in s.chosen():
         ui.plot(F.fig_momentum_average, r, tr)
 ui.plot(F.fig_race_lr, r, tr)
@@ -58,7 +60,7 @@ if r.eigen is not None:
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     k = s.kappa
-    st.markdown(tr("explain_md", kappa=fmt(k), best_gd=fmt((k - 1) / (k + 1), 3),
+    ui.explanation(tr("explain_md", kappa=fmt(k), best_gd=fmt((k - 1) / (k + 1), 3),
                    best_m=fmt((k ** 0.5 - 1) / (k ** 0.5 + 1), 3)))
 ui.code_from_engine(tr, R.momentum_rule, R.adagrad_rule, R.rmsprop_rule, R.adam_rule, P.descend)
 ui.csv_download(r.runs, tr, "optimizer_paths")

@@ -28,11 +28,14 @@ data_in_use(data, r)
 if not s.chosen():
     st.info(tr("none_chosen"), icon="👈")
 else:
+    def best_acc(r):
+        best = r.best()
+        return r.last(best, "test_acc") if best else None
     best = r.best()
-    c = st.columns(3)
-    c[0].metric(tr("metric_best"), f"{fmt(r.last(best, 'test_acc'), 3)} · {tr(f'opt.{best}')}" if best else "—")
-    c[1].metric(tr("metric_initial"), fmt(r.initial_loss))
-    c[2].metric(tr("metric_updates"), f"{len(r.updates) // max(1, len(s.chosen())):,}")
+    ui.metrics(r, [ui.Metric(tr("metric_best"), best_acc, "higher", digits=3,
+                             note=tr(f"opt.{best}") if best else None),
+                   ui.Metric(tr("metric_initial"), lambda r: r.initial_loss),
+                   ui.Metric(tr("metric_updates"), f"{len(r.updates) // max(1, len(s.chosen())):,}")])
 for name, d in r.divergence.items():
     if d is not None:
         st.error(tr("diverged", opt=tr(f"opt.{name}"), kind=d.kind, step=d.step, epoch=d.epoch,
@@ -42,13 +45,13 @@ if r.stop_reason == "units":
 else:
     ui.budget_notice(r.stop_reason, tr, N.MAX_UNITS)
 
-ui.plot(F.fig_network_curves, r.history, tr, r.divergence, num_epochs=s.num_epochs)
+ui.plot(F.fig_network_curves, r.history, tr, r.divergence, num_epochs=s.num_epochs, compare=True)
 ui.plot(F.fig_network_updates, r.updates, tr)
 st.dataframe(F.network_table(r, tr), hide_index=True)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     d_in = data.num_inputs
-    st.markdown(tr("explain_md", arch=f"{d_in} → {s.num_hiddens} → {data.num_classes}", initial=fmt(r.initial_loss),
+    ui.explanation(tr("explain_md", arch=f"{d_in} → {s.num_hiddens} → {data.num_classes}", initial=fmt(r.initial_loss),
                    updates=f"{len(r.updates) // max(1, len(s.chosen())):,}",
                    params=f"{d_in * s.num_hiddens + s.num_hiddens + s.num_hiddens * data.num_classes + data.num_classes:,}",
                    lr_gd=fmt(s.lr_gd), mult=fmt(1 / (1 - s.beta), 3), factor=fmt(s.step_factor), k=s.step_epochs,
