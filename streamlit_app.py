@@ -12,8 +12,26 @@ class Lesson(NamedTuple):
     engine: str      # the engine module whose STRINGS hold the title and summary
     icon: str        # a Material icon (renders without emoji fonts)
 
+    @property
+    def url_path(self) -> str:
+        """The lesson's address, /<url_path>: the page file's name. pages/<url_path>.py must exist
+        too, for a link to it as a fresh server's first request (see ENTRY STUBS, at LESSONS)."""
+        return self.path.rsplit("/", 1)[-1].removesuffix(".py")
+
 
 # The one list of lessons, by group. The app tests open every page listed here.
+#
+# ENTRY STUBS. pages/<url_path>.py, one per lesson, a few lines each, all alike. Streamlit treats an
+# app with a pages/ folder beside its main script as a folder-based (legacy, "v1") multipage app
+# until some session has called st.navigation (documented: "As soon as any session of your app
+# executes the st.navigation command, your app will ignore the pages/ directory"). So the first
+# run of a freshly started server (a hosted app woken by a student's link) looks the requested
+# /<page> up among the files at the top of pages/ and, finding none, answers "Page not found"
+# before any code of ours runs. With a stub of that name it runs the stub, which hands over to
+# main() below; main()'s st.navigation leaves the v1 mode for good and opens the real lesson with
+# the link's settings. From then on Streamlit ignores pages/, so the stubs are never pages of the
+# app. tests/app/test_entry_stubs.py fails if a lesson has no stub; tests/e2e/test_first_link.py
+# opens every lesson's link, in both forms, as a fresh server's first request.
 LESSONS: dict[str, list[Lesson]] = {
     "group_basics": [
         Lesson("pages/basics/linear_regression.py", "engine.linear_regression", ":material/show_chart:"),
@@ -68,7 +86,7 @@ def main() -> None:
     for group, items in LESSONS.items():
         nav[tr(group)] = [
             st.Page(l.path, title=ui.translator(importlib.import_module(l.engine).STRINGS)("title"),
-                    icon=l.icon, url_path=l.path.rsplit("/", 1)[-1].removesuffix(".py"))
+                    icon=l.icon, url_path=l.url_path)
             for l in items
         ]
     page = st.navigation(nav)
@@ -80,9 +98,9 @@ def main() -> None:
     ctx = get_script_run_ctx()
     history = bool(getattr(ctx, "is_history_navigation", False))
     # A shared link in the form the share box gives, /?lesson=<page>&<settings>: it opens the app's
-    # main page first, then the lesson (a link straight to /<page> on a freshly started server makes
-    # Streamlit show a one-time "Page not found" dialog: see README). Not on Back, which would
-    # otherwise bounce the student forward to the lesson again.
+    # main page first, then the lesson (the root is found whatever Streamlit's routing; /<page>
+    # works as well, on a freshly started server thanks to the entry stubs). Not on Back, which
+    # would otherwise bounce the student forward to the lesson again.
     target = st.query_params.get(ui.LESSON_PARAM)
     if target is not None and page.url_path == "" and not history:     # "" = the default page, Home
         lessons = {p.url_path: p for pages in nav.values() for p in pages if p.url_path}

@@ -38,9 +38,9 @@ def pytest_runtest_makereport(item, call):
 def server(browser):
     """The app served for the whole e2e session (started once, stopped at the end).
 
-    One visit to Home first: until some session has run ``st.navigation``, Streamlit answers
-    a deep link with a "Page not found" dialog (which also takes the keyboard focus). That
-    first-link case has its own test on a server of its own (``fresh_server``)."""
+    One visit to Home first, so the tests start on a server that has served (imports done,
+    Streamlit's routing settled). A link as a server's very first request has its own tests,
+    each on a server of its own (``fresh_server``, tests/e2e/test_first_link.py)."""
     with StreamlitServer() as s:
         page = browser.new_page()
         try:

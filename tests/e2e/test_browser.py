@@ -142,8 +142,8 @@ def test_shared_link_is_first_request_to_fresh_server(fresh_server, page):
     assert_charts_render(page)
     assert_no_failure(page)
     assert "lesson" not in q
-    # Streamlit answers a link straight to /linear_regression on a fresh server with a one-time
-    # "Page not found" dialog (a pages/ folder exists); the root form of the share box never gets it
+    # no "Page not found" (Streamlit's folder-based routing of a fresh server's first run; see
+    # test_first_link.py for both forms of link to every lesson)
     assert page.locator('[role="dialog"]', has_text="Page not found").count() == 0
     # the share box on the page gives the same form of link again
     main = page.locator('[data-testid="stMain"]')
