@@ -123,6 +123,7 @@ class Replica:
     log: Path | None = None
     proc: subprocess.Popen | None = None
     starts: int = 0
+    held: bool = False                  # killed on purpose and kept down (not restarted) until released
 
     @property
     def url(self) -> str:
@@ -147,8 +148,10 @@ class Replica:
         except OSError:
             return False
 
-    def kill(self) -> None:
-        """SIGKILL, as a crash would (the supervisor, if on, starts it again)."""
+    def kill(self, hold: bool = False) -> None:
+        """SIGKILL, as a crash would. The supervisor, if on, starts it again, unless ``hold``
+        (then only after ``held`` is set back to False)."""
+        self.held = hold
         if self.alive():
             os.killpg(os.getpgid(self.proc.pid), signal.SIGKILL)
             self.proc.wait()
@@ -236,7 +239,7 @@ class Balanced:
     def _supervise(self) -> None:
         while not self._stop.wait(0.5):
             for r in self.replicas:
-                if r.proc is not None and r.proc.poll() is not None and not self._stop.is_set():
+                if r.proc is not None and r.proc.poll() is not None and not r.held and not self._stop.is_set():
                     r.start()
 
     def server_states(self) -> dict[str, str]:
