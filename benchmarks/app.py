@@ -14,7 +14,8 @@
 Environment overrides for quick runs: ``APP_BENCH_SESSIONS`` (30), ``APP_BENCH_ACTIONS`` (10 per
 student and phase), ``APP_BENCH_EXPLORE_PHASES`` (2), ``APP_BENCH_PHASE_SECONDS`` (120),
 ``APP_BENCH_THINK`` ("3,8": seconds a student pauses between actions, uniform; "1,3" is a stress
-test), ``APP_BENCH_LOAD=0`` to skip the load run.
+test), ``APP_BENCH_LOAD=0`` to skip the load run, ``APP_BENCH_REPLICAS=N`` to serve the class through
+HAProxy with N replicas (``deploy/serve.py``; ``python -m benchmarks replicas`` compares 1 and 2).
 """
 from __future__ import annotations
 
@@ -137,4 +138,5 @@ def run():
                             actions=int(os.environ.get("APP_BENCH_ACTIONS", 10)),
                             explore_phases=int(os.environ.get("APP_BENCH_EXPLORE_PHASES", 2)),
                             phase_seconds=float(os.environ.get("APP_BENCH_PHASE_SECONDS", 120)),
-                            think=tuple(float(x) for x in os.environ.get("APP_BENCH_THINK", "3,8").split(",")))
+                            think=tuple(float(x) for x in os.environ.get("APP_BENCH_THINK", "3,8").split(",")),
+                            replicas=int(os.environ["APP_BENCH_REPLICAS"]) if os.environ.get("APP_BENCH_REPLICAS") else None)

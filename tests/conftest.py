@@ -9,6 +9,10 @@ import pytest
 # No start-up warming of the lessons' default runs in tests (AppTest processes and the e2e server
 # inherit this): each test computes what it asks for. tests/app/test_warm.py calls it directly.
 os.environ.setdefault("DEEPDIVE_WARM", "0")
+# Uploads kept for links go to a folder of this test session, not the repository's data/uploads/.
+if "DEEPDIVE_UPLOADS" not in os.environ:
+    import tempfile
+    os.environ["DEEPDIVE_UPLOADS"] = tempfile.mkdtemp(prefix="deepdive-test-uploads-")
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "streamlit_app.py")

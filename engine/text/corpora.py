@@ -8,9 +8,10 @@ stretch of filler) and ``brackets`` (every closing bracket must match the one op
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine import settings as S
+from engine.text.store import id_from_link
 from engine.text.vocab import Corpus, Vocab
 
 GENERATED = ("recall", "brackets", "english", "chinese")   # names, in the order the picker offers them
@@ -196,10 +197,22 @@ SOURCES = GENERATED + ("upload", "time_machine")
 
 
 @dataclass(frozen=True)
+class SourceBound(S.Bound):
+    """The corpus choice, which a link may also give as ``upload:<16 hex digits>`` (an upload kept in
+    ``engine.text.store``): that reads as the choice ``"upload"``; the picker looks the text up."""
+
+    def adjust(self, value):
+        if id_from_link(value) is not None:
+            return "upload", None
+        return super().adjust(value)
+
+
+@dataclass(frozen=True)
 class CorpusSettings:
     """Which corpus a sequence lesson reads (the shared corpus picker). Its one field, ``corpus``,
     is in the URL; a page's own Settings must not have a field of that name."""
-    corpus: str = S.choice("english", SOURCES, doc="a generated corpus, an upload, or The Time Machine")
+    corpus: str = field(default="english", metadata={"bound": SourceBound("choice", options=SOURCES),
+                                                      "doc": "a generated corpus, an upload, or The Time Machine"})
 
     def __post_init__(self):
         S.check(self)

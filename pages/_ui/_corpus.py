@@ -1,12 +1,13 @@
 """The corpus picker shared by the sequence lessons: generated corpora, an uploaded .txt, The Time Machine.
 
-The choice is a setting (``CorpusSettings.corpus``), so it is in the URL; an upload cannot travel in a
-link, so it is kept in this browser session (one file, truncated text only) and survives page switches.
+The choice is a setting (``CorpusSettings.corpus``), so it is in the URL. An upload is kept in this
+browser session (one file) and, by its content, in the upload store on disk (``engine.text.store``,
+shared by every replica that sees the same folder): the URL then says ``corpus=upload:<16 hex>``, so a
+classmate who opens the link, on any replica, after a restart, trains on the same text.
 Text from an upload is only ever shown as plain text (``st.text``), never as Markdown or HTML.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import time
@@ -17,14 +18,16 @@ from engine.datasets.download import DownloadError
 from engine.i18n import Translator
 from engine.text import (CORPUS_STRINGS, DEFAULT_MAX_CHARS, GENERATED, Corpus, CorpusSettings, UploadError,
                          decode_upload_info, generate, load_time_machine)
-from pages._ui._state import _KEPT, current_seed, entered, settings_form
+from engine.text.store import DAY, MB, StoreError, UploadStore, id_from_link, link_value, upload_id
+from pages._ui._state import _KEPT, current_seed, entered, settings_form, url_set
 
-UPLOAD_KEY = "_corpus_upload"          # session: {"digest", "name", "max_chars", "upload"}: the one file in use
+UPLOAD_KEY = "_corpus_upload"          # session: {"digest", "name", "max_chars", "upload", "stored"}: the one file in use
 _WIDGET = "_corpus_file"               # + a generation number: a new, empty uploader after each file
 _WIDGET_GEN = "_corpus_file_gen"
 _REFUSED = "_corpus_refused"          # session: {"name", "error"} of the last refused file, until dismissed
 _TM_ERROR = "_corpus_tm_error"         # session: (message, when) of the last failed download
 _LINK_NOTICE = "_corpus_upload_link"
+_EXPIRED = "_corpus_upload_expired"    # session: the id a link named that the store no longer has
 TM_RETRY_S = 60                        # a failed download is not retried on every rerun
 TM_OPENER = None                       # tests replace it to serve bytes without a network
 
@@ -49,8 +52,47 @@ def _decode(digest: str, name: str, max_chars: int, _raw: bytes):
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
+def upload_store() -> UploadStore:
+    """The store of this process: ``DEEPDIVE_UPLOADS`` (default ``data/uploads``), with its limits."""
+    return UploadStore.from_env()
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
 def _time_machine() -> Corpus:
     return load_time_machine(opener=TM_OPENER)
+
+
+def _keep(raw: bytes):
+    """Put the upload in the store, so the page's link can name it: True, or why not (a message key)."""
+    try:
+        upload_store().put(raw)
+        return True
+    except StoreError as e:
+        return {"key": e.key, "details": e.details}
+    except OSError as e:                     # a read-only or full disk: the upload still works here
+        logging.getLogger("deepdive").warning("upload store: %s", e)
+        return {"key": "store_unavailable", "details": {}}
+
+
+def _from_link(uid: str, max_chars: int) -> None:
+    """A link that names an upload (``corpus=upload:<id>``): the text from the store into this session,
+    or a note that the store no longer has it (the page then says so and uses the default corpus)."""
+    kept = st.session_state.get(UPLOAD_KEY)
+    if kept and kept["digest"] == uid and kept["max_chars"] == max_chars:
+        return
+    raw = upload_store().get(uid)
+    if raw is None:
+        st.session_state.pop(UPLOAD_KEY, None)
+        st.session_state[_EXPIRED] = uid
+        return
+    name = link_value(uid)
+    out = _decode(uid, name, max_chars, raw)
+    if isinstance(out, dict):                # kept by a lesson with another budget, refused by this one
+        st.session_state[_REFUSED] = {"name": name, "error": out}
+        return
+    st.session_state[UPLOAD_KEY] = {"digest": uid, "name": name, "max_chars": max_chars, "upload": out, "stored": True}
+    st.session_state.pop(_EXPIRED, None)
+    st.session_state.pop(_REFUSED, None)
 
 
 def _widget_key() -> str:
@@ -77,13 +119,15 @@ def _upload(ctr: Translator, max_chars: int, fallback: str) -> Corpus | None:
                          help=ctr("corpus_upload_help", max_chars=max_chars))   # size limit: server.maxUploadSize (10 MB)
     if f is not None:
         raw = f.getvalue()
-        digest = hashlib.sha1(raw).hexdigest()
+        digest = upload_id(raw)
         out = _decode(digest, f.name, max_chars, raw)
         if isinstance(out, dict):
             st.session_state[_REFUSED] = {"name": f.name, "error": out}
         else:
-            st.session_state[UPLOAD_KEY] = {"digest": digest, "name": f.name, "max_chars": max_chars, "upload": out}
+            st.session_state[UPLOAD_KEY] = {"digest": digest, "name": f.name, "max_chars": max_chars, "upload": out,
+                                            "stored": _keep(raw)}
             st.session_state.pop(_REFUSED, None)
+            st.session_state.pop(_EXPIRED, None)
         st.session_state[_WIDGET_GEN] = st.session_state.get(_WIDGET_GEN, 0) + 1
         st.rerun()                      # the same run again, with the file kept and the slot empty
     name_fb = ctr(f"corpus.{fallback}")
@@ -96,7 +140,12 @@ def _upload(ctr: Translator, max_chars: int, fallback: str) -> Corpus | None:
         st.button(ctr("corpus_upload_dismiss"), key="_corpus_dismiss", on_click=_dismiss_refusal,
                   icon=":material/close:")
     if not kept:
-        if not refused:
+        expired = st.session_state.get(_EXPIRED)
+        if expired:
+            store = upload_store()
+            st.warning(ctr("corpus_upload_expired", ref=link_value(expired), fallback=name_fb,
+                           days=store.max_age_s / DAY, mb=store.max_bytes / MB), icon="⌛")
+        elif not refused:
             st.info(ctr("corpus_upload_link" if st.session_state.get(_LINK_NOTICE) else "corpus_upload_waiting",
                         fallback=name_fb), icon="📄")
         return None
@@ -108,6 +157,11 @@ def _upload(ctr: Translator, max_chars: int, fallback: str) -> Corpus | None:
                 endings=endings, lang=ctr(f"corpus_lang.{u.script or u.corpus.lang}")), icon="📄")
     if u.truncated:
         st.warning(ctr("corpus_truncated", chars=u.num_chars, size=u.num_bytes), icon="✂️")
+    stored = kept.get("stored", True)
+    if stored is True:
+        st.caption(ctr("corpus_upload_public", ref=link_value(kept["digest"]), days=upload_store().max_age_s / DAY))
+    else:
+        st.caption(ctr("corpus_upload_unlinked", reason=ctr(stored["key"], **stored["details"])))
     st.button(ctr("corpus_upload_remove"), key="_corpus_remove", on_click=_drop_upload,
               icon=":material/delete:", help=ctr("corpus_upload_remove_help", fallback=name_fb))
     return u.corpus
@@ -141,17 +195,25 @@ def corpus_picker(tr: Translator, *, default: str = "english", container=None,
     ctr = Translator(tr.lang, CORPUS_STRINGS, *tr.tables)
     ns = CorpusSettings.__module__
     st.session_state.setdefault(_KEPT, {}).setdefault(ns, {}).setdefault("corpus", default)
-    arriving_with_upload = entered() and st.query_params.get("corpus") == "upload"
-    if arriving_with_upload and UPLOAD_KEY not in st.session_state:
-        st.session_state[_LINK_NOTICE] = True
+    if entered():
+        linked = st.query_params.get("corpus")
+        uid = id_from_link(linked)
+        if uid is not None:
+            _from_link(uid, max_chars)
+        elif linked == "upload" and UPLOAD_KEY not in st.session_state:
+            st.session_state[_LINK_NOTICE] = True
     s = settings_form(CorpusSettings, ctr, container=container)
     fallback = default if default in GENERATED else "english"
     if s.corpus != "upload":
         st.session_state.pop(_LINK_NOTICE, None)
+        st.session_state.pop(_EXPIRED, None)
     corpus = None
     with (container or st.sidebar):
         if s.corpus == "upload":
             corpus = _upload(ctr, max_chars, fallback)
+            kept = st.session_state.get(UPLOAD_KEY)
+            if corpus is not None and kept and kept.get("stored", True) is True:
+                url_set({"corpus": link_value(kept["digest"])})      # the link carries the text
         elif s.corpus == "time_machine":
             corpus = _time_machine_or_none(ctr, fallback)
     if corpus is None:

@@ -157,7 +157,7 @@ def test_truncated_upload_says_so(app_at):
 
 def test_link_asking_for_an_upload_falls_back_with_a_notice(app_at):
     at = open_page(app_at, {"corpus": "upload"})
-    assert any("cannot travel in a link" in i.value for i in at.info)
+    assert any("does not name one" in i.value for i in at.info)
     assert metrics(at)["Characters"] == f"{len(T.generate('english').text):,}"
 
 
@@ -209,3 +209,38 @@ def test_zipf_explanation_reports_this_corpus_exponents(app_at):
     at = open_page(app_at, {"corpus": "chinese", "token": "char", "lang": "zh"})
     text = " ".join(m.value for m in at.markdown)
     assert "α₂ = 1.19（大于 α₁）" in text and "与书中的规律不同" in text and "d2l 8.3.3 节" in text
+
+
+# --- uploads that travel with the link (engine/text/store.py) -----------------------------------------
+
+def test_upload_link_names_the_text_and_a_new_session_trains_on_it(app_at):
+    from engine.text.store import upload_id
+    raw = ZH.encode("gbk")
+    at = open_page(app_at, {"corpus": "upload"})
+    upload(at, "班级.txt", raw)
+    uid = upload_id(raw)
+    assert at.query_params["corpus"] == [f"upload:{uid}"] or at.query_params["corpus"] == f"upload:{uid}"
+    assert any(f"upload:{uid}" in c.value and "anyone who has the link can read it" in c.value for c in at.caption)
+    # a classmate: a new session (another process would do the same: the store is a folder)
+    mate = open_page(app_at, {"corpus": f"upload:{uid}"})
+    assert metrics(mate)["Characters"] == f"{len(ZH):,}"
+    assert mate.selectbox(key=CORPUS).value == "upload"
+    assert any(uid in i.value and "GBK" in i.value for i in mate.info)
+    assert not mate.warning                                   # no "ignored value" notice for the id
+    assert mate.query_params["corpus"] in (f"upload:{uid}", [f"upload:{uid}"])
+
+
+def test_expired_upload_link_says_so_and_uses_the_default_corpus(app_at):
+    at = open_page(app_at, {"corpus": "upload:0123456789abcdef"})
+    warn = " ".join(w.value for w in at.warning)
+    assert "upload:0123456789abcdef" in warn and "no longer keeps" in warn and "Simple English" in warn
+    assert metrics(at)["Characters"] == f"{len(T.generate('english').text):,}"
+    assert not at.exception
+    zh = open_page(app_at, {"corpus": "upload:0123456789abcdef", "lang": "zh"})
+    assert any("已不在本服务器上" in w.value for w in zh.warning)
+
+
+def test_hostile_upload_link_is_ignored_with_a_notice(app_at):
+    at = open_page(app_at, {"corpus": "upload:../../etc/passwd"})
+    assert any("ignored" in w.value.lower() or "upload:../../etc/passwd" in w.value for w in at.warning)
+    assert metrics(at)["Characters"] == f"{len(T.generate('english').text):,}"
