@@ -17,6 +17,8 @@ _KEPT = "_kept"          # {namespace: {field: value}}: settings survive a visit
 _NOTICES = "_url_notices"
 _SHOWN = "_url_notices_shown"   # how many of them this run has shown
 _PENDING = "_url_pending"  # {param: value} written to the URL at once (url_flush), not one by one
+_AUTO = "_auto_defaults"  # {namespace: {field: value put | _OWNED}}: fields that follow data-dependent defaults
+_OWNED = "owned"
 
 
 def begin_run(page: str, history: bool) -> None:
@@ -155,13 +157,30 @@ def _widget(name: str, b: S.Bound, key: str, tr: Translator) -> None:
                   key=key, help=help_)
 
 
+def _follow(ns: str, name: str, key: str, target: Any) -> None:
+    """A field that follows a data-dependent default (``settings_form(suggested=)``) until the student sets
+    it: ``_AUTO[ns][name]`` holds the value the page last put there, or ``_OWNED`` once the student (a moved
+    widget, a preset) or the link (a value other than the one suggested) chose it."""
+    auto = st.session_state.setdefault(_AUTO, {}).setdefault(ns, {})
+    put = auto.get(name)
+    if put == _OWNED:
+        return
+    if key in st.session_state and name in auto and st.session_state[key] != put:
+        auto[name] = _OWNED                   # moved since the page set it: the student's now
+        return
+    st.session_state[key] = auto[name] = target
+
+
 def settings_form(cls, tr: Translator, names: Iterable[str] | None = None, container=None,
-                  namespace: str | None = None) -> Any:
+                  namespace: str | None = None, suggested: dict | None = None) -> Any:
     """Widgets for the fields of ``cls`` (all, or ``names``) → a valid ``cls`` instance.
 
     Each value comes, in order of precedence, from the widget, the URL (on arriving at the
     page; clamped to the field's bounds with a notice), the value kept from an earlier visit,
-    or the default. The resulting settings are written back to the URL."""
+    or the default. The resulting settings are written back to the URL.
+    ``suggested``: defaults that depend on the data ({field: value}, e.g. from the corpus); a field
+    takes its suggestion (or, without one, the class default) for as long as neither the student nor the
+    link has set it, and follows the data when it changes."""
     ns = namespace or cls.__module__
     kept = st.session_state.setdefault(_KEPT, {}).setdefault(ns, {})
     defaults = cls()
@@ -175,9 +194,14 @@ def settings_form(cls, tr: Translator, names: Iterable[str] | None = None, conta
         loaded.add(load_id)
         for name, b in bounds.items():
             st.session_state[f"{ns}.{name}"] = _url_value(name, b, kept.get(name, getattr(defaults, name)))
+            if suggested is not None and name in st.query_params and st.session_state[f"{ns}.{name}"] != \
+                    suggested.get(name, getattr(defaults, name)):
+                st.session_state.setdefault(_AUTO, {}).setdefault(ns, {})[name] = _OWNED   # the link chose it
     with (container or st.sidebar):
         for name in wanted:
             key = f"{ns}.{name}"
+            if suggested is not None:
+                _follow(ns, name, key, suggested.get(name, getattr(defaults, name)))
             # Written every run, even unchanged: Streamlit then sends the value with the widget.
             # Otherwise a click that interrupts a page's first run (Stop, within a second of
             # arriving) leaves the browser showing each slider at its minimum while the server
