@@ -221,6 +221,13 @@ def settings_form(cls, tr: Translator, names: Iterable[str] | None = None, conta
     return obj
 
 
+def adapted(cls, suggested: dict, namespace: str | None = None) -> dict[str, Any]:
+    """The fields of ``cls`` that now hold their ``suggested`` value because nobody set them (after
+    ``settings_form(suggested=)``): {field: value}, for the page to say why."""
+    auto = st.session_state.get(_AUTO, {}).get(namespace or cls.__module__, {})
+    return {n: v for n, v in suggested.items() if n in auto and auto[n] != _OWNED and auto[n] == v}
+
+
 def apply_settings(cls, values: dict[str, Any], namespace: str | None = None) -> None:
     """Set the widgets of these fields of ``cls`` to ``values`` (clamped to their bounds), e.g. from a preset
     button's ``on_click``: the next run's ``settings_form`` shows and uses them and writes them to the URL."""
