@@ -20,7 +20,8 @@ LARGE_VOCAB_HIDDENS = 128    # hidden units then (the output layer h·|V| domina
 MIN_WORD_REPEATS = 5         # word tokens: each distinct word seen at least this often on average
 MIN_WORDS = 2_000            # … and at least this many words in all
 MAX_SHARE = 0.3              # generated text in which one token is more than this share is degenerate
-MAX_CYCLE = 40               # a loop of at most this many tokens, repeated 3 times at the end, is degenerate
+MIN_DISTINCT = 10            # … or in which fewer distinct tokens than this appear per 100 (a short loop)
+MAX_CYCLE = 40               # the loop a text ends in is reported up to this many tokens (3 repeats at the end)
 RECOGNISABLE_EPOCHS = 3      # epochs after which the benchmark corpora wrote text in their style (benchmarks/upload_corpus.py)
 
 
@@ -57,15 +58,14 @@ def words_refused(stats: CorpusStats) -> bool:
 
 
 def suggest(stats: CorpusStats, token: str = "char") -> dict:
-    """Settings of the language model that fit this corpus (only those that differ from the lesson's
-    defaults; nothing for a corpus of a few dozen letters, which the book's settings suit)."""
-    out = {}
-    if token == "word" and words_refused(stats):
-        out["token"] = "char"
-        token = "char"
-    if stats.distinct(token) > LARGE_VOCAB:
-        out.update(embedding=True, num_hiddens=LARGE_VOCAB_HIDDENS)
-    return out
+    """The settings of the language model that follow the corpus, with the values that fit it: the
+    lesson's defaults (the book's one-hot input) for a corpus of a few dozen letters, an embedding and
+    ``LARGE_VOCAB_HIDDENS`` units for a vocabulary of more than ``LARGE_VOCAB`` tokens. (Word tokens on
+    a corpus too small for them are refused, not suggested away: ``words_refused``.)"""
+    from engine.language_model.core import Settings
+    d = Settings()
+    large = stats.distinct("char" if token == "word" and words_refused(stats) else token) > LARGE_VOCAB
+    return {"embedding": True if large else d.embedding, "num_hiddens": LARGE_VOCAB_HIDDENS if large else d.num_hiddens}
 
 
 def epochs_per_slice(num_train_tokens: int, work_per_batch: float, batch_size: int, num_steps: int,
@@ -91,7 +91,9 @@ class Repetition:
 
     @property
     def degenerate(self) -> bool:
-        return self.n > 0 and (self.top_share > MAX_SHARE or self.cycle > 0)
+        """One token dominates, or a handful of tokens loop: greedy decoding of a model that learned little.
+        (A loop over a whole sentence is not: that is greedy decoding of a model that learned it.)"""
+        return self.n > 0 and (self.top_share > MAX_SHARE or self.distinct_per_100 < MIN_DISTINCT)
 
 
 def _cycle(tokens: list) -> int:

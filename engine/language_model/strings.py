@@ -159,7 +159,7 @@ STRINGS = {
     "degenerate.sampled": {"en": "sampled", "zh": "采样的"},
     "degenerate.both": {"en": "most-likely and the sampled", "zh": "取最可能词元的与采样的"},
     "degenerate_share": {"en": "{token} is {share} of it", "zh": "{token} 占 {share}"},
-    "degenerate_cycle": {"en": "it loops over the same {n} tokens", "zh": "反复循环同样的 {n} 个词元"},
+    "degenerate_cycle": {"en": "only {n} distinct tokens per 100: it loops over a few", "zh": "每 100 个词元中只有 {n} 个不同：在少数几个之间循环"},
     "advice_sample": {"en": "read the sampled text: drawing each token from the model's probabilities (temperature 0.7–1, top-k 10) shows what the model knows without the loop.",
                       "zh": "看采样的文本：按模型的概率抽取每个词元（温度 0.7–1，top-k 10），能看出模型学到了什么而不陷入循环。"},
     "advice_continue": {"en": "**Continue**: the work budget, not the epochs, ended this run; another slice trains the same model further.",

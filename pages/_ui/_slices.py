@@ -36,11 +36,11 @@ def slices_follow(settings, namespace: str | None = None, field: str = "slices")
 
 
 def continue_button(settings, label: str, help: str | None = None, namespace: str | None = None,
-                    field: str = "slices") -> None:
+                    field: str = "slices", key: str = "_continue") -> None:
     """One more slice: the next run's settings ask for it (and so does the link)."""
     ns = namespace or type(settings).__module__
     st.button(label, on_click=apply_settings, args=(type(settings), {field: getattr(settings, field) + 1}, ns),
-              icon=":material/fast_forward:", help=help, type="primary")
+              icon=":material/fast_forward:", help=help, type="primary", key=key)
 
 
 def run_slices(fn, settings, tr, *, seed: int, device, live=None, field: str = "slices",

@@ -121,8 +121,8 @@ todo = F.advice(reps["greedy"], reps["sampled"], can_continue=r.can_continue,
                 small_model=F.small_for_vocab(s.uses_embedding, s.num_hiddens, r.vocab_size), sampling_on=g.temperature > 0)
 if todo:
     rep = reps[bad[0]]
-    what = tr("degenerate_cycle", n=rep.cycle) if rep.cycle else tr("degenerate_share", token=repr(rep.top_token),
-                                                                     share=f"{rep.top_share:.0%}")
+    what = (tr("degenerate_share", token=repr(rep.top_token), share=f"{rep.top_share:.0%}") if rep.top_share > F.MAX_SHARE
+            else tr("degenerate_cycle", n=fmt(rep.distinct_per_100, 3)))
     st.warning("\n".join([tr("degenerate", which=tr("degenerate." + ("both" if len(bad) == 2 else bad[0])), what=what)]
                          + [f"- {tr(k, epochs=s.num_epochs)}" for k in todo]), icon="🔁")
 
