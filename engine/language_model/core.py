@@ -25,6 +25,7 @@ from engine.text import tokenize
 # ≈ 10 s on an idle machine; the default run costs a quarter of it.
 MAX_WORK = 2.0e11
 STEP_OVERHEAD = {"scratch": 1.2e7, "concise": 1.0e6}    # FLOP-equivalent per time step and layer
+MAX_SLICES = 6                   # Continue: at most this many slices of MAX_WORK per link
 MAX_CORPUS_TOKENS = 200_000      # The Time Machine has ≈170 k characters
 HELDOUT_FRACTION = 0.1           # held out: the text after the first max_tokens, or the last 10 % of a shorter corpus
 MAX_HELDOUT_TOKENS = 5_000
@@ -52,6 +53,7 @@ class Settings:
     num_steps: int = S.num(20, 5, 100, step=5, doc="time steps per subsequence (book: 35)")
     max_tokens: int = S.num(MAX_CORPUS_TOKENS, 1_000, MAX_CORPUS_TOKENS, step=1_000,
                             doc="train on the first max_tokens tokens, as the book's load_corpus_time_machine (book: 10,000)")
+    slices: int = S.num(1, 1, MAX_SLICES, doc="slices of the work budget trained so far (Continue adds one)")
     # the text (not a widget: chosen by the shared corpus picker); None = the generated English text
     text_corpus: object = field(default=None, metadata={"doc": "an engine.text.Corpus"})
 
@@ -66,7 +68,8 @@ class Settings:
 @dataclass(frozen=True)
 class Sampling:
     """How text is generated from the trained model (d2l §9.5.5)."""
-    temperature: float = S.num(0.0, 0.0, 2.0, step=0.1, doc="0 = most likely token (the book); higher = more random")
+    temperature: float = S.num(0.8, 0.0, 2.0, step=0.1, doc="of the sampled text: 0 = most likely token (the book); higher = more random")
+    top_k: int = S.num(10, 0, 50, doc="the sampled text draws among the k most likely tokens (0 = all)")
     num_preds: int = S.num(100, 10, 500, step=10, doc="tokens to generate after the prefix")
 
     def __post_init__(self):
@@ -147,6 +150,14 @@ def work_per_batch(s: Settings, vocab_size: int, batch_size: int, num_steps: int
     return batch_size * num_steps * (3 * fwd + STEP_OVERHEAD[s.impl] * s.num_layers / batch_size)
 
 
+@dataclass(frozen=True, eq=False)
+class Checkpoint:
+    """Where a run stopped at the end of a slice, to train the next slice from (``train.run(resume=)``)."""
+    data: dict                   # position in the epoch, carried hidden state, records so far, …
+    epoch_gen_state: torch.Tensor  # the run's generator at the start of the epoch in progress
+    rng_state: torch.Tensor      # torch's global generator (dropout)
+
+
 @dataclass(frozen=True)
 class Result:
     settings: Settings
@@ -168,6 +179,18 @@ class Result:
     divergence: Divergence | None
     stop_reason: str | None
     notes: tuple = ()           # keys of notices for the page ("batch_shrunk", "no_dropout_effect", …)
+    checkpoint: Checkpoint | None = None   # set when another slice can continue this run
+    work_per_batch: float = 0.0  # budget units one minibatch costs
+    batches_per_epoch: int = 0
+
+    @property
+    def can_continue(self) -> bool:
+        """Whether Continue may train one more slice: the budget, not the epochs, ended this one."""
+        return self.checkpoint is not None and self.settings.slices < MAX_SLICES
+
+    @property
+    def epochs_done(self) -> float:
+        return float(self.epochs["epoch"].iloc[-1])
 
     @property
     def final_train_ppl(self) -> float:
@@ -224,6 +247,7 @@ class Generated:
     text: str                  # prefix + continuation, as plain text
     prefix: Prepared
     used_default: bool         # the typed prefix was empty (or had no token): the held-out start was used
+    continuation: tuple = ()   # the tokens the model wrote
 
 
 def generate(result: Result, prefix_text: str, sampling: Sampling, seed: int = 0) -> Generated:
@@ -240,6 +264,7 @@ def generate(result: Result, prefix_text: str, sampling: Sampling, seed: int = 0
     device = next(result.net.parameters()).device
     with intra_op_threads(1):
         tokens = predict_ch8(list(p.tokens), sampling.num_preds, result.net, result.vocab, device,
-                             sampling.temperature, torch.Generator().manual_seed(seed))
+                             sampling.temperature, torch.Generator().manual_seed(seed), sampling.top_k)
     # the prefix as typed (unknown tokens included), then what the model wrote
-    return Generated(join_tokens(list(p.tokens) + tokens[len(p.tokens):], s.token, result.lang), p, used_default)
+    cont = tokens[len(p.tokens):]
+    return Generated(join_tokens(list(p.tokens) + cont, s.token, result.lang), p, used_default, tuple(cont))

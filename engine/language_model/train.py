@@ -6,6 +6,9 @@ what a shared server needs (a work budget, a divergence check, seeded sampling) 
 """
 from __future__ import annotations
 
+import copy
+import dataclasses
+import itertools
 import math
 import time
 from typing import Callable
@@ -85,10 +88,11 @@ def detach_state(state: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
 
 def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter: bool, theta: float = 1.0,
                     budget: Budget | None = None, work_per_batch: float = 0.0,
-                    on_batch: Callable[[int, float], None] | None = None):
+                    on_batch: Callable[[int, float], None] | None = None, state=None):
     """Train for one epoch (d2l §9.5.4; d2l-zh 8.5's ``train_epoch_ch8``). Returns (perplexity, tokens per second, batches done,
-    first non-finite loss or None). Stops early, keeping what was trained, when the budget says so."""
-    state, t0 = None, time.perf_counter()
+    first non-finite loss or None, the hidden state at the end). Stops early, keeping what was trained, when
+    the budget says so. ``state``: the state carried in from where an interrupted epoch stopped (Continue)."""
+    t0 = time.perf_counter()
     loss_sum, num_tokens, batches, bad = 0.0, 0, 0, None
     for X, Y in train_iter:
         if budget is not None and not budget.spend(work_per_batch):
@@ -117,7 +121,7 @@ def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter: boo
             on_batch(batches, l_value)
     seconds = time.perf_counter() - t0
     ppl = math.exp(loss_sum / num_tokens) if num_tokens else float("nan")
-    return ppl, num_tokens / max(seconds, 1e-9), batches, bad
+    return ppl, num_tokens / max(seconds, 1e-9), batches, bad, state
 
 
 @torch.no_grad()
@@ -144,13 +148,14 @@ def evaluate_perplexity(net, corpus: torch.Tensor, batch_size: int, num_steps: i
 
 @torch.no_grad()
 def predict_ch8(prefix: list[str], num_preds: int, net, vocab, device, temperature: float = 0.0,
-                generator: torch.Generator | None = None) -> list[str]:
+                generator: torch.Generator | None = None, top_k: int = 0) -> list[str]:
     """Generate ``num_preds`` tokens after ``prefix`` (d2l §9.5.5; d2l-zh 8.5's ``predict_ch8``).
 
     Warm-up: the prefix is fed one token at a time only to build up the hidden state; its
     outputs are not used. Then each prediction is fed back as the next input. With
     ``temperature`` 0 the most likely token is taken (the book); otherwise the next token is
-    drawn from softmax(logits / temperature). Returns the tokens (prefix included)."""
+    drawn from softmax(logits / temperature), among the ``top_k`` most likely tokens only when
+    ``top_k`` > 0. Returns the tokens (prefix included)."""
     was_training = net.training
     net.eval()
     state = net.begin_state(batch_size=1, device=device)
@@ -164,7 +169,10 @@ def predict_ch8(prefix: list[str], num_preds: int, net, vocab, device, temperatu
         if temperature <= 0:
             outputs.append(int(y.argmax(dim=1).reshape(1)))
         else:
-            probs = torch.softmax(y.reshape(-1).double() / temperature, dim=0).cpu()
+            logits = y.reshape(-1).double()
+            if 0 < top_k < len(logits):       # keep the k most likely tokens, renormalised
+                logits = logits.masked_fill(logits < torch.topk(logits, top_k).values[-1], float("-inf"))
+            probs = torch.softmax(logits / temperature, dim=0).cpu()
             outputs.append(int(torch.multinomial(probs, 1, generator=generator)))
     net.train(was_training)
     return [vocab.to_tokens(i) for i in outputs]
@@ -183,99 +191,190 @@ def live_frames(event: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 # ---- a whole bounded run (the book's train_ch8, recording instead of drawing) ---------------------
 
 def run(settings, seed: int = 0, device: torch.device | str = "cpu",
-        on_step: Callable[[dict], None] | None = None, budget: Budget | None = None):
+        on_step: Callable[[dict], None] | None = None, budget: Budget | None = None, resume=None):
     """Read the corpus, build the model, train ``num_epochs`` epochs with SGD and clipping
     (d2l ``train_ch8``), and record per epoch the training and held-out perplexity, the
     tokens per second and a greedy sample. Any stop (budget, Stop button, divergence) still
-    returns a valid ``Result`` with what was trained."""
+    returns a valid ``Result`` with what was trained.
+
+    Training comes in slices of ``MAX_WORK`` units each: ``settings.slices`` = k trains until k·MAX_WORK
+    units are spent (or the epochs are done). ``resume``: the result of the same settings with k − 1 slices;
+    then only the k-th slice is trained, from its checkpoint (weights, generator and RNG states, the
+    position in the epoch, the carried hidden state), so it gives exactly the numbers of one run through
+    all k slices. Without ``resume``, all k slices are trained here."""
+    if resume is not None and (dataclasses.replace(resume.settings, slices=settings.slices) != settings
+                               or resume.settings.slices != settings.slices - 1 or resume.checkpoint is None
+                               or resume.seed != seed):
+        raise ValueError("resume must be the result of the same settings and seed with one slice fewer")
     # Dropout draws from torch's global generator (nn.LSTM takes no generator): seed it for this run
     # and restore it afterwards. Everything else draws from the run's own torch.Generator.
     with intra_op_threads(1), torch.random.fork_rng(devices=[]):
+        if resume is None:
+            t = _Training(settings, seed, device)
+            first = 1
+        else:
+            t = _Training.resumed(resume, settings, device)
+            first = settings.slices
+        budget = budget or Budget()
+        for k in range(first, settings.slices + 1):
+            t.train_slice(k * C.MAX_WORK, budget, on_step)
+            if t.reason != "units" or budget.reason is not None:     # done, diverged or stopped: no more slices
+                break
+        return t.result(budget)
+
+
+class _Training:
+    """Everything a run is in the middle of: the model, the data, the generators, where it is in which
+    epoch, the hidden state carried between minibatches, and the records so far."""
+
+    def __init__(self, s, seed, device):
+        self.s, self.seed, self.device = s, seed, torch.device(device)
         torch.manual_seed(seed)
-        return _run(settings, seed, device, on_step, budget)
+        corpus = s.text_corpus if s.text_corpus is not None else C.default_corpus()
+        self.corpus_name, self.lang = corpus.name, corpus.lang
+        ids, self.vocab = corpus_ids(corpus, s.token, 0, s.max_tokens + C.MAX_HELDOUT_TOKENS)
+        self.train_ids, self.held_ids = C.split_ids(torch.tensor(ids, dtype=torch.long), s.max_tokens)
+        self.batch_size, self.num_steps = fit_batch(len(self.train_ids), s.batch_size, s.num_steps)
+        notes = []
+        if (self.batch_size, self.num_steps) != (s.batch_size, s.num_steps):
+            notes.append("batch_shrunk")
+        if s.dropout > 0 and s.num_layers == 1:
+            notes.append("no_dropout_effect")
+        if s.tie_weights and not s.embedding:
+            notes.append("tie_needs_embedding")
+        self.notes = tuple(notes)
+        self.gen = torch.Generator().manual_seed(seed)
+        self.net = C.make_net(s, len(self.vocab), self.gen).to(self.device)
+        self.net.train()
+        vocab, held_ids = self.vocab, self.held_ids
+        self.work = C.work_per_batch(s, len(vocab), self.batch_size, self.num_steps)
+        self.per_epoch = max(1, num_batches(len(self.train_ids), self.batch_size, self.num_steps))
+        sample_ids = held_ids
+        if s.token == "char" and corpus.lang != "zh" and vocab[" "] != vocab.unk:   # start at a word, not inside one
+            spaces = (held_ids[:40] == vocab[" "]).nonzero()
+            sample_ids = held_ids[int(spaces[0]) + 1:] if len(spaces) else held_ids
+        sample_len = min(len(sample_ids), {"char": 12, "word": 3}[s.token])
+        self.sample_prefix = (vocab.to_tokens(sample_ids[:sample_len].tolist()) if sample_len
+                              else [vocab.to_tokens(1 % len(vocab))])
+        self.heldout_start = tuple(vocab.to_tokens(sample_ids[:C.MAX_TEXT_TOKENS // 2].tolist()))
+        self.batch_rows, self.epoch_rows, self.sample_rows = [], [], []
+        self.epoch_rows.append((0, float("nan"), self._heldout(), 0, 0.0))
+        self.step, self.work_done, self.epoch, self.pos = 0, 0.0, 1, 0     # pos: minibatches done in this epoch
+        self.state, self.it, self.divergence, self.reason = None, None, None, None
 
+    @classmethod
+    def resumed(cls, r, s, device):
+        """The training where ``r`` (the same settings, one slice fewer) stopped, copied (``r`` is shared)."""
+        t = cls.__new__(cls)
+        cp = r.checkpoint
+        t.__dict__.update(copy.deepcopy(cp.data))
+        t.s, t.seed, t.device = s, r.seed, torch.device(device)
+        t.vocab, t.notes, t.corpus_name, t.lang = r.vocab, r.notes, r.corpus_name, r.lang
+        t.net = copy.deepcopy(r.net).to(t.device)
+        t.net.train()
+        t.gen, t.epoch_gen_state = torch.Generator(), cp.epoch_gen_state
+        t.gen.set_state(cp.epoch_gen_state)
+        torch.set_rng_state(cp.rng_state)
+        t.it = None
+        if t.pos:          # the same minibatches, in the same order: the iterator drew its offsets at the start
+            t.it = ITERATORS[s.partition](t.train_ids, t.batch_size, t.num_steps, t.gen)
+            for _ in itertools.islice(t.it, t.pos):
+                pass
+        return t
 
-def _run(settings, seed, device, on_step, budget):
-    s, device = settings, torch.device(device)
-    budget = (budget or Budget()).capped(C.MAX_WORK)
-    corpus = s.text_corpus if s.text_corpus is not None else C.default_corpus()
-    ids, vocab = corpus_ids(corpus, s.token, 0, s.max_tokens + C.MAX_HELDOUT_TOKENS)
-    train_ids, held_ids = C.split_ids(torch.tensor(ids, dtype=torch.long), s.max_tokens)
-    batch_size, num_steps = fit_batch(len(train_ids), s.batch_size, s.num_steps)
-    notes = []
-    if (batch_size, num_steps) != (s.batch_size, s.num_steps):
-        notes.append("batch_shrunk")
-    if s.dropout > 0 and s.num_layers == 1:
-        notes.append("no_dropout_effect")
-    if s.tie_weights and not s.embedding:
-        notes.append("tie_needs_embedding")
+    def _heldout(self) -> float:
+        return evaluate_perplexity(self.net, self.held_ids, self.batch_size, self.num_steps, self.device)
 
-    gen = torch.Generator().manual_seed(seed)
-    net = C.make_net(s, len(vocab), gen).to(device)
-    net.train()
-    loss = nn.CrossEntropyLoss()
-    updater = SGD(net.parameters(), lr=s.lr)
-    work = C.work_per_batch(s, len(vocab), batch_size, num_steps)
-    per_epoch = max(1, num_batches(len(train_ids), batch_size, num_steps))
-    total = int(min(s.num_epochs * per_epoch, C.MAX_WORK // work + 1))
-    fpt = C.flops_per_token(s.model, s.num_hiddens, s.num_layers, len(vocab), s.uses_embedding)
-    sample_ids = held_ids
-    if s.token == "char" and corpus.lang != "zh" and vocab[" "] != vocab.unk:   # start at a word, not inside one
-        spaces = (held_ids[:40] == vocab[" "]).nonzero()
-        sample_ids = held_ids[int(spaces[0]) + 1:] if len(spaces) else held_ids
-    sample_len = min(len(sample_ids), {"char": 12, "word": 3}[s.token])
-    sample_prefix = vocab.to_tokens(sample_ids[:sample_len].tolist()) if sample_len else [vocab.to_tokens(1 % len(vocab))]
-    sample_every = max(1, s.num_epochs // 10)
+    def _event(self, start, limit):
+        left = min(self.s.num_epochs * self.per_epoch - self.step, (limit - self.work_done) // self.work)
+        total = int(self.step - start + max(0, left))
+        return {"done": self.step - start, "total": max(1, total), "batches": self.batch_rows,
+                "epochs": self.epoch_rows, "samples": self.sample_rows}
 
-    batch_rows, epoch_rows, sample_rows = [], [], []
-    epoch_rows.append((0, float("nan"), evaluate_perplexity(net, held_ids, batch_size, num_steps, device), 0, 0.0))
-    divergence, step = None, 0
+    def train_slice(self, limit: float, budget: Budget, on_step) -> None:
+        """Train until ``limit`` units of work are spent in all (or the epochs end, or the budget stops it)."""
+        s, start = self.s, self.step
+        self.reason = None
+        sample_every = max(1, s.num_epochs // 10)
 
-    def event(**extra):
-        return {"done": step, "total": total, "batches": batch_rows, "epochs": epoch_rows,
-                "samples": sample_rows, **extra}
+        def allowed(it):
+            """The epoch's minibatches while the slice's work lasts (checked before one is drawn)."""
+            while True:
+                if self.work_done + self.work > limit:
+                    self.reason = "units"
+                    return
+                if not budget.spend(self.work):
+                    return
+                batch = next(it, None)
+                if batch is None:
+                    return
+                self.work_done += self.work
+                self.pos += 1
+                yield batch
 
-    for epoch in range(1, s.num_epochs + 1):
-        start = step
+        while self.epoch <= s.num_epochs:
+            if self.it is None:
+                self.epoch_gen_state = self.gen.get_state()
+                self.it = ITERATORS[s.partition](self.train_ids, self.batch_size, self.num_steps, self.gen)
+            seg_start, epoch = self.step, self.epoch
 
-        def on_batch(i, l):
-            nonlocal step
-            step += 1
-            batch_rows.append((step, epoch - 1 + i / per_epoch, l))
-            if on_step is not None and step % 5 == 0:
-                on_step(event())
+            def on_batch(i, l):
+                self.step += 1
+                self.batch_rows.append((self.step, epoch - 1 + self.pos / self.per_epoch, l))
+                if on_step is not None and self.step % 5 == 0:
+                    on_step(self._event(start, limit))
 
-        it = ITERATORS[s.partition](train_ids, batch_size, num_steps, gen)
-        ppl, speed, done, bad = train_epoch_ch8(net, it, loss, updater, device, s.partition == "random",
-                                                s.theta, budget, work, on_batch)
-        if bad is not None:
-            step += 1
-            last = next((math.exp(r[2]) for r in reversed(batch_rows) if math.isfinite(r[2])), None)
-            divergence = Divergence(step=step, epoch=epoch, value=bad, last_finite=last)
-            batch_rows.append((step, epoch - 1 + done / per_epoch, bad))
-        finished = epoch - 1 + (step - start) / per_epoch if budget.reason or bad is not None else epoch
-        if step == start and bad is None:          # nothing trained in this epoch
-            break
-        tokens = (step - start - (bad is not None)) * batch_size * num_steps
-        seconds = tokens / speed if speed > 0 else 0.0
-        held = evaluate_perplexity(net, held_ids, batch_size, num_steps, device) if bad is None else float("inf")
-        epoch_rows.append((finished, ppl, held, tokens, seconds))
-        if bad is None and (epoch % sample_every == 0 or epoch == s.num_epochs or budget.reason):
-            text = predict_ch8(sample_prefix, C.SAMPLE_TOKENS[s.token], net, vocab, device)
-            sample_rows.append((finished, C.join_tokens(text, s.token, corpus.lang)))
-        if on_step is not None:
-            on_step(event())
-        if bad is not None or budget.reason is not None:
-            break
+            ppl, speed, done, bad, self.state = train_epoch_ch8(
+                self.net, allowed(self.it), nn.CrossEntropyLoss(), SGD(self.net.parameters(), lr=s.lr), self.device,
+                s.partition == "random", s.theta, None, 0.0, on_batch, self.state)
+            cut = self.reason is not None or budget.reason is not None
+            if bad is not None:
+                self.step += 1
+                last = next((math.exp(r[2]) for r in reversed(self.batch_rows) if math.isfinite(r[2])), None)
+                self.divergence = Divergence(step=self.step, epoch=epoch, value=bad, last_finite=last)
+                self.batch_rows.append((self.step, epoch - 1 + self.pos / self.per_epoch, bad))
+            finished = min(epoch - 1 + self.pos / self.per_epoch, epoch) if cut or bad is not None else epoch
+            if self.step == seg_start and bad is None:          # nothing trained in this segment:
+                if cut:                                         # stopped before it began
+                    break
+                self.epoch, self.pos, self.state, self.it = epoch + 1, 0, None, None    # the epoch had just ended
+                continue
+            tokens = (self.step - seg_start - (bad is not None)) * self.batch_size * self.num_steps
+            seconds = tokens / speed if speed > 0 else 0.0
+            held = self._heldout() if bad is None else float("inf")
+            self.epoch_rows.append((finished, ppl, held, tokens, seconds))
+            if bad is None and (epoch % sample_every == 0 or epoch == s.num_epochs or cut):
+                text = predict_ch8(self.sample_prefix, C.SAMPLE_TOKENS[s.token], self.net, self.vocab, self.device)
+                self.sample_rows.append((finished, C.join_tokens(text, s.token, self.lang)))
+            if on_step is not None:
+                on_step(self._event(start, limit))
+            if bad is not None or cut:
+                break
+            self.epoch, self.pos, self.state, self.it = epoch + 1, 0, None, None     # the next epoch starts afresh
 
-    net.eval()
-    return C.Result(
-        settings=s, seed=seed,
-        epochs=pd.DataFrame(epoch_rows, columns=EPOCH_COLUMNS),
-        batches=pd.DataFrame(batch_rows, columns=BATCH_COLUMNS),
-        samples=pd.DataFrame(sample_rows, columns=["epoch", "text"]),
-        net=net, vocab=vocab, corpus_name=corpus.name, lang=corpus.lang,
-        num_train_tokens=len(train_ids), num_heldout_tokens=len(held_ids),
-        batch_size=batch_size, num_steps=num_steps, sample_prefix=tuple(sample_prefix),
-        heldout_start=tuple(vocab.to_tokens(sample_ids[:C.MAX_TEXT_TOKENS // 2].tolist())),
-        flops_per_token=fpt, divergence=divergence, stop_reason=budget.reason, notes=tuple(notes))
+    def result(self, budget: Budget):
+        self.net.eval()
+        reason = budget.reason or self.reason
+        resumable = self.divergence is None and reason == "units"
+        checkpoint = None
+        if resumable:
+            keep = ("train_ids", "held_ids", "batch_size", "num_steps", "work", "per_epoch", "sample_prefix",
+                    "heldout_start", "batch_rows", "epoch_rows", "sample_rows", "step", "work_done", "epoch", "pos",
+                    "state", "divergence", "reason")
+            data = {k: getattr(self, k) for k in keep}
+            data["state"] = None if self.state is None else tuple(x.detach().clone() for x in self.state)
+            checkpoint = C.Checkpoint(data=data, epoch_gen_state=self.epoch_gen_state,
+                                      rng_state=torch.get_rng_state())
+        s = self.s
+        return C.Result(
+            settings=s, seed=self.seed,
+            epochs=pd.DataFrame(self.epoch_rows, columns=EPOCH_COLUMNS),
+            batches=pd.DataFrame(self.batch_rows, columns=BATCH_COLUMNS),
+            samples=pd.DataFrame(self.sample_rows, columns=["epoch", "text"]),
+            net=self.net, vocab=self.vocab, corpus_name=self.corpus_name, lang=self.lang,
+            num_train_tokens=len(self.train_ids), num_heldout_tokens=len(self.held_ids),
+            batch_size=self.batch_size, num_steps=self.num_steps, sample_prefix=tuple(self.sample_prefix),
+            heldout_start=self.heldout_start,
+            flops_per_token=C.flops_per_token(s.model, s.num_hiddens, s.num_layers, len(self.vocab), s.uses_embedding),
+            divergence=self.divergence, stop_reason=reason, notes=self.notes, checkpoint=checkpoint,
+            work_per_batch=self.work, batches_per_epoch=self.per_epoch)

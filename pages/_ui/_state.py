@@ -18,6 +18,9 @@ _NOTICES = "_url_notices"
 _SHOWN = "_url_notices_shown"   # how many of them this run has shown
 _PENDING = "_url_pending"  # {param: value} written to the URL at once (url_flush), not one by one
 COMPARE_RUN = "_cmp_run"   # what this run of the page computed and showed (pages/_ui/_compare.py)
+_AUTO = "_auto_defaults"  # {namespace: {field: value put | _OWNED}}: fields that follow data-dependent defaults
+_OWNED = "owned"
+AUTO_PARAM = "auto"       # the link's list of fields that follow the data (a field the link gives and does not list: chosen)
 
 
 def begin_run(page: str, history: bool) -> None:
@@ -159,13 +162,31 @@ def _widget(name: str, b: S.Bound, key: str, tr: Translator) -> None:
                   key=key, help=help_)
 
 
+def _follow(ns: str, name: str, key: str, target: Any) -> None:
+    """A field that follows a data-dependent default (``settings_form(suggested=)``) until the student sets
+    it: ``_AUTO[ns][name]`` holds the value the page last put there, or ``_OWNED`` once the student (a moved
+    widget, a preset) or the link (it gives the field and does not list it in ``?auto=``) chose it."""
+    auto = st.session_state.setdefault(_AUTO, {}).setdefault(ns, {})
+    put = auto.get(name)
+    if put == _OWNED:
+        return
+    if key in st.session_state and name in auto and st.session_state[key] != put:
+        auto[name] = _OWNED                   # moved since the page set it: the student's now
+        return
+    st.session_state[key] = auto[name] = target
+
+
 def settings_form(cls, tr: Translator, names: Iterable[str] | None = None, container=None,
-                  namespace: str | None = None) -> Any:
+                  namespace: str | None = None, suggested: dict | None = None) -> Any:
     """Widgets for the fields of ``cls`` (all, or ``names``) → a valid ``cls`` instance.
 
     Each value comes, in order of precedence, from the widget, the URL (on arriving at the
     page; clamped to the field's bounds with a notice), the value kept from an earlier visit,
-    or the default. The resulting settings are written back to the URL."""
+    or the default. The resulting settings are written back to the URL.
+    ``suggested``: defaults that depend on the data ({field: value}, e.g. from the corpus); a field
+    takes its suggestion for as long as neither the student nor the link has set it, and follows the data
+    when it changes. The URL's ``auto`` lists the fields that follow, so a shared link or a reload keeps
+    them following; a link that gives a field without listing it has chosen it."""
     ns = namespace or cls.__module__
     kept = st.session_state.setdefault(_KEPT, {}).setdefault(ns, {})
     defaults = cls()
@@ -179,9 +200,14 @@ def settings_form(cls, tr: Translator, names: Iterable[str] | None = None, conta
         loaded.add(load_id)
         for name, b in bounds.items():
             st.session_state[f"{ns}.{name}"] = _url_value(name, b, kept.get(name, getattr(defaults, name)))
+            if suggested is not None and name in suggested and name in st.query_params and \
+                    name not in st.query_params.get(AUTO_PARAM, "").split(","):
+                st.session_state.setdefault(_AUTO, {}).setdefault(ns, {})[name] = _OWNED   # the link chose it
     with (container or st.sidebar):
         for name in wanted:
             key = f"{ns}.{name}"
+            if suggested is not None and name in suggested:
+                _follow(ns, name, key, suggested[name])
             # Written every run, even unchanged: Streamlit then sends the value with the widget.
             # Otherwise a click that interrupts a page's first run (Stop, within a second of
             # arriving) leaves the browser showing each slider at its minimum while the server
@@ -200,7 +226,19 @@ def settings_form(cls, tr: Translator, names: Iterable[str] | None = None, conta
     url_set(S.to_query(obj))
     from pages._ui import _compare          # (here: _compare imports this module)
     _compare.note_fields(obj, wanted, tr)
+    if suggested is not None:       # which fields follow the data, so that the link (or a reload) keeps them so
+        auto = st.session_state.get(_AUTO, {}).get(ns, {})
+        url_set({AUTO_PARAM: ",".join(n for n in suggested if auto.get(n, "") != _OWNED)})
     return obj
+
+
+def adapted(cls, suggested: dict, namespace: str | None = None) -> dict[str, Any]:
+    """The fields of ``cls`` that now hold a ``suggested`` value other than the class default because nobody
+    set them (after ``settings_form(suggested=)``): {field: value}, for the page to say why."""
+    auto = st.session_state.get(_AUTO, {}).get(namespace or cls.__module__, {})
+    defaults = cls()
+    return {n: v for n, v in suggested.items()
+            if n in auto and auto[n] != _OWNED and auto[n] == v and v != getattr(defaults, n)}
 
 
 def apply_settings(cls, values: dict[str, Any], namespace: str | None = None) -> None:

@@ -10,7 +10,9 @@ from engine.sections import cite
 from engine.text import CorpusSettings
 from pages import _ui as ui
 from pages._ui._corpus import corpus_choice, corpus_label, corpus_picker, corpus_preview
-from pages._ui._state import url_text_input
+from pages._ui._slices import continue_button, run_slices, slices_follow
+from pages._ui._state import adapted, url_text_input
+from engine.language_model import fit as F
 
 
 def book_preset() -> None:
@@ -21,20 +23,34 @@ def book_preset() -> None:
 
 tr = ui.translator(L.STRINGS)
 corpus = corpus_picker(tr)
+stats = ui.shared_call(F.corpus_stats, corpus, L.Settings().max_tokens)
+suggested = F.suggest(stats)              # defaults that fit this corpus, for the fields nobody set
 st.sidebar.subheader(tr("model_header"))
-ui.settings_form(L.Settings, tr, ["model", "impl", "num_layers", "num_hiddens", "dropout", "embedding", "tie_weights"])
+ui.settings_form(L.Settings, tr, ["model", "impl", "num_layers", "num_hiddens", "dropout", "embedding", "tie_weights"],
+                 suggested=suggested)
 st.sidebar.subheader(tr("train_header"))
-s = ui.settings_form(L.Settings, tr, ["token", "max_tokens", "partition", "batch_size", "num_steps", "lr", "theta", "num_epochs"])
+s = ui.settings_form(L.Settings, tr, ["token", "max_tokens", "partition", "batch_size", "num_steps", "lr", "theta", "num_epochs"],
+                     suggested=suggested)
 st.sidebar.subheader(tr("gen_header"))
 g = ui.settings_form(L.Sampling, tr)
-s = dataclasses.replace(s, text_corpus=corpus)
+s = slices_follow(dataclasses.replace(s, text_corpus=corpus))
 ui.header(tr)
+if s.token == "word" and F.words_refused(stats):
+    st.warning(tr("words_refused", words=f"{stats.num_words:,}", distinct=f"{stats.distinct_words:,}",
+                  repeats=fmt(stats.num_words / max(1, stats.distinct_words), 2), min_repeats=F.MIN_WORD_REPEATS,
+                  min_words=f"{F.MIN_WORDS:,}"), icon="🔤")
+    s = dataclasses.replace(s, token="char")
+changes = adapted(L.Settings, suggested)
 book = dict(model=tr(f"model.{s.model}"), section=cite(L.BOOK_SECTION[s.model], tr.lang), book=f"{L.BOOK_PERPLEXITY[s.model]:.1f}")
 st.button(tr("book_button", **book), on_click=book_preset, icon=":material/menu_book:", help=tr("book_button_help"))
 corpus_preview(corpus, tr)
 
-r = ui.run_cached(L.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
-                  live=lambda ev: fig_perplexity(*L.live_frames(ev), tr))
+r = run_slices(L.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
+               live=lambda ev: fig_perplexity(*L.live_frames(ev), tr))
+eps = F.epochs_per_slice(r.num_train_tokens, r.work_per_batch, r.batch_size, r.num_steps, L.MAX_WORK) if r.work_per_batch else 0.0
+if changes:
+    st.info(tr("adapted", chars=f"{stats.num_chars:,}", distinct=f"{stats.distinct_chars:,}", hiddens=s.num_hiddens,
+               eps=fmt(eps, 2), changes=", ".join(tr(f"adapted.{k}", v=v) for k, v in changes.items())), icon="🎯")
 
 ui.metrics(r, [ui.Metric(tr("metric_heldout"), lambda r: r.final_heldout_ppl, "lower"),
                ui.Metric(tr("metric_train"), lambda r: r.final_train_ppl, "lower"),
@@ -62,10 +78,17 @@ elif is_book and corpus.source == "time_machine" and r.stop_reason in (None, "un
         st.warning(tr("book_budget", seconds=L.BOOK_CPU_SECONDS[s.model], **done), icon="📖")
     else:
         st.success(tr("book_done", **done), icon="📖")
-if r.stop_reason == "units" and not (is_book and corpus.source == "time_machine"):
+if r.stop_reason == "units" and not (is_book and corpus.source == "time_machine") and not r.can_continue:
     st.warning(tr("budget_work", work=fmt(L.MAX_WORK, 2), epochs=epochs_done), icon="⏱️")
 elif r.stop_reason != "units":
     ui.budget_notice(r.stop_reason, tr, L.MAX_WORK)
+if r.stop_reason == "units":
+    st.caption(tr("slices_status", k=r.settings.slices, max=L.MAX_SLICES, epochs=epochs_done, eps=fmt(eps, 2)))
+    if r.can_continue:
+        continue_button(r.settings, tr("continue_button", next=r.settings.slices + 1, max=L.MAX_SLICES),
+                        help=tr("continue_help", next=r.settings.slices + 1))
+    else:
+        st.caption(tr("slices_max", max=L.MAX_SLICES))
 ui.plot(fig_perplexity, r.batches, r.epochs, tr, r.vocab_size, r.divergence, compare=True)
 
 st.subheader(tr("samples_header"))
@@ -79,19 +102,44 @@ typed, cut = url_text_input("prefix", tr("prefix"), "lm_prefix", max_chars=L.MAX
 if cut:
     st.warning(tr("prefix_truncated", max=L.MAX_TEXT_CHARS), icon="✂️")
 out = ui.shared_call(L.generate, r, typed, g, seed=ui.current_seed())
+greedy = ui.shared_call(L.generate, r, typed, dataclasses.replace(g, temperature=0.0), seed=ui.current_seed())
 if out.used_default:
     st.caption(tr("prefix_default" if not (typed or "").strip() else "prefix_empty_tokens"))
 if out.prefix.truncated:
     st.warning(tr("prefix_cut_tokens", max=L.MAX_TEXT_TOKENS), icon="✂️")
 if out.prefix.unknown:
     st.info(tr("prefix_unknown", tokens=", ".join(repr(t) for t in out.prefix.unknown[:20])), icon="🔤")
-st.code(out.text, language=None, wrap_lines=True)
+reps = {}
+for name, gen, title in (("greedy", greedy, tr("greedy_header")),
+                         ("sampled", out, tr("sampled_header", t=fmt(g.temperature), k=g.top_k or "—"))):
+    rep = reps[name] = F.repetition(list(gen.continuation))
+    st.markdown(f"**{title}**")
+    st.code(gen.text, language=None, wrap_lines=True)
+    st.caption(tr("repetition", token=repr(rep.top_token), share=f"{rep.top_share:.0%}", distinct=fmt(rep.distinct_per_100, 3),
+                  cycle=tr("repetition_cycle", n=rep.cycle) if rep.cycle else ""))
+bad = [n for n in ("greedy", "sampled") if reps[n].degenerate]
+todo = F.advice(reps["greedy"], reps["sampled"], can_continue=r.can_continue,
+                small_model=F.small_for_vocab(s.uses_embedding, s.num_hiddens, r.vocab_size), sampling_on=g.temperature > 0)
+if todo:
+    rep = reps[bad[0]]
+    what = (tr("degenerate_share", token=repr(rep.top_token), share=f"{rep.top_share:.0%}") if rep.top_share > F.MAX_SHARE
+            else tr("degenerate_cycle", n=fmt(rep.distinct_per_100, 3)))
+    st.warning("\n".join([tr("degenerate", which=tr("degenerate." + ("both" if len(bad) == 2 else bad[0])), what=what)]
+                         + [f"- {tr(k, epochs=s.num_epochs)}" for k in todo]), icon="🔁")
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     first = float(r.epochs["heldout_ppl"].iloc[0])
     ui.explanation(tr("explain_md", vocab=r.vocab_size, first=fmt(first), last=fmt(r.final_heldout_ppl),
                    steps=r.num_steps, batch=r.batch_size, lr=fmt(s.lr), theta=fmt(s.theta), move=fmt(s.lr * s.theta),
                    speed=f"{r.tokens_per_s:,.0f}", flops=f"{r.flops_per_token:,.0f}"))
+    per_epoch = r.batches_per_epoch * r.work_per_batch
+    st.markdown(tr("expect_md", chars=f"{stats.num_chars:,}", dchars=f"{stats.distinct_chars:,}",
+                   words=f"{stats.num_words:,}", dwords=f"{stats.distinct_words:,}", train=f"{r.num_train_tokens:,}",
+                   held=f"{r.num_heldout_tokens:,}", unit=tr(f"unit.{s.token}"), batches=f"{r.batches_per_epoch:,}",
+                   share=f"{per_epoch / L.MAX_WORK:.0%}",
+                   seconds=fmt(r.num_train_tokens / r.tokens_per_s, 2) if r.tokens_per_s == r.tokens_per_s else "—",
+                   speed=f"{r.tokens_per_s:,.0f}" if r.tokens_per_s == r.tokens_per_s else "—", eps=fmt(eps, 2),
+                   need=F.RECOGNISABLE_EPOCHS, slices=F.slices_needed(eps) if eps else "—", max=L.MAX_SLICES))
     if s.model == "gru":
         st.info(tr("gru_note"))
 cell = {"rnn": L.rnn_cell, "gru": L.gru_cell, "lstm": L.lstm_cell}[s.model]

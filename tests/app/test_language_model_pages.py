@@ -88,8 +88,11 @@ def test_scratch_gru_link_reproduces_and_explains_the_gru_variant(app_at):
 def test_budget_notice_keeps_what_was_trained(app_at, monkeypatch):
     monkeypatch.setattr(C, "MAX_WORK", 5e9)
     at = open_page(app_at, LM, {"num_epochs": "37"})
-    assert any("work budget" in w.value for w in at.warning)
+    assert any("Each slice is one work budget" in c.value for c in at.caption)      # stopped by the budget: Continue
+    assert at.button(key="_continue").label.startswith("Continue")
     assert metrics(at)["Held-out perplexity"] not in ("—", "NaN")
+    at = open_page(app_at, LM, {"num_epochs": "37", "slices": str(C.MAX_SLICES)})   # the last slice a link may ask
+    assert any("work budget" in w.value for w in at.warning) and not any(b.key == "_continue" for b in at.button)
 
 
 def test_inside_defaults_gates_unit_and_gradient_flow(app_at):
