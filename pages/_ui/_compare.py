@@ -139,6 +139,15 @@ def differences(pin: dict, reg: dict | None = None) -> list[tuple[str, Any]]:
     reg = reg or record()
     fields = reg["fields"]
     out = [(n, v) for n, v in pin["fields"].items() if n in fields and fields[n][1] != v]
+    # settings without a widget that the page sets itself (the language model's Continue: slices)
+    for key, call in reg["calls"].items():
+        kept = pin["calls"].get(key)
+        if kept is None or type(kept) is not type(call["settings"]):
+            continue
+        for n in S.bounds(type(kept)):
+            v = getattr(kept, n)
+            if n not in fields and v != getattr(call["settings"], n) and all(n != m for m, _ in out):
+                out.append((n, v))
     if pin["seed"] != run_seed(reg):
         out.append(("seed", pin["seed"]))
     return out
@@ -151,7 +160,12 @@ def run_seed(reg: dict) -> int:
 def setting_text(name: str, value: Any, reg: dict, tr: Translator, short: bool = True) -> tuple[str, str]:
     if name == "seed":
         return (tr("short.seed") if short else tr("seed")), str(value)
-    bound, _, ftr = reg["fields"][name]
+    if name in reg["fields"]:
+        bound, _, ftr = reg["fields"][name]
+    else:                   # a setting without a widget: its bound from the computation's settings
+        ftr = reg.get("tr") or Translator("en")
+        bound = next(S.bounds(type(c["settings"]))[name] for c in reg["calls"].values()
+                     if name in S.bounds(type(c["settings"])))
     return (_short(name, ftr) if short else ftr(name)), _value_text(name, value, bound, ftr)
 
 

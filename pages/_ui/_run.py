@@ -120,6 +120,7 @@ _run_ids = itertools.count()
 
 def key_of(fn: Callable, settings, seed: int, device, namespace: str | None = None) -> tuple:
     """The shared cache's key for one computation (also used by the start-up warm-up)."""
+    fn = getattr(fn, "func", fn)        # a functools.partial: the function it calls
     return (namespace or f"{fn.__module__}.{fn.__qualname__}", settings, int(seed), str(device))
 
 
@@ -186,12 +187,16 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
     from pages._ui._compare import with_pins
     from pages._ui._memo import shared_call
 
+    # ``fn`` may be a partial that resumes the current run (pages/_ui/_slices.py): a pinned run has other
+    # settings, so it is computed by the plain function (which trains all its slices itself)
+    base = getattr(fn, "func", fn)
+
     def compute(s, sd: int, tag: str):
         if quick:
             return shared_call(fn, s, seed=sd, device=str(device))
-        return _run_once(fn, s, tr, seed=sd, device=device, live=None if tag else live, namespace=namespace,
-                         key=key + tag)
-    return with_pins(compute, settings, tr, seed=seed, key=f"{fn.__module__}.{fn.__qualname__}{key}")
+        return _run_once(base if tag else fn, s, tr, seed=sd, device=device, live=None if tag else live,
+                         namespace=namespace, key=key + tag)
+    return with_pins(compute, settings, tr, seed=seed, key=f"{base.__module__}.{base.__qualname__}{key}")
 
 
 def _run_once(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[dict], Any] | None,

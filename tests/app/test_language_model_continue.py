@@ -105,3 +105,17 @@ def test_word_tokens_refused_for_a_small_upload(app_at):
     assert not problems(at), problems(at)
     assert any("Word tokens refused" in w.value for w in at.warning)
     assert int(metrics(at)["Vocabulary"].replace(",", "")) < 30            # characters were used
+
+
+def test_a_pinned_slice_is_drawn_beside_the_continued_run(app_at, monkeypatch):
+    """Pin slice 1, Continue: the pinned run (other settings: slices = 1) is computed by the plain run
+    function, not resumed from the current chain, and drawn beside slice 2 without an error."""
+    import json
+    monkeypatch.setattr(C, "MAX_WORK", 3e9)
+    at = open_page(app_at, {"num_epochs": "40"})
+    at.button(key="_pin_add").click().run()
+    at.button(key="_continue").click().run()
+    assert not problems(at), problems(at)
+    assert at.query_params["slices"] == "2"
+    names = [t.get("name", "") for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]]
+    assert any("pinned" in n and "1" in n for n in names), names
