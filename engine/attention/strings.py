@@ -17,7 +17,7 @@ PLAYGROUND_STRINGS = {
                       "and additive attention, with masks, temperature and the 1/√d scaling (⟦queries_keys_values..attention_scoring⟧).",
                 "zh": "先看书中最初的注意力汇聚：Nadaraya-Watson 核回归（核函数、核宽度、对训练输入的注意力权重、学得的核宽度）；再看可编辑的查询、键和值：缩放点积注意力与加性注意力的评分、softmax 权重和输出，含掩蔽、温度与 1/√d 缩放（⟦queries_keys_values..attention_scoring⟧）。"},
     "inputs_header": {"en": "Q, K, V", "zh": "Q、K、V"},
-    "scoring_header": {"en": "Scoring and masks", "zh": "评分与掩码"},
+    "scoring_header": {"en": "Scoring and masks", "zh": "评分与掩蔽"},
     "source": {"en": "Q, K, V", "zh": "Q、K、V 来源"},
     "source.random": {"en": "random (seed)", "zh": "随机（种子）"},
     "source.edited": {"en": "edit them", "zh": "手动编辑"},
@@ -36,8 +36,8 @@ PLAYGROUND_STRINGS = {
                          "zh": "softmax(评分 / T)：T > 1 使权重更平，T < 1 使其更尖。"},
     "valid_len": {"en": "Valid length (keys after it are padding)", "zh": "有效长度（其后的键为填充）"},
     "valid_len_help": {"en": "The padding mask of masked_softmax: keys beyond it get weight exactly 0.",
-                       "zh": "masked_softmax 的填充掩码：超出部分的键权重恰好为 0。"},
-    "causal": {"en": "Causal mask (no peeking ahead)", "zh": "因果掩码（不看未来）"},
+                       "zh": "masked_softmax 的填充掩蔽：超出部分的键权重恰好为 0。"},
+    "causal": {"en": "Causal mask (no peeking ahead)", "zh": "因果掩蔽（不看未来）"},
     "causal_help": {"en": "Query i only sees keys j ≤ i, as in a decoder.", "zh": "查询 i 只能看到键 j ≤ i，如解码器中。"},
     "num_hiddens": {"en": "Additive attention hidden size", "zh": "加性注意力隐藏层大小"},
     "editor_caption": {"en": "Edit any cell (numbers only). Your values stay while you change other settings, but they are not in the shared link.",
@@ -58,7 +58,7 @@ PLAYGROUND_STRINGS = {
     "metric_entropy": {"en": "Mean entropy (nats)", "zh": "平均熵（奈特）"},
     "metric_uniform": {"en": "Entropy if uniform", "zh": "均匀分布时的熵"},
     "metric_uniform_help": {"en": "Mean over the queries of ln(keys it may see): the valid length, and with the causal mask only keys j ≤ i for query i.",
-                            "zh": "各查询 ln(可见键数) 的平均：有效长度内的键；有因果掩码时查询 i 只能看到 j ≤ i 的键。"},
+                            "zh": "各查询 ln(可见键数) 的平均：有效长度内的键；有因果掩蔽时查询 i 只能看到 j ≤ i 的键。"},
     "metric_rows": {"en": "Row sums", "zh": "行和"},
     "sat_title": {"en": "Why 1/√d: the softmax saturates as d grows ({n} keys, random N(0, 1) entries)",
                   "zh": "为什么除以 √d：d 增大时 softmax 饱和（{n} 个键，元素服从 N(0, 1)）"},
@@ -90,7 +90,7 @@ PLAYGROUND_STRINGS = {
 **Why $\sqrt d$.** If the entries of $\mathbf q, \mathbf k$ have mean 0 and variance 1, $\mathbf q^\top\mathbf k$ has variance $d$. Dividing by $\sqrt d$ keeps the scores at variance 1 whatever $d$ is, so the softmax neither saturates nor flattens as the model grows.""",
         "zh": r"""**评分。** 缩放点积：$a(\mathbf q_i, \mathbf k_j) = \mathbf q_i^\top \mathbf k_j / (\sqrt{{d}}\,T)$，其中 $d = {d}$，$\sqrt d = {sqrt_d}$，$T = {T}${noscale}。查询 1 的评分 $= [{s1}]$。
 
-**掩码。** {masks}
+**掩蔽。** {masks}
 
 **权重。** $\alpha_{{ij}} = \exp(a_{{ij}}) / \sum_{{j'}} \exp(a_{{ij'}})$，只在可见的键上求和。查询 1：$\alpha_{{1\cdot}} = [{w1}]$，和 $= {sum1}$。
 
@@ -102,13 +102,13 @@ PLAYGROUND_STRINGS = {
     "noscale_note": {"en": " — scaling is **off**, so here the score is $\\mathbf q_i^\\top \\mathbf k_j / T$",
                      "zh": " —— 缩放已**关闭**，此处评分为 $\\mathbf q_i^\\top \\mathbf k_j / T$"},
     "mask_pad": {"en": "Keys $j > {valid}$ are padding{causal}: a masked score becomes $-\\infty$ before the softmax, so its weight is exactly $0$.",
-                 "zh": "键 $j > {valid}$ 为填充{causal}：被掩码的评分在 softmax 之前设为 $-\\infty$，因此权重恰好为 $0$。"},
+                 "zh": "键 $j > {valid}$ 为填充{causal}：被掩蔽的评分在 softmax 之前设为 $-\\infty$，因此权重恰好为 $0$。"},
     "mask_nopad": {"en": "The valid length covers all {valid} keys, so nothing is padding{causal}.",
                    "zh": "有效长度覆盖全部 {valid} 个键，没有填充{causal}。"},
     "mask_nopad_causal": {"en": " — but the causal mask still hides every key $j > i$ from query $i$: a masked score becomes $-\\infty$, its weight exactly $0$",
-                          "zh": " —— 但因果掩码仍对查询 $i$ 隐藏所有 $j > i$ 的键：被掩码的评分为 $-\\infty$，权重恰好为 $0$"},
+                          "zh": " —— 但因果掩蔽仍对查询 $i$ 隐藏所有 $j > i$ 的键：被掩蔽的评分为 $-\\infty$，权重恰好为 $0$"},
     "causal_note": {"en": ", and the causal mask hides every key $j > i$ from query $i$",
-                    "zh": "，且因果掩码对查询 $i$ 隐藏所有 $j > i$ 的键"},
+                    "zh": "，且因果掩蔽对查询 $i$ 隐藏所有 $j > i$ 的键"},
 }
 
 SEQ2SEQ_STRINGS = {
