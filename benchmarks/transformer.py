@@ -1,4 +1,5 @@
-"""Transformer lessons: training time to 90 % exact match on each toy task, tokens per second of the
+"""Transformer lessons: training time to 90 % exact match on each toy task and on the dates with the
+encoder–decoder, tokens per second of the
 character-level model (next to torch's own nn.TransformerEncoderLayer of the same size, measured in
 the same run), and the time of the heaviest allowed settings, which the work budget must stop.
 
@@ -17,7 +18,7 @@ from torch import nn
 from engine import settings as S
 from engine.budget import Budget
 from engine.device import intra_op_threads
-from engine.transformer import DecoderOnlyTransformer, char_lm, toy
+from engine.transformer import DecoderOnlyTransformer, char_lm, encdec, toy
 
 TARGET = 0.9
 DATA = Path(__file__).resolve().parents[1] / "../shared/data/timemachine.txt"
@@ -30,7 +31,7 @@ def _timed(fn):
     return time.perf_counter() - t, time.process_time() - c, out
 
 
-def _time_to_accuracy(s: toy.Settings):
+def _time_to_accuracy(s, lesson=toy):
     """Train once; note the wall and CPU time at the end of the first epoch whose exact match on
     fresh sequences reaches TARGET."""
     t0, c0, reached = time.perf_counter(), time.process_time(), {}
@@ -41,7 +42,7 @@ def _time_to_accuracy(s: toy.Settings):
             reached.update(seconds=time.perf_counter() - t0, cpu=time.process_time() - c0,
                            epoch=rows[-1][0], step=rows[-1][1])
 
-    r = toy.run(s, seed=0, on_step=on_step, budget=Budget(**UNCAPPED))
+    r = lesson.run(s, seed=0, on_step=on_step, budget=Budget(**UNCAPPED))
     return r, reached, time.perf_counter() - t0, time.process_time() - c0
 
 
@@ -97,6 +98,12 @@ def run():
                "total_seconds": round(seconds, 2), "total_cpu_seconds": round(cpu, 2),
                "final_exact_match": r.final_accuracy, "num_params": r.num_params}
 
+    r, reached, seconds, cpu = _time_to_accuracy(encdec.Settings(), encdec)
+    yield {"name": f"transformer.encdec.dates.time_to_{int(TARGET * 100)}pct", "settings": "defaults",
+           "seconds": round(reached.get("seconds", float("nan")), 2), "cpu_seconds": round(reached.get("cpu", float("nan")), 2),
+           "reached_at_epoch": reached.get("epoch"), "total_seconds": round(seconds, 2), "total_cpu_seconds": round(cpu, 2),
+           "final_exact_match": r.final_accuracy, "num_params": r.num_params}
+
     corpora = [("english", None)]
     if DATA.exists():
         from engine.text import time_machine_corpus
@@ -121,8 +128,9 @@ def run():
            "reference_tokens_per_s": round(ref), "ratio": round(mine / ref, 3)}
 
     for module, heavy in (("toy", _heaviest(toy.Settings, lr=0.001, task="sort")),
+                          ("encdec", _heaviest(encdec.Settings, lr=0.001)),
                           ("char_lm", _heaviest(char_lm.Settings, lr=0.001))):
-        lesson = toy if module == "toy" else char_lm
+        lesson = {"toy": toy, "encdec": encdec, "char_lm": char_lm}[module]
         budget = Budget(**UNCAPPED)
         seconds, cpu, r = _timed(lambda: lesson.run(heavy, seed=0, budget=budget))
         fields = {k: v for k, v in dataclasses.asdict(heavy).items() if k != "corpus"}

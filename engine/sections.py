@@ -31,6 +31,7 @@ class Ref(NamedTuple):
 BOOKS = {
     "d2l": {"en": "d2l", "zh": "d2l"},
     "d2l_en": {"en": "d2l", "zh": "d2l 英文版"},
+    "d2l_zh": {"en": "d2l-zh", "zh": "d2l"},          # a section only d2l-zh has (cited from an English page)
     "d2l_v1": {"en": "动手学深度学习 (1st ed.)", "zh": "《动手学深度学习》第一版"},
     # d2l-en 0.17 (classic.d2l.ai, branch r0.17), the edition d2l-zh 2.0 was translated from: the same
     # numbers and the same runs as d2l-zh (``train_ch8``, 500 epochs), which d2l-en's current edition replaced
@@ -70,6 +71,8 @@ SECTIONS: dict[str, dict[str, Ref]] = {
     "zipf": {"en": Ref("9.2.5", "Exploratory Language Statistics"), "zh": Ref("8.3.3", "自然语言统计")},
     "partitioning": {"en": Ref("9.3.3", "Partitioning Sequences"), "zh": Ref("8.3.4", "读取长序列数据")},
     "random_sampling": {"en": Ref("9.3.3", "Partitioning Sequences"), "zh": Ref("8.3.4.1", "随机采样")},
+    "sequential_partitioning": {"en": Ref("9.3.3", "Partitioning Sequences"), "zh": Ref("8.3.4.2", "顺序分区")},
+    "laplace_smoothing": {"en": Ref("9.3.1.3", "Laplace Smoothing"), "zh": Ref("8.3.1", "学习语言模型")},
     "perplexity": {"en": Ref("9.3.2", "Perplexity"), "zh": Ref("8.4.4", "困惑度（Perplexity）")},
     "rnn": {"en": Ref("9.4", "Recurrent Neural Networks"), "zh": Ref("8.4", "循环神经网络")},
     "rnn_scratch": {"en": Ref("9.5", "Recurrent Neural Network Implementation from Scratch"), "zh": Ref("8.5", "循环神经网络的从零开始实现")},
@@ -87,6 +90,12 @@ SECTIONS: dict[str, dict[str, Ref]] = {
     "book_run_lstm": {"en": Ref("9.2", "Long Short-Term Memory (LSTM)", "d2l_017"), "zh": Ref("9.2", "长短期记忆网络（LSTM）")},
     # attention
     "queries_keys_values": {"en": Ref("11.1", "Queries, Keys, and Values"), "zh": Ref("10.1", "注意力提示")},
+    "nadaraya_watson": {"en": Ref("11.2", "Attention Pooling by Similarity"), "zh": Ref("10.2", "注意力汇聚：Nadaraya-Watson 核回归")},
+    # the four kernels are d2l-en's (d2l-zh 2.0 uses the Gaussian only)
+    "nw_kernels": {"en": Ref("11.2.1", "Kernels and Data"), "zh": Ref("11.2.1", "Kernels and Data", "d2l_en")},
+    "nw_width": {"en": Ref("11.2.3", "Adapting Attention Pooling"), "zh": Ref("10.2.3", "非参数注意力汇聚")},
+    # learning the width w by SGD (leave-one-out) is d2l-zh 2.0's; the current d2l-en only varies σ by hand
+    "nw_parametric": {"en": Ref("10.2.4", "带参数注意力汇聚", "d2l_zh"), "zh": Ref("10.2.4", "带参数注意力汇聚")},
     "attention_scoring": {"en": Ref("11.3", "Attention Scoring Functions"), "zh": Ref("10.3", "注意力评分函数")},
     "masked_softmax": {"en": Ref("11.3.2.1", "Masked Softmax Operation"), "zh": Ref("10.3.1", "掩蔽softmax操作")},
     "additive_attention": {"en": Ref("11.3.4", "Additive Attention"), "zh": Ref("10.3.2", "加性注意力")},
@@ -94,6 +103,8 @@ SECTIONS: dict[str, dict[str, Ref]] = {
     "bahdanau": {"en": Ref("11.4", "The Bahdanau Attention Mechanism"), "zh": Ref("10.4", "Bahdanau 注意力")},
     "multihead": {"en": Ref("11.5", "Multi-Head Attention"), "zh": Ref("10.5", "多头注意力")},
     "transformer": {"en": Ref("11.7", "The Transformer Architecture"), "zh": Ref("10.7", "Transformer")},
+    "transformer_encoder": {"en": Ref("11.7.4", "Encoder"), "zh": Ref("10.7.4", "编码器")},
+    "transformer_decoder": {"en": Ref("11.7.5", "Decoder"), "zh": Ref("10.7.5", "解码器")},
     # d2l-zh 2.0 has no chapter on large-scale pretraining: the 中文 page cites d2l-en's
     "large_pretraining": {"en": Ref("11.9", "Large-Scale Pretraining with Transformers"),
                           "zh": Ref("11.9", "Large-Scale Pretraining with Transformers", "d2l_en")},

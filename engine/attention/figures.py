@@ -127,3 +127,51 @@ def fig_curves(history: pd.DataFrame, tr: Translator) -> go.Figure:
     fig.update_yaxes(range=[-2, 102], title_text=tr("axis_accuracy"), row=1, col=2)
     fig.update_xaxes(title_text=tr("axis_epoch"))
     return _two_panels(style(fig, tr("curves_title"), height=420))
+
+
+# ---- Nadaraya–Watson kernel regression (d2l-en §11.2, d2l-zh 10.2) ----------------------------
+
+def fig_nw_fit(r, tr: Translator) -> go.Figure:
+    """The book's plot_kernel_reg: truth, training points, the kernel's estimate, the learned one."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=r.x_train, y=r.y_train, mode="markers", name=tr("nw_train_points"),
+                             marker=dict(color=PALETTE[7], size=6, opacity=0.45)))
+    fig.add_trace(go.Scatter(x=r.x_test, y=r.y_truth, mode="lines", name=tr("nw_truth"),
+                             line=dict(color=PALETTE[4], dash="dash", width=2)))
+    fig.add_trace(go.Scatter(x=r.x_test, y=[r.y_average] * len(r.x_test), mode="lines", name=tr("nw_average"),
+                             line=dict(color=PALETTE[7], dash="dot", width=1)))
+    fig.add_trace(go.Scatter(x=r.x_test, y=[v if math.isfinite(v) else None for v in r.y_hat], mode="lines",
+                             name=tr("nw_estimate", kernel=tr(f"kernel.{r.settings.kernel}"), width=f"{r.settings.width:g}"),
+                             line=dict(color=PALETTE[0], width=2.5)))
+    fig.add_trace(go.Scatter(x=r.x_test, y=[v if math.isfinite(v) else None for v in r.learned_y_hat],
+                             mode="lines", name=tr("nw_learned", width=f"{r.learned_width:.3g}"),
+                             line=dict(color=PALETTE[3], width=2)))
+    fig = style(fig, tr("nw_fit_title"), "x", "y", height=420)
+    return fig.update_layout(legend=dict(y=-0.3), margin=dict(b=120))
+
+
+def fig_nw_weights(weights: np.ndarray, x_train: np.ndarray, x_test: np.ndarray, title: str,
+                   tr: Translator) -> go.Figure:
+    """The attention weights: one row per test input (query), one column per sorted training input
+    (key), each row summing to 1 (d2l's show_heatmaps of the book's attention_weights)."""
+    fig = _heatmap(weights, [f"{x:.1f}" for x in x_test], [f"{x:.2f}" for x in x_train], scale=SEQUENTIAL,
+                   zmin=0.0, zmax=float(max(1e-9, np.nanmax(weights))), colorbar=tr("weight"), hover=tr("weight"))
+    every = max(1, math.ceil(len(x_test) / 10))
+    fig.update_yaxes(tickvals=list(range(0, len(x_test), every)), ticktext=[f"{x:.1f}" for x in x_test][::every])
+    return style(fig, title, tr("nw_keys_axis"), tr("nw_queries_axis"), height=400)
+
+
+def fig_nw_training(history: pd.DataFrame, tr: Translator, divergence=None) -> go.Figure:
+    """The learned width's training: the summed squared loss and w per epoch."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(tr("nw_loss"), tr("nw_w")), horizontal_spacing=0.14)
+    fig.add_trace(go.Scatter(x=history["epoch"], y=[v if math.isfinite(v) else None for v in history["loss"]],
+                             mode="lines+markers", name=tr("nw_loss"), line=dict(color=PALETTE[3])), row=1, col=1)
+    fig.add_trace(go.Scatter(x=history["epoch"], y=[v if math.isfinite(v) else None for v in history["w"]],
+                             mode="lines+markers", name="w", line=dict(color=PALETTE[0])), row=1, col=2)
+    if divergence is not None:
+        from engine.plotting import mark_divergence
+        mark_divergence(fig, divergence.epoch, tr("nw_diverged_at", kind=divergence.kind, epoch=divergence.epoch),
+                        row=1, col=1)
+    fig.update_xaxes(title_text=tr("nw_epoch_axis"))
+    fig.update_layout(showlegend=False)
+    return _two_panels(style(fig, tr("nw_training_title"), height=340))

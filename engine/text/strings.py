@@ -64,8 +64,8 @@ CORPUS_STRINGS = {
 
 STRINGS = {
     "title": {"en": "Text and vocabularies", "zh": "文本与词表"},
-    "summary": {"en": "From raw text to token indices: tokenize by character or word, build the vocabulary with min_freq and <unk>, and see Zipf's law in unigrams, bigrams and trigrams (⟦text_preprocessing..language_models⟧).",
-                "zh": "从原始文本到词元索引：按字符或词切分，用 min_freq 与 <unk> 构建词表，并在一元、二元、三元语法中看到齐普夫定律（⟦text_preprocessing..language_models⟧）。"},
+    "summary": {"en": "From raw text to token indices: tokenize by character or word, build the vocabulary with min_freq and <unk>, see Zipf's law and the long tail of n-grams seen once, why counts need smoothing, and how a long text is cut into minibatches (⟦text_preprocessing..language_models⟧).",
+                "zh": "从原始文本到词元索引：按字符或词切分，用 min_freq 与 <unk> 构建词表；看到齐普夫定律和只出现一次的 n 元语法的长尾、计数为何需要平滑，以及长文本如何切分成小批量（⟦text_preprocessing..language_models⟧）。"},
     "token": {"en": "Tokens", "zh": "词元类型"},
     "token_help": {"en": "Characters, or words: split on spaces for English, cut with jieba for Chinese.",
                    "zh": "字符或词：英文按空格切分，中文用 jieba 分词。"},
@@ -120,4 +120,66 @@ STRINGS = {
     "explain_ids": {"en": "The first tokens and their indices, vocab[tokens] (what a model actually reads):",
                     "zh": "开头的词元及其索引 vocab[tokens]（模型实际读到的内容）："},
     "no_tokens": {"en": "This corpus has no tokens with these settings.", "zh": "在当前设置下该语料没有词元。"},
+    # the corpus in use
+    "tm_not_cached": {"en": "This page uses the generated “{name}”, a small text from a tiny grammar, because the book's corpus, *The Time Machine*, is not on this server yet. Choose “The Time Machine” under **Corpus** in the sidebar to download it once (≈ 180 kB, checked against its sha1, then cached; later visits open it by default). Offline, a teacher can place timemachine.txt in data/cache/.",
+                      "zh": "本页使用生成的“{name}”（由一个小语法生成的短文本），因为书中的语料《时间机器》还不在本服务器上。在侧边栏“语料”中选择《时间机器》即可下载一次（约 180 kB，按 sha1 校验后缓存；以后打开本页默认使用它）。离线时，教师可将 timemachine.txt 放入 data/cache/。"},
+    # the long tail (d2l 8.3.3: 很多 n 元组很少出现)
+    "tails_header": {"en": "The long tail: most n-grams are seen once", "zh": "长尾：大多数 n 元语法只出现一次"},
+    "tail_metric": {"en": "{ngram} seen once", "zh": "只出现一次的{ngram}"},
+    "tail_metric_help": {"en": "Share of the distinct {ngram} that occur exactly once; they make {occ:.1%} of all {ngram} in the text.",
+                         "zh": "只出现一次的不同{ngram}所占比例；它们占文本中全部{ngram}的 {occ:.1%}。"},
+    "possible_metric": {"en": "Bigrams seen, of m² possible", "zh": "出现过的二元语法 / m² 种可能"},
+    "possible_metric_help": {"en": "{seen:,} distinct bigrams of the {possible:,} pairs m² that m = {m:,} distinct tokens could form.",
+                             "zh": "m = {m:,} 个不同词元可组成 m² = {possible:,} 种词对，其中出现过的只有 {seen:,} 种。"},
+    "tails_explain": {"en": "On the log–log plot above, every curve ends in a flat step at count 1: the tail. Here {s1:.0%} of the distinct unigrams, {s2:.0%} of the bigrams and {s3:.0%} of the trigrams occur exactly once, and only {seen:.2%} of the m² possible bigrams occur at all. A count can only say “seen once” or “never seen”, so the longer the n-gram, the less the counts know — which is why the book concludes that many n-grams occur very rarely, making Laplace smoothing rather unsuitable for language modeling (⟦zipf⟧, ⟦laplace_smoothing⟧).",
+                      "zh": "在上面的双对数图中，每条曲线都以计数为 1 的一段平台结尾：这就是长尾。这里 {s1:.0%} 的不同一元语法、{s2:.0%} 的二元语法和 {s3:.0%} 的三元语法恰好只出现一次，而 m² 种可能的二元语法中只有 {seen:.2%} 出现过。计数只能说“出现过一次”或“从未出现”，n 越大，计数知道的就越少——所以书中得出结论：很多 n 元组很少出现，这使得拉普拉斯平滑非常不适合语言建模（⟦zipf⟧，⟦laplace_smoothing⟧）。"},
+    # Laplace smoothing
+    "smooth_header": {"en": "Why smoothing: a bigram never seen gets probability 0", "zh": "为什么需要平滑：没出现过的二元语法概率为 0"},
+    "smooth_sidebar": {"en": "Laplace smoothing", "zh": "拉普拉斯平滑"},
+    "eps": {"en": "Smoothing constant ε", "zh": "平滑常数 ε"},
+    "eps_help": {"en": "ε₁ = ε₂ = ε in the book's formulas (⟦laplace_smoothing⟧). 0: no smoothing; large: P̂(x' | x) → P̂(x'), the context is ignored.",
+                 "zh": "书中公式里的 ε₁ = ε₂ = ε（⟦laplace_smoothing⟧）。0：不平滑；很大：P̂(x' | x) → P̂(x')，上下文被忽略。"},
+    "context_rank": {"en": "Context x: the r-th most frequent token", "zh": "上下文 x：第 r 常见的词元"},
+    "context_rank_help": {"en": "White space is skipped. Rarer contexts have fewer counts, and smoothing moves them more.",
+                          "zh": "跳过空白字符。越少见的上下文计数越少，平滑对它的影响越大。"},
+    "smooth_title": {"en": "P(x' | x = “{ctx}”): counts alone and with Laplace smoothing", "zh": "P(x' | x = “{ctx}”)：仅用计数与拉普拉斯平滑"},
+    "smooth_x_axis": {"en": "next token x' (✗: never seen after “{ctx}”)", "zh": "下一个词元 x'（✗：从未出现在“{ctx}”之后）"},
+    "smooth_y_axis": {"en": "P̂(x' | {ctx}) (log scale)", "zh": "P̂(x' | {ctx})（对数坐标）"},
+    "smooth_count": {"en": "counts only: n({ctx}{sep}x') / n({ctx})", "zh": "仅计数：n({ctx}{sep}x') / n({ctx})"},
+    "smooth_laplace": {"en": "Laplace, ε = {eps}", "zh": "拉普拉斯平滑，ε = {eps}"},
+    "smooth_zero": {"en": "exactly 0 (not drawable on a log axis)", "zh": "恰好为 0（对数坐标上无法画出）"},
+    "smooth_metric_context": {"en": "n(x) for x = “{ctx}”", "zh": "n(x)，x = “{ctx}”"},
+    "smooth_metric_unseen": {"en": "Tokens never seen after it", "zh": "从未出现在其后的词元"},
+    "smooth_metric_mass": {"en": "Their probability, smoothed", "zh": "平滑后它们的总概率"},
+    "smooth_explain": {"en": "The book's estimates (⟦laplace_smoothing⟧), with n the number of tokens and m = {m:,} distinct ones:\n\n"
+                             "$$\\hat P(x) = \\frac{{n(x) + \\epsilon_1/m}}{{n + \\epsilon_1}}, \\qquad \\hat P(x' \\mid x) = \\frac{{n(x, x') + \\epsilon_2 \\hat P(x')}}{{n(x) + \\epsilon_2}}$$\n\n"
+                             "After x = “{ctx}” (n(x) = {n_x:,}) this corpus shows {seen:,} different tokens; the other {unseen:,} were never seen there. Counts alone give each of them **probability 0**: for instance P̂(“{example}” | “{ctx}”) = 0 / {n_x:,} = 0, although “{example}” is a common token. A bigram model would then give every text containing “{ctx}{sep}{example}” probability 0 — and an infinite perplexity. With ε = {eps} the never-seen tokens share {mass:.3%} of the probability, each in proportion to its own frequency P̂(x'), and P̂(“{example}” | “{ctx}”) = {p_example:.3g}. ε = 0 is no smoothing; as ε grows every row tends to P̂(x') and the context stops mattering.",
+                       "zh": "书中的估计（⟦laplace_smoothing⟧），n 为词元总数，m = {m:,} 为不同词元数：\n\n"
+                             "$$\\hat P(x) = \\frac{{n(x) + \\epsilon_1/m}}{{n + \\epsilon_1}}, \\qquad \\hat P(x' \\mid x) = \\frac{{n(x, x') + \\epsilon_2 \\hat P(x')}}{{n(x) + \\epsilon_2}}$$\n\n"
+                             "在 x = “{ctx}” 之后（n(x) = {n_x:,}），本语料中出现过 {seen:,} 种不同词元；其余 {unseen:,} 种从未在那里出现。仅用计数时，它们的**概率都为 0**：例如 P̂(“{example}” | “{ctx}”) = 0 / {n_x:,} = 0，尽管“{example}”是常见词元。于是二元语法模型会给任何包含“{ctx}{sep}{example}”的文本概率 0——困惑度为无穷大。当 ε = {eps} 时，从未出现的词元共享 {mass:.3%} 的概率，各自按其频率 P̂(x') 分配，P̂(“{example}” | “{ctx}”) = {p_example:.3g}。ε = 0 即不平滑；ε 越大，每一行越接近 P̂(x')，上下文就不再起作用。"},
+    "smooth_all_seen": {"en": "After x = “{ctx}” (n(x) = {n_x:,}) every one of the m = {m:,} tokens has been seen, so no estimate is 0 here: pick a rarer context (a larger r) to see the zero-count problem.",
+                        "zh": "在 x = “{ctx}” 之后（n(x) = {n_x:,}），全部 m = {m:,} 个词元都出现过，所以这里没有估计为 0：选一个更少见的上下文（更大的 r）来观察零计数问题。"},
+    "smooth_no_context": {"en": "This corpus has no token followed by another: there is no bigram to estimate.", "zh": "该语料中没有后面跟着其他词元的词元：没有二元语法可估计。"},
+    # reading long sequences (d2l 8.3.4)
+    "part_header": {"en": "Reading a long text in minibatches: random sampling and sequential partitioning", "zh": "读取长序列数据：随机采样与顺序分区"},
+    "part_sidebar": {"en": "Minibatches of the text", "zh": "文本的小批量"},
+    "batch_size": {"en": "batch_size", "zh": "批量大小 batch_size"},
+    "num_steps": {"en": "num_steps (time steps per subsequence)", "zh": "时间步数 num_steps"},
+    "shown_tokens": {"en": "First tokens shown", "zh": "显示的前若干个词元"},
+    "part.random": {"en": "random", "zh": "随机采样"},
+    "part.sequential": {"en": "sequential", "zh": "顺序分区"},
+    "part_row": {"en": "{strategy} · row {row}", "zh": "{strategy} · 第 {row} 行"},
+    "part_batch": {"en": "minibatch", "zh": "小批量"},
+    "part_pos_axis": {"en": "position in the corpus", "zh": "在语料中的位置"},
+    "part_title": {"en": "Which minibatch reads each of the first {n} tokens (blank: not read as input)", "zh": "前 {n} 个词元分别被哪个小批量读取（空白：未作为输入读取）"},
+    "part_hover": {"en": "position {pos} “{token}”<br>minibatch {batch}", "zh": "位置 {pos} “{token}”<br>小批量 {batch}"},
+    "part_none": {"en": "With batch_size = {b} and num_steps = {t}, the first {n} tokens do not fill a single minibatch (it needs at least b·t + t + 1 = {need}): show more tokens or lower the sliders.",
+                  "zh": "当 batch_size = {b}、num_steps = {t} 时，前 {n} 个词元凑不满一个小批量（至少需要 b·t + t + 1 = {need} 个）：请显示更多词元或调小滑块。"},
+    "part_print": {"en": "As the book prints them (positions; then the tokens there):", "zh": "与书中的打印一样（位置；其后是这些位置上的词元）："},
+    "part_explain": {"en": "A model reads subsequences of num_steps = {t} tokens, batch_size = {b} at a time; the labels Y are the same positions shifted by one. Both iterators first drop a random offset, so every epoch cuts the text differently (coverage and randomness). "
+                           "**Random sampling** (⟦random_sampling⟧) cuts ⌊(N − 1 − offset)/num_steps⌋ subsequences and deals them out in random order: two neighbouring minibatches are not neighbours in the text, so the hidden state is reset for each minibatch. "
+                           "**Sequential partitioning** (⟦sequential_partitioning⟧) splits the text into batch_size long rows and walks along them: row r of minibatch i+1 starts right where row r of minibatch i ended, so the hidden state can be carried over (detached) from one minibatch to the next. Here: {n_random} minibatches with random sampling, {n_seq} with sequential partitioning.",
+                     "zh": "模型每次读取 batch_size = {b} 个长度为 num_steps = {t} 的子序列；标签 Y 是相同位置右移一个词元。两种迭代器都先丢掉一个随机偏移量，因此每轮切分文本的方式都不同（覆盖性与随机性）。"
+                           "**随机采样**（⟦random_sampling⟧）切出 ⌊(N − 1 − 偏移量)/num_steps⌋ 个子序列并随机打乱：相邻的两个小批量在原文中并不相邻，所以每个小批量都要重新初始化隐状态。"
+                           "**顺序分区**（⟦sequential_partitioning⟧）把文本分成 batch_size 条长行，沿着它们依次读取：第 i+1 个小批量的第 r 行正好接着第 i 个小批量第 r 行结束的位置，所以隐状态可以（分离梯度后）从一个小批量传到下一个。这里：随机采样得到 {n_random} 个小批量，顺序分区得到 {n_seq} 个。"},
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from engine.datasets import download
 from engine.datasets.download import fetch
 from engine.text.vocab import Corpus, preprocess_time_machine
 
@@ -34,3 +35,22 @@ def load_time_machine(*, path: str | Path | None = None, cache_dir: str | Path |
         path = fetch(TIME_MACHINE_URL, TIME_MACHINE_SHA1, "timemachine.txt", cache_dir=cache_dir,
                      on_progress=on_progress, **kwargs)
     return time_machine_corpus(Path(path).read_text(encoding="utf-8"))
+
+
+_VERIFIED: dict[tuple, bool] = {}
+
+
+def time_machine_cached(cache_dir: str | Path | None = None) -> bool:
+    """Whether a verified copy is already in the cache (so using it needs no network). The sha1 is
+    checked once per (path, size, mtime)."""
+    path = Path(cache_dir or download.CACHE_DIR) / "timemachine.txt"
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _VERIFIED:
+        if len(_VERIFIED) > 16:
+            _VERIFIED.clear()
+        _VERIFIED[key] = download.sha1_of(path) == TIME_MACHINE_SHA1
+    return _VERIFIED[key]

@@ -3,8 +3,11 @@
 ``PositionalEncoding`` (sinusoidal), ``AddNorm`` (residual + layer norm, post-norm as in the
 book and the original paper), ``PositionWiseFFN``, ``EncoderBlock`` (bidirectional
 self-attention), ``DecoderBlock`` (causal self-attention: the decoder-only block of GPT-style
-models, without the encoder–decoder attention of §11.7.5) and ``DecoderOnlyTransformer``,
-a stack of decoder blocks that predicts the next token.
+models, without the encoder–decoder attention) and ``DecoderOnlyTransformer``, a stack of decoder
+blocks that predicts the next token; and the book's encoder–decoder (d2l §11.7.4–11.7.5):
+``TransformerEncoder``, ``TransformerDecoderBlock`` (masked self-attention, then encoder–decoder
+"cross" attention over the encoder's outputs, then the FFN), ``TransformerDecoder`` and
+``EncoderDecoderTransformer``.
 """
 from __future__ import annotations
 
@@ -119,6 +122,101 @@ class DecoderOnlyTransformer(nn.Module):
             H, weights = blk(H)
             attention_weights.append(weights)
         return self.dense(H), attention_weights
+
+
+class TransformerEncoder(nn.Module):
+    """Embedding·√d + positional encoding → num_layers ``EncoderBlock`` (d2l §11.7.4).
+    ``forward(X, valid_lens) -> (outputs (B, n, d), [self-attention weights (B, h, n, n) per layer])``;
+    ``valid_lens`` (B,) masks the padding at the end of each source sequence."""
+
+    def __init__(self, vocab_size: int, num_hiddens: int, num_heads: int, num_layers: int,
+                 ffn_num_hiddens: int | None = None, max_len: int = 512, dropout: float = 0.0):
+        super().__init__()
+        self.num_hiddens = num_hiddens
+        self.embedding = nn.Embedding(vocab_size, num_hiddens)
+        self.pos_encoding = PositionalEncoding(num_hiddens, max_len, dropout)
+        self.blks = nn.ModuleList(EncoderBlock(num_hiddens, ffn_num_hiddens or 2 * num_hiddens, num_heads, dropout)
+                                  for _ in range(num_layers))
+
+    def forward(self, X, valid_lens=None):
+        H = self.pos_encoding(self.embedding(X) * math.sqrt(self.num_hiddens))
+        attention_weights = []
+        for blk in self.blks:
+            H, weights = blk(H, valid_lens)
+            attention_weights.append(weights)
+        return H, attention_weights
+
+
+class TransformerDecoderBlock(nn.Module):
+    """The decoder block of the encoder–decoder Transformer (d2l-en's ``TransformerDecoderBlock``,
+    d2l-zh's ``DecoderBlock``, §11.7.5): masked self-attention over the outputs so far → add & norm →
+    encoder–decoder attention (queries from the decoder, keys and values the encoder's outputs,
+    padding masked by ``enc_valid_lens``) → add & norm → FFN → add & norm.
+
+    The book keeps the decoded prefix in ``state`` and masks with ``dec_valid_lens``; here the whole
+    prefix is passed each step with the causal mask, which is the same attention.
+    ``forward(X, enc_outputs, enc_valid_lens) -> (Y, self_weights (B, h, q, q), cross_weights (B, h, q, n))``."""
+
+    def __init__(self, num_hiddens: int, ffn_num_hiddens: int, num_heads: int, dropout: float = 0.0):
+        super().__init__()
+        self.attention1 = MultiHeadAttention(num_hiddens, num_heads)
+        self.addnorm1 = AddNorm(num_hiddens, dropout)
+        self.attention2 = MultiHeadAttention(num_hiddens, num_heads)
+        self.addnorm2 = AddNorm(num_hiddens, dropout)
+        self.ffn = PositionWiseFFN(num_hiddens, ffn_num_hiddens)
+        self.addnorm3 = AddNorm(num_hiddens, dropout)
+
+    def forward(self, X, enc_outputs, enc_valid_lens=None):
+        X2, self_weights = self.attention1(X, X, X, causal=True)
+        Y = self.addnorm1(X, X2)
+        Y2, cross_weights = self.attention2(Y, enc_outputs, enc_outputs, enc_valid_lens)
+        Z = self.addnorm2(Y, Y2)
+        return self.addnorm3(Z, self.ffn(Z)), self_weights, cross_weights
+
+
+class TransformerDecoder(nn.Module):
+    """Embedding·√d + positional encoding → num_layers ``TransformerDecoderBlock`` → a dense layer onto
+    the target vocabulary. ``forward(X, enc_outputs, enc_valid_lens) -> (logits, self_weights, cross_weights)``,
+    the weights as lists with one (B, h, q, ·) tensor per layer."""
+
+    def __init__(self, vocab_size: int, num_hiddens: int, num_heads: int, num_layers: int,
+                 ffn_num_hiddens: int | None = None, max_len: int = 512, dropout: float = 0.0):
+        super().__init__()
+        self.num_hiddens = num_hiddens
+        self.embedding = nn.Embedding(vocab_size, num_hiddens)
+        self.pos_encoding = PositionalEncoding(num_hiddens, max_len, dropout)
+        self.blks = nn.ModuleList(TransformerDecoderBlock(num_hiddens, ffn_num_hiddens or 2 * num_hiddens,
+                                                          num_heads, dropout) for _ in range(num_layers))
+        self.dense = nn.Linear(num_hiddens, vocab_size)
+
+    def forward(self, X, enc_outputs, enc_valid_lens=None):
+        H = self.pos_encoding(self.embedding(X) * math.sqrt(self.num_hiddens))
+        self_weights, cross_weights = [], []
+        for blk in self.blks:
+            H, w_self, w_cross = blk(H, enc_outputs, enc_valid_lens)
+            self_weights.append(w_self)
+            cross_weights.append(w_cross)
+        return self.dense(H), self_weights, cross_weights
+
+
+class EncoderDecoderTransformer(nn.Module):
+    """The book's Transformer (d2l §11.7, Fig. 11.7.1): the encoder reads the source once, the decoder
+    predicts the target one token at a time, reading the encoder's outputs through cross-attention.
+    ``forward(enc_X, dec_X, enc_valid_lens) -> (logits (B, q, tgt_vocab), attention)`` with ``attention``
+    a dict of per-layer weights: "encoder" (B, h, n, n), "decoder" (B, h, q, q), "cross" (B, h, q, n)."""
+
+    def __init__(self, src_vocab_size: int, tgt_vocab_size: int, num_hiddens: int, num_heads: int,
+                 num_layers: int, ffn_num_hiddens: int | None = None, max_len: int = 64, dropout: float = 0.0):
+        super().__init__()
+        self.encoder = TransformerEncoder(src_vocab_size, num_hiddens, num_heads, num_layers, ffn_num_hiddens,
+                                          max_len, dropout)
+        self.decoder = TransformerDecoder(tgt_vocab_size, num_hiddens, num_heads, num_layers, ffn_num_hiddens,
+                                          max_len, dropout)
+
+    def forward(self, enc_X, dec_X, enc_valid_lens=None):
+        enc_outputs, enc_weights = self.encoder(enc_X, enc_valid_lens)
+        logits, dec_weights, cross_weights = self.decoder(dec_X, enc_outputs, enc_valid_lens)
+        return logits, {"encoder": enc_weights, "decoder": dec_weights, "cross": cross_weights}
 
 
 def num_params(net: nn.Module) -> int:

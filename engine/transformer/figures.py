@@ -121,6 +121,75 @@ def fig_block_diagram(tr: Translator, num_layers: int, num_heads: int, causal: b
     return style(fig, tr("diag_title"), height=560)
 
 
+def fig_encoder_decoder_diagram(tr, num_layers: int, num_heads: int) -> go.Figure:
+    """The book's Transformer (d2l Fig. 11.7.1), bottom to top: on the left the encoder, num_layers ×
+    [multi-head self-attention → add & norm → FFN → add & norm]; on the right the decoder, num_layers ×
+    [masked multi-head self-attention → add & norm → encoder–decoder attention → add & norm → FFN →
+    add & norm], then a dense layer; the encoder's outputs are the keys and values of every decoder
+    block's encoder–decoder attention."""
+    fig = go.Figure()
+    light = {"emb": "#d9ecf7", "att": "#fde8c4", "cross": "#f3d9e8", "ffn": "#cdeee3", "out": "#f3d9e8"}
+    L, R = (0.3, 4.1), (5.3, 9.1)
+    for (x0, x1), inp in ((L, tr("diag_src_input")), (R, tr("diag_tgt_input"))):
+        mid = (x0 + x1) / 2
+        fig.add_annotation(x=mid, y=-0.4, text=inp, showarrow=False, font=dict(size=12))
+        _box(fig, x0, 0.0, x1, 0.6, tr("diag_embedding"), light["emb"])
+        _box(fig, x0, 1.0, x1, 1.6, tr("diag_pe"), light["emb"])
+        _arrow(fig, mid, 0.6, mid, 1.0)
+        _arrow(fig, mid, 1.6, mid, 2.3)
+    enc_top, _ = _stack_boxes(fig, *L, 2.5, [(tr("diag_attention", h=num_heads), light["att"]),
+                                            (tr("diag_ffn"), light["ffn"])], tr, "left")
+    dec_top, dec_boxes = _stack_boxes(fig, *R, 2.5, [(tr("diag_masked_attention", h=num_heads), light["att"]),
+                                                    (tr("diag_cross_attention", h=num_heads), light["cross"]),
+                                                    (tr("diag_ffn"), light["ffn"])], tr, "right")
+    for (x0, x1), top in ((L, enc_top), (R, dec_top)):
+        fig.add_shape(type="rect", x0=x0 - 0.15, y0=2.3, x1=x1 + 0.15, y1=top + 0.15,
+                      line=dict(color="#888", width=1, dash="dash"))
+        fig.add_annotation(x=x0 - 0.2 if x0 < 5 else x1 + 0.2, y=(2.3 + top) / 2, text=f"× {num_layers}",
+                           showarrow=False, font=dict(size=16), xanchor="right" if x0 < 5 else "left")
+    for (x0, _), top, key in ((L, enc_top, "diag_enc_title"), (R, dec_top, "diag_dec_title")):
+        fig.add_annotation(x=x0 - 0.1, y=top + 0.38, text=f"<b>{tr(key)}</b>", showarrow=False, font=dict(size=13),
+                           xanchor="left")
+    # the encoder's outputs → keys and values of the decoder's encoder–decoder attention
+    y_cross = (dec_boxes[1][0] + dec_boxes[1][1]) / 2
+    fig.add_shape(type="path", path=f"M {sum(L) / 2} {enc_top + 0.15} L {sum(L) / 2} {enc_top + 0.8} "
+                                    f"L 4.75 {enc_top + 0.8} L 4.75 {y_cross} L {R[0] + 0.25} {y_cross}",
+                  line=dict(color=PALETTE[3], width=2))
+    fig.add_annotation(x=R[0] + 0.25, y=y_cross, ax=4.75, ay=y_cross, xref="x", yref="y", axref="x", ayref="y",
+                       text="", showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=2, arrowcolor=PALETTE[3])
+    fig.add_annotation(x=4.85, y=y_cross + 0.3, text=tr("diag_kv"), showarrow=False, font=dict(size=11, color=PALETTE[3]),
+                       xanchor="left")
+    mid = sum(R) / 2
+    _arrow(fig, mid, dec_top + 0.15, mid, dec_top + 0.55)
+    _box(fig, R[0], dec_top + 0.55, R[1], dec_top + 1.15, tr("diag_dense"), light["out"])
+    fig.add_annotation(x=mid, y=dec_top + 1.5, text=tr("diag_output"), showarrow=False, font=dict(size=12))
+    fig.update_xaxes(visible=False, range=[-0.6, 9.9])
+    fig.update_yaxes(visible=False, range=[-0.8, dec_top + 1.8])
+    fig.update_layout(showlegend=False, margin=dict(l=10, r=10, t=50, b=10))
+    return style(fig, tr("diag_ed_title"), height=640)
+
+
+def _stack_boxes(fig, x0, x1, y0, sublayers, tr, residual_side: str):
+    """Sub-layers bottom to top, each followed by add & norm, with a dotted residual path around
+    each pair. Returns (the top y, [(y0, y1) of each sub-layer's box])."""
+    y, boxes, mid = y0, [], (x0 + x1) / 2
+    side = x0 + 0.05 if residual_side == "left" else x1 - 0.05
+    inner = (x0 + 0.3, x1 - 0.3)
+    edge = inner[0] if residual_side == "left" else inner[1]
+    for i, (text, colour) in enumerate(sublayers):
+        _box(fig, inner[0], y, inner[1], y + 0.6, text, colour)
+        _arrow(fig, mid, y + 0.6, mid, y + 0.9)
+        _box(fig, inner[0], y + 0.9, inner[1], y + 1.35, tr("diag_addnorm"), "#e8e8e8")
+        boxes.append((y, y + 0.6))
+        fig.add_shape(type="path", path=f"M {mid} {y - 0.15} L {side} {y - 0.15} L {side} {y + 1.12} L {edge} {y + 1.12}",
+                      line=dict(color=PALETTE[0], width=1.5, dash="dot"))
+        y += 1.35
+        if i < len(sublayers) - 1:
+            _arrow(fig, mid, y, mid, y + 0.35)
+            y += 0.35
+    return y, boxes
+
+
 def fig_toy_curves(epochs: pd.DataFrame, tr: Translator, divergence=None) -> go.Figure:
     """Loss (left axis, log) and exact-match accuracy on training and fresh sequences (right axis)."""
     fig = go.Figure()

@@ -45,6 +45,13 @@ SHARED = {
     "diag_residual": {"en": "residual", "zh": "残差"},
     "diag_dense": {"en": "Dense → softmax over the vocabulary", "zh": "全连接层 → 词表上的 softmax"},
     "diag_output": {"en": "probability of the next token", "zh": "下一个词元的概率"},
+    "diag_ed_title": {"en": "The encoder–decoder Transformer, bottom to top (the book's figure)", "zh": "编码器-解码器 Transformer（自下而上，同书中的图）"},
+    "diag_src_input": {"en": "source tokens (the date in words, padded)", "zh": "源序列词元（英文日期，含填充）"},
+    "diag_tgt_input": {"en": "target tokens so far (<bos>, ŷ₁, …)", "zh": "已生成的目标词元（<bos>、ŷ₁、…）"},
+    "diag_cross_attention": {"en": "Multi-head encoder–decoder attention (h = {h})", "zh": "多头编码器-解码器注意力（h = {h}）"},
+    "diag_enc_title": {"en": "encoder", "zh": "编码器"},
+    "diag_dec_title": {"en": "decoder", "zh": "解码器"},
+    "diag_kv": {"en": "keys and values", "zh": "键和值"},
     # curves
     "epoch_axis": {"en": "epoch", "zh": "轮次（epoch）"},
     "diverged_at": {"en": "{kind} at step {step}", "zh": "第 {step} 步出现 {kind}"},
@@ -66,8 +73,8 @@ SHARED = {
 
 TOY_STRINGS = {
     "title": {"en": "Transformer on toy tasks", "zh": "Transformer：玩具任务"},
-    "summary": {"en": "A tiny decoder-only Transformer learns to copy, reverse or sort a string while you watch; then see, layer by layer and head by head, where it looks (⟦multihead..transformer⟧).",
-                "zh": "一个小型仅解码器 Transformer 现场学习复制、反转或排序字符串；然后逐层、逐头查看它在看哪里（⟦multihead..transformer⟧）。"},
+    "summary": {"en": "A tiny decoder-only Transformer learns to copy, reverse or sort a string while you watch, or the book's encoder–decoder learns to translate dates; then see, layer by layer and head by head, where it looks — encoder self-attention, masked decoder self-attention and cross-attention apart (⟦multihead..transformer⟧).",
+                "zh": "一个小型仅解码器 Transformer 现场学习复制、反转或排序字符串，或书中的编码器-解码器学习翻译日期；然后逐层、逐头查看它在看哪里——编码器自注意力、掩蔽的解码器自注意力和编码器-解码器注意力分开显示（⟦multihead..transformer⟧）。"},
     "task_header": {"en": "Task", "zh": "任务"},
     "task": {"en": "Task", "zh": "任务"},
     "task_help": {"en": "The output for input x: x itself, x reversed, or x's symbols in alphabetical order.",
@@ -119,7 +126,7 @@ TOY_STRINGS = {
 **What to look for.** In the rows that write the output, *copy* puts its weight on the input symbol at the same place (a diagonal), *reverse* on the mirror place (an anti-diagonal), *sort* on the symbols by value, wherever they are. Usually one head of one layer does the job, the others help or idle. Switch the positional encoding off and copy/reverse fail: without it $\mathbf{{q}}_i^\top\mathbf{{k}}_j$ cannot depend on where $j$ is (only the causal mask leaks a little order: a position can count how many came before it).""",
         "zh": r"""**序列。** 模型读入一个字符串：输入、分隔符 `>`，然后是它自己已经写出的输出 —— 例如 `{example}`。它在每个位置预测下一个词元；损失只计算 {k} 个输出词元。只有 {k} 个词元全部正确才算答对（*完全匹配*）。
 
-**缩放点积注意力（⟦scaled_dot_product⟧）。** $\mathrm{{softmax}}\big(\mathbf{{Q}}\mathbf{{K}}^\top/\sqrt{{d_h}} + \text{{掩码}}\big)\mathbf{{V}}$，每个头 $d_h = d/h = {d}/{h} = {dh}$；掩码在每个未来位置加上 $-\infty$，使其权重恰好为 0。
+**缩放点积注意力（⟦scaled_dot_product⟧）。** $\mathrm{{softmax}}\big(\mathbf{{Q}}\mathbf{{K}}^\top/\sqrt{{d_h}} + \text{{掩蔽}}\big)\mathbf{{V}}$，每个头 $d_h = d/h = {d}/{h} = {dh}$；掩蔽在每个未来位置加上 $-\infty$，使其权重恰好为 0。
 
 **多头注意力（⟦multihead⟧）。** $h = {h}$ 个头，各有自己的 $\mathbf{{W}}_q^{{(i)}}, \mathbf{{W}}_k^{{(i)}}, \mathbf{{W}}_v^{{(i)}}$（$d \times d_h$），拼接后由 $\mathbf{{W}}_o$ 混合；共 {layers} 个块，{params} 个参数。
 
@@ -172,6 +179,42 @@ LM_STRINGS = {
 **困惑度。** $\exp\big(-\frac1n\sum_t \log P(x_t \mid x_{{<t}})\big)$ = {ppl}：相当于在 {ppl} 个字符中等概率选择时的不确定性（1 为完美，{vocab} 为均匀瞎猜）。在留出的语料末尾上：{vppl}。
 
 **开销。** 自注意力比较每一对位置：每层 $O(n^2 d)$，其中 $n = {steps}$；全连接层为 $O(n d^2)$（$d = {d}$）。模型有 {params} 个参数，在此处的训练速度为每秒 {tps} 个词元。"""},
+}
+
+# The encoder–decoder mode of the toy-task page (d2l §11.7): dates in words → ISO dates.
+ED_STRINGS = {
+    "architecture": {"en": "Architecture", "zh": "架构"},
+    "architecture_help": {"en": "Decoder-only: one stack reads input and output as one sequence (copy / reverse / sort). Encoder–decoder: the book's Transformer (⟦transformer⟧), an encoder for the source and a decoder that reads it through cross-attention, on a toy translation (dates).",
+                          "zh": "仅解码器：一个堆叠把输入和输出当作一个序列读取（复制/反转/排序）。编码器-解码器：书中的 Transformer（⟦transformer⟧），编码器读取源序列，解码器通过编码器-解码器注意力读取它，任务是一个玩具翻译（日期）。"},
+    "architecture.decoder_only": {"en": "decoder-only", "zh": "仅解码器"},
+    "architecture.encoder_decoder": {"en": "encoder–decoder (dates)", "zh": "编码器-解码器（日期）"},
+    "ed_task_header": {"en": "Task: dates in words → ISO dates", "zh": "任务：英文日期 → ISO 日期"},
+    "num_train": {"en": "Training date pairs", "zh": "训练日期对数"},
+    "num_train_help": {"en": "Generated from the seed, as in the seq2seq lesson; 300 other dates measure the exact match.",
+                       "zh": "由随机种子生成，与序列到序列一课相同；另用 300 个日期测量完全匹配率。"},
+    "num_layers": {"en": "Blocks: encoder and decoder (each)", "zh": "块数：编码器与解码器（各）"},
+    "metric_acc": {"en": "Exact match (held-out dates)", "zh": "完全匹配（留出的日期）"},
+    "ed_try_header": {"en": "Translate a date and see the three kinds of attention", "zh": "翻译一个日期，查看三种注意力"},
+    "ed_input_label": {"en": "A date in words (1900–2099)", "zh": "英文日期（1900–2099 年）"},
+    "ed_input_help": {"en": "Like “the twenty-first of march nineteen ninety-nine” or “march 3 …” in words; letters, spaces, hyphens and commas.",
+                      "zh": "例如 “the twenty-first of march nineteen ninety-nine”；只用字母、空格、连字符和逗号。"},
+    "ed_padding": {"en": "As in a minibatch, the input is padded with <pad> to the longest training source ({n} tokens); its valid length is {valid}. The padding mask (valid_lens) gives the padded keys weight exactly 0 in the encoder's self-attention and in the cross-attention: their columns are empty.",
+                   "zh": "与小批量中一样，输入用 <pad> 填充到最长训练源序列的长度（{n} 个词元）；有效长度为 {valid}。填充掩蔽（valid_lens）使被填充的键在编码器自注意力和编码器-解码器注意力中的权重恰好为 0：这些列是空的。"},
+    "ed_no_padding": {"en": "This input is as long as the longest training source ({n} tokens), so nothing is padded.",
+                      "zh": "该输入与最长的训练源序列一样长（{n} 个词元），因此没有填充。"},
+    "ed_enc_title": {"en": "Encoder self-attention: source word → source word (no mask but the padding)",
+                     "zh": "编码器自注意力：源词 → 源词（只掩蔽填充）"},
+    "ed_dec_title": {"en": "Decoder self-attention, masked: output step → the outputs so far (read → written)",
+                     "zh": "解码器自注意力（掩蔽）：输出步 → 已生成的输出（读入 → 写出）"},
+    "ed_cross_title": {"en": "Encoder–decoder (cross) attention: output step → source word (read → written)",
+                       "zh": "编码器-解码器注意力：输出步 → 源词（读入 → 写出）"},
+    "ed_explain_md": {
+        "en": r"""**The book's Transformer (⟦transformer⟧).** An *encoder* of {layers} block(s) reads the whole source at once: multi-head **self-attention** (every word may look at every other real word; padding is masked by `valid_lens`), then the position-wise FFN, each wrapped in add & norm (⟦transformer_encoder⟧). A *decoder* of {layers} block(s) writes the target one token at a time (⟦transformer_decoder⟧): **masked self-attention** over the outputs so far (a causal mask, so training can score all {q} positions at once without peeking), then **encoder–decoder attention** — queries from the decoder, keys and values the encoder's outputs — then the FFN. $h = {h}$ heads of width $d/h = {dh}$ in each of the three attentions; {params} parameters in all.
+
+**What to look for.** The cross-attention is the alignment of the seq2seq lesson: while writing the year's digits the decoder should read the year's words, which come *last* in the source; the month's digits, the month's word. The encoder's heads mix neighbouring words ("twenty" + "first"). The decoder's self-attention can only look left.""",
+        "zh": r"""**书中的 Transformer（⟦transformer⟧）。** {layers} 个块组成的*编码器*一次读入整个源序列：多头**自注意力**（每个词可以看所有真实的词；填充由 `valid_lens` 掩蔽），然后是基于位置的前馈网络，每个子层都有残差连接与层规范化（⟦transformer_encoder⟧）。{layers} 个块组成的*解码器*逐个写出目标词元（⟦transformer_decoder⟧）：对已生成输出的**掩蔽自注意力**（因果掩蔽，训练时可一次计算全部 {q} 个位置而不偷看），然后是**编码器-解码器注意力**——查询来自解码器，键和值是编码器的输出——再接前馈网络。三种注意力各有 $h = {h}$ 个头，每个头宽 $d/h = {dh}$；共 {params} 个参数。
+
+**看什么。** 编码器-解码器注意力就是序列到序列一课中的对齐：写年份的数字时，解码器应读取年份的词，它们在源序列的*最后*；写月份的数字时读取月份的词。编码器的头会把相邻的词组合起来（“twenty” + “first”）。解码器自注意力只能向左看。"""},
 }
 
 STRINGS = {**SHARED, **TOY_STRINGS}

@@ -1,20 +1,58 @@
-"""Attention playground (d2l §11.1–11.3): Q, K, V (random or edited) → scores → weights → output."""
+"""Attention playground (d2l §11.1–11.3): Nadaraya–Watson kernel regression first, as the book enters
+attention (kernel, width, weights over the training inputs, the learned width); then Q, K, V (random or
+edited) → scores → weights → output."""
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 import engine.attention as A
+import engine.attention.nadaraya_watson as NW
 import engine.attention.playground as P
 from engine.numerics import fmt
 from pages import _ui as ui
 
-tr = ui.translator(P.STRINGS)
+tr = ui.translator(P.STRINGS, A.NW_STRINGS)
+st.sidebar.subheader(tr("nw_sidebar"))
+nw = ui.settings_form(NW.Settings, tr)
 st.sidebar.subheader(tr("inputs_header"))
 ui.settings_form(P.Settings, tr, ["source", "n_queries", "n_keys", "d", "d_v", "std"])
 st.sidebar.subheader(tr("scoring_header"))
 s = ui.settings_form(P.Settings, tr, ["scale", "temperature", "causal", "valid_len", "num_hiddens"])
 ui.header(tr)
 seed = ui.current_seed()
+
+# ---- Nadaraya–Watson kernel regression: where the book starts (d2l-en §11.2, d2l-zh 10.2) ----
+st.subheader(tr("nw_header"))
+st.markdown(tr("nw_intro"))
+r = ui.shared_call(NW.run, nw, seed)
+kernel_name, width = tr(f"kernel.{nw.kernel}"), f"{nw.width:g}"
+c = st.columns(4)
+c[0].metric(tr("nw_metric_mse"), fmt(r.mse(r.y_hat), 3))
+c[1].metric(tr("nw_metric_learned_mse"), fmt(r.mse(r.learned_y_hat), 3))
+c[2].metric(tr("nw_metric_sigma"), fmt(r.learned_width, 3))
+covered = r.weights.sum(axis=1)
+c[3].metric(tr("nw_metric_rows"), f"{covered[covered > 0].min():.4f} … {covered.max():.4f}" if (covered > 0).any() else "0")
+if r.uncovered:
+    st.warning(tr("nw_uncovered", n=r.uncovered, total=len(r.x_test), kernel=kernel_name, width=width), icon="🕳️")
+if r.divergence:
+    d = r.divergence
+    st.error(tr("nw_diverged", kind=d.kind, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(nw.lr)), icon="💥")
+ui.plot(A.fig_nw_fit, r, tr, key="nw_fit")
+left, right = st.columns(2)
+with left:
+    ui.plot(A.fig_nw_weights, r.weights, r.x_train, r.x_test, tr("nw_weights_title", kernel=kernel_name, width=width),
+            tr, key="nw_weights")
+with right:
+    ui.plot(A.fig_nw_weights, r.learned_weights, r.x_train, r.x_test,
+            tr("nw_learned_weights_title", width=fmt(r.learned_width, 3)), tr, key="nw_learned_weights")
+ui.plot(A.fig_nw_training, r.history, tr, r.divergence, key="nw_training")
+with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
+    verdict = tr("nw_verdict_narrower" if r.learned_width < nw.width else "nw_verdict_wider", width=width)
+    st.markdown(tr("nw_explain", width=width, mse=fmt(r.mse(r.y_hat), 3), n=nw.n_train, lr=fmt(nw.lr),
+                   epochs=nw.num_epochs, w0=fmt(r.w0, 3), w=fmt(r.w, 3), sigma=fmt(r.learned_width, 3), verdict=verdict))
+ui.code_from_engine(tr, NW.nadaraya_watson, NW.NWKernelRegression, NW.train_width)
+ui.csv_download(NW.curves_frame(r), tr, "nadaraya_watson", key="csv_nw")
+st.divider()
 drawn = ui.shared_call(P.random_qkv, s, seed)
 
 

@@ -27,9 +27,39 @@ def test_playground_default_matches_the_engine(app_at):
     m = metrics(at)
     assert m["Mean max weight"] == f"{p.max_weight.mean():.3g}"
     assert m["Row sums"] == "1.000, 1.000, 1.000"
-    assert len(at.get("plotly_chart")) == 10          # Q, K, V, 2 × (scores, weights, output), saturation
-    spec = chart_text(at.get("plotly_chart")[4])       # dot-product weights: each row label carries its sum
+    # Nadaraya–Watson first (fit, 2 weight maps, training), then Q, K, V, 2 × (scores, weights, output), saturation
+    assert len(at.get("plotly_chart")) == 14
+    spec = chart_text(at.get("plotly_chart")[8])       # dot-product weights: each row label carries its sum
     assert "q1 (Σ=1.000)" in spec
+
+
+def test_playground_starts_with_nadaraya_watson(app_at):
+    import engine.attention.nadaraya_watson as NW
+    from engine.numerics import fmt
+    at = app_at({"seed": "3"})
+    at.switch_page(PLAY).run()
+    assert not problems(at) and not at.warning
+    r = NW.run(NW.Settings(), seed=3)
+    m = metrics(at)
+    assert m["Error vs truth (MSE)"] == fmt(r.mse(r.y_hat), 3)
+    assert m["Learned σ = 1/|w|"] == fmt(r.learned_width, 3) and r.learned_width < 1
+    assert m["Weight rows sum to"] == "1.0000 … 1.0000"
+    charts = at.get("plotly_chart")
+    assert "Attention weights α(x, xᵢ): Gaussian, σ = 1" in chart_text(charts[1])
+    assert chart_text(charts[1]).count('"heatmap"') == 1
+    text = " ".join(x.value for x in at.markdown)
+    assert "d2l §11.2" in text and "d2l-zh §10.2.4" in text and "average pooling" in text
+    # a narrow boxcar leaves test inputs with no training input in the window: said, not a crash
+    at.sidebar.selectbox(key="engine.attention.nadaraya_watson.kernel").set_value("boxcar").run()
+    at.sidebar.select_slider(key="engine.attention.nadaraya_watson.width").set_value(0.05).run()
+    assert not problems(at)
+    assert any("no training input within the boxcar window" in w.value for w in at.warning)
+    assert at.query_params["kernel"] == "boxcar" and at.query_params["width"] == "0.05"
+    at.sidebar.selectbox(key="lang").set_value("zh").run()
+    assert not problems(at)
+    text = " ".join(x.value for x in at.markdown)
+    assert "注意力汇聚" in text and "d2l 10.2 节" in text and "带参数注意力汇聚" in text
+    assert "核回归" in chart_text(at.get("plotly_chart")[0])
 
 
 def test_playground_masks_and_scaling(app_at):

@@ -40,12 +40,22 @@ def upload(at, name: str, raw: bytes):
     return at
 
 
-def test_defaults_show_the_statistics_and_charts(app_at):
+@pytest.fixture
+def no_cached_tm(monkeypatch, tmp_path):
+    """A server without The Time Machine in its cache (whatever this machine's data/cache holds)."""
+    import engine.datasets.download as download
+    monkeypatch.setattr(download, "CACHE_DIR", tmp_path)
+    picker._time_machine.clear()
+    yield
+    picker._time_machine.clear()
+
+
+def test_defaults_show_the_statistics_and_charts(app_at, no_cached_tm):
     at = open_page(app_at)
     a = T.analyse(T.generate("english", 0), T.Settings())
     m = metrics(at)
     assert m["Tokens"] == f"{a.num_tokens:,}" and m["Vocabulary size len(vocab)"] == f"{len(a.vocab):,}"
-    assert m["Share of <unk>"] == "0.0%" and len(at.get("plotly_chart")) == 2
+    assert m["Share of <unk>"] == "0.0%" and len(at.get("plotly_chart")) == 4
     assert at.query_params["corpus"] == "english"
     assert any("every one of the" in m.value and "<unk> stays unused" in m.value for m in at.markdown)
 
@@ -244,3 +254,46 @@ def test_hostile_upload_link_is_ignored_with_a_notice(app_at):
     at = open_page(app_at, {"corpus": "upload:../../etc/passwd"})
     assert any("ignored" in w.value.lower() or "upload:../../etc/passwd" in w.value for w in at.warning)
     assert metrics(at)["Characters"] == f"{len(T.generate('english').text):,}"
+
+
+def test_without_the_time_machine_the_page_says_why_and_how(app_at, no_cached_tm):
+    at = open_page(app_at)
+    note = [i.value for i in at.info if "not on this server yet" in i.value]
+    assert note and "Simple English (generated)" in note[0] and "data/cache/" in note[0]
+    at = open_page(app_at, {"lang": "zh"})
+    assert any("还不在本服务器上" in i.value for i in at.info)
+
+
+def test_the_time_machine_is_the_default_when_cached(app_at, isolated_tm, tmp_path):
+    if not TM_PATH.exists():
+        pytest.skip("../shared/data/timemachine.txt is not here")
+    import shutil
+    shutil.copy(TM_PATH, tmp_path / "timemachine.txt")              # the temporary cache of this test
+    def offline(url, timeout):
+        raise urllib.error.URLError("no network")
+    isolated_tm.setattr(picker, "TM_OPENER", offline)                # no download: the cached copy is used
+    at = open_page(app_at)
+    assert at.query_params["corpus"] == "time_machine"
+    assert metrics(at)["Tokens"] == "170,580" and not any("not on this server" in i.value for i in at.info)
+
+
+def test_long_tail_smoothing_and_partitioning_numbers(app_at, no_cached_tm):
+    from tests.charts import chart_figure
+    at = open_page(app_at, {"token": "word", "eps": "0", "context_rank": "1"})
+    a = T.analyse(T.generate("english", 0), T.Settings(token="word"))
+    m = metrics(at)
+    assert m["bigrams seen once"] == f"{T.singletons(a.ngram_counts[2])[0]:.1%}"
+    assert m["trigrams seen once"] == f"{T.singletons(a.ngram_counts[3])[0]:.1%}"
+    assert m["Their probability, smoothed"] == "0.000%"                       # ε = 0: the never-seen get 0
+    text = " ".join(x.value for x in at.markdown)
+    assert "**probability 0**" in text and "d2l §9.3.1.3" in text
+    at.sidebar.slider(key="engine.text.ngram_lm.eps").set_value(10.0).run()
+    assert metrics(at)["Their probability, smoothed"] != "0.000%"
+    assert at.query_params["eps"] == "10"
+    # the minibatch picture: the book's 35 tokens, 2 × 5; sequential rows continue across minibatches
+    fig = chart_figure(at.get("plotly_chart")[-1])
+    z = fig["data"][0]["z"]                                   # plotly ≥ 6 writes arrays as typed binary
+    assert fig["data"][0]["type"] == "heatmap" and (z["shape"] == "4, 35" if isinstance(z, dict) else len(z) == 4)
+    code = " ".join(c.value for c in at.code)
+    assert "X: [[" in code and "Y: [[" in code
+    assert "随机采样" in " ".join(x.value for x in open_page(app_at, {"lang": "zh"}).markdown)

@@ -120,3 +120,27 @@ def test_typed_inputs_live_in_the_link(app_at):
     at = open_page(app_at, LM, {"prompt": "the time **x**"})
     assert at.text_input[0].value == "the time **x**" and at.query_params["prompt"] == "the time **x**"
     assert any(c.value.startswith("the time **x**") for c in at.code)
+
+
+def test_encoder_decoder_mode_translates_dates_with_three_kinds_of_attention(app_at):
+    from tests.charts import chart_text
+    at = open_page(app_at, TOY, {"architecture": "encoder_decoder", "date": "the fifth of june two thousand and seven"})
+    m = metrics(at)
+    assert int(m["Exact match (held-out dates)"].rstrip("%")) >= 85
+    titles = " ".join(chart_text(c) for c in at.get("plotly_chart"))
+    for t in ("Encoder self-attention", "Decoder self-attention, masked", "Encoder–decoder (cross) attention",
+              "The encoder–decoder Transformer"):
+        assert t in titles, t
+    row = table(at).iloc[0]
+    assert row["right answer"] == "2007-06-05"
+    assert any("padded with <pad>" in c.value for c in at.caption)
+    assert at.query_params["architecture"] == "encoder_decoder" and "num_train" in at.query_params
+    # a typo is named, never an exception; 中文 names the three attentions
+    at.text_input(key="transformer_toy_date").set_value("the fifth of junee 2007").run()
+    assert not problems(at) and at.warning
+    at.sidebar.selectbox(key="lang").set_value("zh").run()
+    assert not problems(at)
+    titles = " ".join(chart_text(c) for c in at.get("plotly_chart"))
+    assert "编码器自注意力" in titles and "编码器-解码器注意力" in titles and "掩蔽" in titles
+    at.sidebar.radio(key="engine.transformer.encdec.architecture").set_value("decoder_only").run()
+    assert not problems(at) and int(metrics(at)["完全匹配（新序列）"].rstrip("%")) >= 90

@@ -20,6 +20,10 @@ GLOSSARY = {
     "Zipf's law": ("齐普夫定律", ["齐夫定律"]),
     "sequential partitioning": ("顺序分区", ["顺序划分", "顺序采样"]),
     "perplexity": ("困惑度", ["复杂度"]),
+    "attention pooling": ("注意力汇聚", ["注意力池化"]),
+    "encoder–decoder": ("编码器-解码器", ["编解码器"]),
+    "kernel regression": ("核回归", ["内核回归"]),
+    "masking (attention)": ("掩蔽", ["掩码注意力", "掩码softmax", "因果掩码", "填充掩码"]),
 }
 
 
@@ -45,7 +49,8 @@ def test_the_right_terms_are_used():
     """The glossary is about terms the app really uses."""
     text = " ".join(t for _, _, t in strings("zh"))
     for term in ("dropout", "random sampling", "memory cell", "held-out", "vocabulary", "token", "hidden state",
-                 "gradient clipping", "minibatch", "Zipf's law", "perplexity"):
+                 "gradient clipping", "minibatch", "Zipf's law", "perplexity", "attention pooling",
+                 "encoder–decoder", "kernel regression", "sequential partitioning", "masking (attention)"):
         assert GLOSSARY[term][0] in text, term
 
 
