@@ -187,3 +187,17 @@ def test_a_large_or_tiny_eps_is_blamed_not_the_backward_pass(app_at):
     worst = GC.run(GC.Settings(eps=1e-10), seed=0).params["rel_error"].max()
     assert 1e-7 < worst < 1e-3
     assert not at.success and any(f"{worst:.1e}" in i.value and "1e-7" in i.value for i in at.info)
+
+
+def test_exploding_link_with_a_long_w_snaps_and_shows_the_exact_power(app_at):
+    # issue 13: this link showed "Exceeds the limit (4300 digits) for integer string conversion"
+    at = app_at({"lesson": "exploding_gradients", "w": "2.560530468081178", "T": "1000"})
+    at.run()
+    assert not at.exception and not [e.value for e in at.error if e.icon != "💥"]
+    assert any("rounded to 2.56" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert at.query_params["w"] == "2.56"
+    assert metrics(at)["w^T, exact"] == SC.pretty(SC.exact_power("2.56", 1000), 6) == "1.73766×10⁴⁰⁸"
+    for w, T in (("3.3", "1000"), ("2.56", "916")):
+        at = open_page(app_at, EXPLODING, {"w": w, "T": T})
+        assert not [e.value for e in at.error if e.icon != "💥"]
+        assert metrics(at)["w^T, exact"] == SC.pretty(SC.exact_power(w, int(T)), 6)
