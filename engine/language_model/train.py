@@ -18,7 +18,7 @@ from engine.budget import Budget
 from engine.language_model import core as C
 from engine.language_model.data import ITERATORS, fit_batch, num_batches
 from engine.device import intra_op_threads
-from engine.numerics import Divergence
+from engine.numerics import Divergence, exp_or_inf
 from engine.text import corpus_ids
 
 
@@ -87,7 +87,8 @@ def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter: boo
                     budget: Budget | None = None, work_per_batch: float = 0.0,
                     on_batch: Callable[[int, float], None] | None = None):
     """Train for one epoch (d2l §8.5.6). Returns (perplexity, tokens per second, batches done,
-    first non-finite loss or None). Stops early, keeping what was trained, when the budget says so."""
+    the first loss whose perplexity exp(loss) is not a finite float — inf, NaN, or a finite loss above
+    ≈ 709.78 nats — or None). Stops early, keeping what was trained, when the budget says so."""
     state, t0 = None, time.perf_counter()
     loss_sum, num_tokens, batches, bad = 0.0, 0, 0, None
     for X, Y in train_iter:
@@ -108,7 +109,7 @@ def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter: boo
         updater.step()
         l_value = float(l.detach())
         batches += 1
-        if not math.isfinite(l_value):
+        if not math.isfinite(exp_or_inf(l_value)):   # diverged: exp(loss) overflows (or loss is NaN)
             bad = l_value
             break
         loss_sum += l_value * y.numel()
@@ -116,7 +117,7 @@ def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter: boo
         if on_batch is not None:
             on_batch(batches, l_value)
     seconds = time.perf_counter() - t0
-    ppl = math.exp(loss_sum / num_tokens) if num_tokens else float("nan")
+    ppl = exp_or_inf(loss_sum / num_tokens) if num_tokens else float("nan")
     return ppl, num_tokens / max(seconds, 1e-9), batches, bad
 
 
@@ -139,7 +140,7 @@ def evaluate_perplexity(net, corpus: torch.Tensor, batch_size: int, num_steps: i
         loss += float(nn.functional.cross_entropy(y_hat, Y.T.reshape(-1), reduction="sum"))
         n += Y.numel()
     net.train(was_training)
-    return math.exp(loss / n) if math.isfinite(loss) else float("inf")
+    return exp_or_inf(loss / n) if math.isfinite(loss) else float("inf")
 
 
 @torch.no_grad()
@@ -252,8 +253,9 @@ def _run(settings, seed, device, on_step, budget):
                                                 s.theta, budget, work, on_batch)
         if bad is not None:
             step += 1
-            last = next((math.exp(r[2]) for r in reversed(batch_rows) if math.isfinite(r[2])), None)
-            divergence = Divergence(step=step, epoch=epoch, value=bad, last_finite=last)
+            last = next((exp_or_inf(r[2]) for r in reversed(batch_rows) if math.isfinite(r[2])), None)
+            # the value is the perplexity: a finite loss of 800 nats is a perplexity of +inf
+            divergence = Divergence(step=step, epoch=epoch, value=exp_or_inf(bad), last_finite=last)
             batch_rows.append((step, epoch - 1 + done / per_epoch, bad))
         finished = epoch - 1 + (step - start) / per_epoch if budget.reason or bad is not None else epoch
         if step == start and bad is None:          # nothing trained in this epoch

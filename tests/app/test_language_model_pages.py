@@ -147,3 +147,17 @@ def test_a_run_worse_than_guessing_is_called_out(app_at):
     r = engine_run(lr=10, theta=100, model="rnn", num_epochs=2)
     assert r.divergence is None and r.final_heldout_ppl > r.vocab_size
     assert any(e.icon == "💥" and "worse than guessing" in e.value for e in at.error)
+
+
+def test_a_perplexity_overflow_is_shown_as_divergence_not_a_crash(app_at):
+    # issue 13: this link showed "OverflowError: math range error" under a frozen "Training…" chart
+    at = app_at({"lesson": "language_model", "model": "rnn", "impl": "concise", "num_hiddens": "256",
+                 "lr": "10", "theta": "100"})
+    at.run()
+    assert not problems(at), problems(at)
+    r = engine_run(model="rnn", impl="concise", num_hiddens=256, lr=10.0, theta=100.0)
+    d = r.divergence
+    assert d is not None and d.kind == "+inf"
+    boom = [e.value for e in at.error if e.icon == "💥"]
+    assert boom and f"became +inf at minibatch {d.step}" in boom[0], boom
+    assert metrics(at)["Held-out perplexity"] == "+inf"
