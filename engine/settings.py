@@ -86,8 +86,8 @@ class Bound:
         slider shows (0.1 + 2·0.1 is 0.30000000000000004 in floats; here it is 0.3). Never above hi."""
         lo, step = Decimal(repr(self.lo)), Decimal(repr(self.step))
         k_max = int((Decimal(repr(self.hi)) - lo) / step)
-        k = min(k_max, max(0, int(((Decimal(repr(float(x))) - lo) / step + Decimal("0.5")).to_integral_value(ROUND_FLOOR))))
-        v = lo + k * step
+        k = int(((Decimal(repr(float(x))) - lo) / step + Decimal("0.5")).to_integral_value(ROUND_FLOOR))
+        v = lo + min(k_max, max(0, k)) * step
         return int(v) if self.kind == "int" else float(v)
 
 

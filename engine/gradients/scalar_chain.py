@@ -53,7 +53,7 @@ def exact_power(w_text: str, T: int) -> Fraction:
 
 def int_text(n: int) -> str:
     """The decimal digits of an integer of any size. ``str()`` refuses integers of more than 4,300 digits
-    (Python's guard against slow conversions: 2.56053¹⁰⁰⁰ has 5,408 of them); ``decimal`` converts
+    (Python's guard against slow conversions: 2.56053¹⁰⁰⁰ has 5,409 of them); ``decimal`` converts
     exactly and without that limit."""
     return str(Decimal(n))
 

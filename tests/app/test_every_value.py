@@ -179,15 +179,35 @@ def test_page_at_its_bounds(app_at, page, end):
     assert at.get("plotly_chart"), "the page shows no chart"
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_walk(app_at, page, monkeypatch):
+@pytest.fixture
+def shortened_runs():
+    """The walk's shortened runs are kept as the session's partial runs (AppTest sessions share one id):
+    dropped before and after, so no other test is shown one."""
     from pages._ui import _run
+    _run.stopped_runs().clear()
+    yield _run
+    _run.stopped_runs().clear()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_walk(app_at, page, monkeypatch, shortened_runs):
+    _run = shortened_runs
     # units of work each run may do: the lower corners a few, the upper ones (the heaviest minibatch) one,
     # the random links two or none (stopped before the first step, as a Stop click can)
     links = walk_links(page)
     assert len(links) == 6
+    budgets: list[FewSteps] = []
+
+    def few_steps(n: int, **kw) -> FewSteps:
+        budgets.append(FewSteps(max_calls=n, **kw))
+        return budgets[-1]
     for max_calls, link in zip((5, 1, 1, 5, 2, 0), links):
-        monkeypatch.setattr(_run, "Budget", lambda n=max_calls, **kw: FewSteps(max_calls=n, **kw))
+        monkeypatch.setattr(_run, "Budget", lambda n=max_calls, **kw: few_steps(n, **kw))
         at = app_at(link)
         at.switch_page(page).run()
         assert not problems(at), (link, max_calls, problems(at))
+    # the page's training ran on the shortened budget (its script shares this process's modules); pages
+    # without a training loop compute in one pass. (Not one budget per link: settings already in the shared
+    # cache — the bounds test's real runs — or equal to an earlier link's are not trained again.)
+    trains = "run_cached" in (ROOT / page).read_text(encoding="utf-8")
+    assert (len(budgets) > 0) == trains and all(b.reason == "units" for b in budgets if b.calls > b.max_calls)
