@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -16,6 +17,15 @@ class Divergence:
     @property
     def kind(self) -> str:
         return "NaN" if math.isnan(self.value) else ("+inf" if self.value > 0 else "-inf")
+
+
+LOG_FLOAT_MAX = math.log(sys.float_info.max)     # ≈ 709.78: exp of anything larger is beyond float64
+
+
+def exp_or_inf(x: float) -> float:
+    """``math.exp`` that answers inf where the result is beyond float64 (``math.exp`` raises
+    OverflowError there): a perplexity exp(loss) of a loss above ≈ 709.78 nats is +inf, a result."""
+    return math.inf if x > LOG_FLOAT_MAX else math.exp(x)
 
 
 def first_nonfinite(values: Iterable[float]) -> int | None:

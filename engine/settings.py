@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Mapping, Sequence
 
 
@@ -67,13 +68,27 @@ class Bound:
         elif x > self.hi:
             x, how = self.hi, "clamped"
         if self.kind == "int":
-            xi = int(math.floor(x + 0.5))              # half up: 2.5 → 3 (Python's round() gives 2)
+            xi = self.on_grid(x) if self.step else int(math.floor(x + 0.5))   # half up: 2.5 → 3 (round() gives 2)
             return xi, how or ("rounded" if xi != x else None)
         if self.log and self.options:
             # snap to the nearest grid value (in log space) so the widget can show it
             nearest = min(self.options, key=lambda o: abs(math.log(o) - math.log(x)))
             return nearest, how or (None if math.isclose(nearest, x, rel_tol=1e-9) else "rounded")
+        if self.step:
+            # a slider moves in steps from lo: a link's value between two of them takes the nearest
+            snapped = self.on_grid(x)
+            close = math.isclose(snapped, x, rel_tol=1e-9, abs_tol=1e-9 * self.step)
+            return snapped, how or (None if close else "rounded")
         return x, how
+
+    def on_grid(self, x: float) -> Any:
+        """The value of the grid ``lo + k·step`` nearest to x (half up), written exactly as the decimal the
+        slider shows (0.1 + 2·0.1 is 0.30000000000000004 in floats; here it is 0.3). Never above hi."""
+        lo, step = Decimal(repr(self.lo)), Decimal(repr(self.step))
+        k_max = int((Decimal(repr(self.hi)) - lo) / step)
+        k = int(((Decimal(repr(float(x))) - lo) / step + Decimal("0.5")).to_integral_value(ROUND_FLOOR))
+        v = lo + min(k_max, max(0, k)) * step
+        return int(v) if self.kind == "int" else float(v)
 
 
 def log_grid(lo: float, hi: float, mantissas: Sequence[float] = (1, 2, 3, 5)) -> tuple[float, ...]:
@@ -119,11 +134,15 @@ def check(obj) -> None:
     for name, b in bounds(type(obj)).items():
         v = getattr(obj, name)
         try:
-            ok_v, changed = b.clamp(v)
-        except (TypeError, ValueError) as e:
+            ok_v, how = b.adjust(v)
+        except (TypeError, ValueError, OverflowError) as e:
             raise ValueError(f"{type(obj).__name__}.{name}={v!r}: {e}") from None
-        if changed:
+        if how == "clamped":
             raise ValueError(f"{type(obj).__name__}.{name}={v!r} is outside [{b.lo}, {b.hi}]")
+        # Between two slider steps is still inside the bounds: the engine computes any such value (only a
+        # link's is snapped, for the widget). A fraction for a whole number, or a float off a log grid, is not.
+        if how == "rounded" and (b.log or (b.kind == "int" and not float(v).is_integer())):
+            raise ValueError(f"{type(obj).__name__}.{name}={v!r} is not one of the values it can take")
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,25 @@ def exact_power(w_text: str, T: int) -> Fraction:
     return Fraction(Decimal(w_text)) ** T
 
 
+def int_text(n: int) -> str:
+    """The decimal digits of an integer of any size. ``str()`` refuses integers of more than 4,300 digits
+    (Python's guard against slow conversions: 2.56053¹⁰⁰⁰ has 5,409 of them); ``decimal`` converts
+    exactly and without that limit."""
+    return str(Decimal(n))
+
+
+def decimal_exponent(x: Fraction) -> int:
+    """⌊log₁₀|x|⌋ of a non-zero x, exactly: the float logarithm gives it to within one (next to a power
+    of ten it can round either way), exact comparisons settle it."""
+    a = abs(x)
+    e = math.floor(log10_exact(a))
+    while a < Fraction(10) ** e:
+        e -= 1
+    while a >= Fraction(10) ** (e + 1):
+        e += 1
+    return e
+
+
 def exact_digits(x: Fraction) -> str:
     """All the digits of a terminating decimal (every power of a decimal is one)."""
     num, den = x.numerator, x.denominator
@@ -62,7 +81,7 @@ def exact_digits(x: Fraction) -> str:
         raise ValueError("not a terminating decimal")
     k = max(twos, fives)
     scaled = num * (10 ** k // den)
-    sign, digits = ("-" if scaled < 0 else ""), str(abs(scaled)).rjust(k + 1, "0")
+    sign, digits = ("-" if scaled < 0 else ""), int_text(abs(scaled)).rjust(k + 1, "0")
     if k == 0:
         return sign + digits
     return f"{sign}{digits[:-k]}.{digits[-k:]}".rstrip("0").rstrip(".")
@@ -72,9 +91,7 @@ def sci(x: Fraction, digits: int = 6) -> tuple[str, int]:
     """(mantissa, exponent) of x rounded to ``digits`` significant digits, exactly (no float)."""
     if x == 0:
         return "0", 0
-    e = len(str(abs(x.numerator))) - len(str(x.denominator))
-    if abs(x) < Fraction(10) ** e:          # the digit-count estimate can be one too high
-        e -= 1
+    e = decimal_exponent(x)
     m = round(abs(x) / Fraction(10) ** e * 10 ** (digits - 1))
     if m >= 10 ** digits:                    # rounding reached the next decade (9.99… → 10.0)
         m //= 10

@@ -81,9 +81,9 @@ STRINGS = {
                                  "Each step moved the weights by lr × (clipped gradient), up to {move} in norm with lr = {lr} and θ = {theta}: the updates overshoot. Lower the learning rate or θ.",
                            "zh": "**训练出了问题，只是没有溢出。** 留出集困惑度为 {ppl}，比对每个词元均匀随机猜测（困惑度 = |V| = {V}）还差。"
                                  "每一步把权重移动 lr × （裁剪后的梯度），在 lr = {lr}、θ = {theta} 时范数最多为 {move}：更新冲过了头。请降低学习率或 θ。"},
-    "diverged": {"en": "**The training diverged.** The loss became {kind} at minibatch {step} (epoch {epoch}); the last finite perplexity was {last}. "
+    "diverged": {"en": "**The training diverged.** The perplexity exp(loss) became {kind} at minibatch {step} (epoch {epoch}); the last finite perplexity was {last}. "
                        "Each step moved the weights by lr × (clipped gradient): with lr = {lr} and θ = {theta} that is up to {move} in norm, too far for this model. Lower the learning rate or θ.",
-                 "zh": "**训练发散了。** 损失在第 {step} 个小批量（第 {epoch} 轮）变为 {kind}；最后一个有限困惑度为 {last}。"
+                 "zh": "**训练发散了。** 困惑度 exp(损失) 在第 {step} 个小批量（第 {epoch} 轮）变为 {kind}；最后一个有限困惑度为 {last}。"
                        "每一步权重移动 lr ×（裁剪后的梯度）：lr = {lr}、θ = {theta} 时范数最多为 {move}，对这个模型太大。请降低学习率或 θ。"},
     # charts
     "ppl_title": {"en": "Perplexity while training", "zh": "训练过程中的困惑度"},

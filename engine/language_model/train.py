@@ -21,7 +21,7 @@ from engine.budget import Budget
 from engine.language_model import core as C
 from engine.language_model.data import ITERATORS, fit_batch, num_batches
 from engine.device import intra_op_threads
-from engine.numerics import Divergence
+from engine.numerics import Divergence, exp_or_inf
 from engine.text import corpus_ids
 
 
@@ -89,8 +89,9 @@ def detach_state(state: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
 def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter: bool, theta: float = 1.0,
                     budget: Budget | None = None, work_per_batch: float = 0.0,
                     on_batch: Callable[[int, float], None] | None = None, state=None):
-    """Train for one epoch (d2l §9.5.4; d2l-zh 8.5's ``train_epoch_ch8``). Returns (perplexity, tokens per second, batches done,
-    first non-finite loss or None, the hidden state at the end). Stops early, keeping what was trained, when
+    """Train for one epoch (d2l §9.5.4; d2l-zh 8.5's ``train_epoch_ch8``). Returns (perplexity, tokens per second,
+    batches done, the first loss whose perplexity exp(loss) is not a finite float — inf, NaN, or a finite loss
+    above ≈ 709.78 nats — or None, the hidden state at the end). Stops early, keeping what was trained, when
     the budget says so. ``state``: the state carried in from where an interrupted epoch stopped (Continue)."""
     t0 = time.perf_counter()
     loss_sum, num_tokens, batches, bad = 0.0, 0, 0, None
@@ -112,7 +113,7 @@ def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter: boo
         updater.step()
         l_value = float(l.detach())
         batches += 1
-        if not math.isfinite(l_value):
+        if not math.isfinite(exp_or_inf(l_value)):   # diverged: exp(loss) overflows (or loss is NaN)
             bad = l_value
             break
         loss_sum += l_value * y.numel()
@@ -120,7 +121,7 @@ def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter: boo
         if on_batch is not None:
             on_batch(batches, l_value)
     seconds = time.perf_counter() - t0
-    ppl = math.exp(loss_sum / num_tokens) if num_tokens else float("nan")
+    ppl = exp_or_inf(loss_sum / num_tokens) if num_tokens else float("nan")
     return ppl, num_tokens / max(seconds, 1e-9), batches, bad, state
 
 
@@ -143,7 +144,7 @@ def evaluate_perplexity(net, corpus: torch.Tensor, batch_size: int, num_steps: i
         loss += float(nn.functional.cross_entropy(y_hat, Y.T.reshape(-1), reduction="sum"))
         n += Y.numel()
     net.train(was_training)
-    return math.exp(loss / n) if math.isfinite(loss) else float("inf")
+    return exp_or_inf(loss / n) if math.isfinite(loss) else float("inf")
 
 
 @torch.no_grad()
@@ -330,8 +331,9 @@ class _Training:
             cut = self.reason is not None or budget.reason is not None
             if bad is not None:
                 self.step += 1
-                last = next((math.exp(r[2]) for r in reversed(self.batch_rows) if math.isfinite(r[2])), None)
-                self.divergence = Divergence(step=self.step, epoch=epoch, value=bad, last_finite=last)
+                last = next((exp_or_inf(r[2]) for r in reversed(self.batch_rows) if math.isfinite(r[2])), None)
+                # the value is the perplexity: a finite loss of 800 nats is a perplexity of +inf
+                self.divergence = Divergence(step=self.step, epoch=epoch, value=exp_or_inf(bad), last_finite=last)
                 self.batch_rows.append((self.step, epoch - 1 + self.pos / self.per_epoch, bad))
             finished = min(epoch - 1 + self.pos / self.per_epoch, epoch) if cut or bad is not None else epoch
             if self.step == seg_start and bad is None:          # nothing trained in this segment:

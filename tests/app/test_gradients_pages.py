@@ -206,3 +206,17 @@ def test_float32_still_names_a_bug_that_stands_out(app_at):
     at = open_page(app_at, CHECKING, {"dtype": "float32", "bug": "b2_mean"})
     assert metrics(at)["Wrong gradient in"] == "—"
     assert "cannot locate" in at.warning[0].value and "without any bug" not in at.warning[0].value
+
+
+def test_exploding_link_with_a_long_w_snaps_and_shows_the_exact_power(app_at):
+    # issue 13: this link showed "Exceeds the limit (4300 digits) for integer string conversion"
+    at = app_at({"lesson": "exploding_gradients", "w": "2.560530468081178", "T": "1000"})
+    at.run()
+    assert not at.exception and not [e.value for e in at.error if e.icon != "💥"]
+    assert any("rounded to 2.56" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert at.query_params["w"] == "2.56"
+    assert metrics(at)["w^T, exact"] == SC.pretty(SC.exact_power("2.56", 1000), 6) == "1.73766×10⁴⁰⁸"
+    for w, T in (("3.3", "1000"), ("2.56", "916")):
+        at = open_page(app_at, EXPLODING, {"w": w, "T": T})
+        assert not [e.value for e in at.error if e.icon != "💥"]
+        assert metrics(at)["w^T, exact"] == SC.pretty(SC.exact_power(w, int(T)), 6)

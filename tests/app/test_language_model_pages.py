@@ -248,3 +248,17 @@ def test_inside_link_restores_unit_colour_and_layer(app_at):
     assert at.radio(key="inside_layer_2").value == 1
     notice = next(w.value for w in at.warning if w.icon == "🔗")
     assert "`unit` = `99`" in notice and "`colour` = `zebra`" in notice and "`layer` = `7`" in notice
+
+
+def test_a_perplexity_overflow_is_shown_as_divergence_not_a_crash(app_at):
+    # issue 13: this link showed "OverflowError: math range error" under a frozen "Training…" chart
+    at = app_at({"lesson": "language_model", "model": "rnn", "impl": "concise", "num_hiddens": "256",
+                 "lr": "10", "theta": "100"})
+    at.run()
+    assert not problems(at), problems(at)
+    r = engine_run(model="rnn", impl="concise", num_hiddens=256, lr=10.0, theta=100.0)
+    d = r.divergence
+    assert d is not None and d.kind == "+inf"
+    boom = [e.value for e in at.error if e.icon == "💥"]
+    assert boom and f"became +inf at minibatch {d.step}" in boom[0], boom
+    assert metrics(at)["Held-out perplexity"] == "+inf"

@@ -2,7 +2,7 @@
 networks — the initialisers against their formulas and torch.nn.init, the per-layer theory,
 inf/NaN located, determinism and bounds."""
 import math
-from decimal import Decimal, getcontext
+from decimal import ROUND_FLOOR, Decimal, getcontext, localcontext
 from fractions import Fraction
 
 import numpy as np
@@ -37,6 +37,46 @@ def test_exact_powers_are_exact():
     text, exact = SC.exact_text(x)
     assert not exact and text.startswith("2.07516392454")
     assert SC.pretty(SC.exact_power("9.9999995", 1), 6) == "1.00000×10¹"     # rounding carries into the next decade
+
+
+# issue 13: every w the slider (or the engine's caller) can give, with T up to 1000, has an exact power
+# of up to ~6,000 digits, beyond str()'s 4,300-digit limit for integers
+@pytest.mark.parametrize("w, T", [("2.56", 916), ("2.56", 1000), ("3.3", 1000), ("2.56053", 1000),
+                                  ("4.99999", 1000), ("0.123457", 1000), ("5", 1000), ("0.11", 997)])
+def test_huge_exact_powers_against_the_closed_form(w, T):
+    x = SC.exact_power(w, T)
+    p = int(w.replace(".", ""))                  # w = p / 10^k; none of these p is a multiple of 10
+    with localcontext() as ctx:
+        ctx.prec = 60
+        log10 = T * Decimal(w).log10()           # log₁₀ wᵀ, correctly rounded to 60 digits
+        digits_of_pT = int((T * Decimal(p).log10()).to_integral_value(ROUND_FLOOR)) + 1
+        e = int(log10.to_integral_value(ROUND_FLOOR))
+        mantissa = Decimal(10) ** (log10 - e)
+    m, exp = SC.sci(x, 6)
+    assert exp == e                              # the exponent is exact: 3.3¹⁰⁰⁰ ≈ 3.26543×10⁵¹⁸
+    assert abs(Decimal(m) - mantissa) <= Decimal("0.000006")
+    assert SC.pretty(x, 6) == f"{m}×10{str(e).translate(SC.SUPERSCRIPT)}"
+    assert math.isclose(SC.log10_exact(x), float(log10), rel_tol=1e-12, abs_tol=1e-9)
+    digits = SC.exact_digits(x)                  # every digit, all ~6,000 of them where there are
+    assert Fraction(Decimal(digits)) == x
+    assert SC.significant_digits(x) == digits_of_pT   # pᵀ ends in no zero: its digits are all significant
+    text, exact = SC.exact_text(x)                # 12 significant digits, rounded from the exact value
+    assert not exact and text.endswith(f"×10{str(e).translate(SC.SUPERSCRIPT)}")
+    assert abs(Decimal(text.split("×")[0]) - mantissa) <= Decimal("5.1e-12")
+
+
+def test_the_exponent_is_exact_next_to_a_power_of_ten():
+    for x in (Fraction(10) ** 700, Fraction(10) ** 700 - 1, Fraction(1, 10 ** 700), Fraction(1, 10 ** 700) * Fraction(999, 1000)):
+        e = SC.decimal_exponent(x)
+        assert Fraction(10) ** e <= x < Fraction(10) ** (e + 1)
+    assert SC.sci(Fraction(10) ** 700 - 1, 6) == ("1.00000", 700)     # 9.99…×10⁶⁹⁹ rounds up a decade
+
+
+def test_a_w_from_outside_the_slider_grid_still_computes():
+    # the engine takes any w inside the bounds (a link's w is snapped to the slider first; see test_settings)
+    r = SC.run(SC.Settings(w=2.560530468081178, T=1000))
+    assert r.settings.w_text == "2.56053" and r.exact == Fraction(256053, 100000) ** 1000
+    assert SC.sci(r.exact, 6)[1] == 408 and SC.significant_digits(r.exact) == 5409
 
 
 def test_chain_overflow_and_underflow_are_located():

@@ -18,6 +18,9 @@ from engine.language_model import core as C
 from engine.language_model import lstm_internals as I
 from engine.language_model.data import fit_batch, num_batches
 from engine.text import Corpus, Vocab
+from engine.i18n import Translator
+from engine.language_model import figures as LF
+from engine.numerics import LOG_FLOAT_MAX, exp_or_inf
 
 TOL = 1e-5
 
@@ -283,6 +286,29 @@ def test_heaviest_setting_is_capped_by_the_budget():
                           num_steps=int(b["num_steps"].hi))
     work = L.work_per_batch(heaviest, 30, heaviest.batch_size, heaviest.num_steps)
     assert 2 <= L.MAX_WORK / work <= 50           # a few minibatches, not thousands
+
+
+def test_a_perplexity_beyond_float64_is_a_divergence_with_its_step():
+    # issue 13: RNN, 256 units, η = 10, θ = 100 reached a finite minibatch loss above ≈ 709.78 nats, and
+    # math.exp(loss) raised OverflowError under a frozen chart; its perplexity is +inf: a divergence
+    s = L.Settings(model="rnn", impl="concise", num_hiddens=256, lr=10.0, theta=100.0, num_epochs=2)
+    r = L.run(s, seed=0)
+    d = r.divergence
+    assert d is not None and d.kind == "+inf" and math.isinf(d.value)
+    losses = r.batches.set_index("step")["loss"]
+    assert r.batches["step"].iloc[-1] == d.step                 # training stopped at that minibatch
+    assert math.isfinite(losses[d.step]) and losses[d.step] > LOG_FLOAT_MAX
+    assert (losses.drop(d.step) <= LOG_FLOAT_MAX).all()
+    assert d.last_finite == pytest.approx(math.exp(losses[d.step - 1]))
+    assert math.isinf(r.final_heldout_ppl) and len(r.epochs) == 2 and r.stop_reason is None
+    fig = LF.fig_perplexity(r.batches, r.epochs, Translator("en", L.STRINGS), r.vocab_size, r.divergence)
+    assert any(f"+inf at minibatch {d.step}" in a.text for a in fig.layout.annotations)
+
+
+def test_exp_or_inf():
+    assert exp_or_inf(709.0) == math.exp(709.0) and exp_or_inf(-1e308) == 0.0
+    assert exp_or_inf(710.0) == math.inf and exp_or_inf(math.inf) == math.inf
+    assert math.isnan(exp_or_inf(math.nan)) and LOG_FLOAT_MAX == pytest.approx(709.782712893384)
 
 
 def test_divergence_is_recorded_not_raised(monkeypatch):

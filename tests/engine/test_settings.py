@@ -86,3 +86,51 @@ def test_adjust_says_rounded_apart_from_clamped_and_rounds_half_up():
     v, how = log.adjust("0.031")
     assert how == "rounded" and v in log.options
     assert log.adjust(str(log.hi * 10))[1] == "clamped"
+
+
+def test_float_with_a_step_snaps_to_the_slider_grid_from_a_link():
+    # issue 13: ?w=2.560530468081178 must give the value the w slider (0.1 … 5, step 0.01) can show
+    b = S.Bound("float", 0.1, 5.0, 0.01)
+    assert b.adjust("2.560530468081178") == (2.56, "rounded")
+    assert b.adjust("2.555") == (2.56, "rounded")          # half up, on the decimal the link wrote
+    assert b.adjust("2.5549") == (2.55, "rounded")
+    assert b.adjust("2.56") == (2.56, None)
+    assert b.adjust("5") == (5.0, None) and b.adjust("0.1") == (0.1, None)
+    assert b.adjust("7") == (5.0, "clamped")
+
+
+def test_snapped_floats_are_exactly_the_decimal_on_the_grid():
+    b = S.bounds(Demo)["x"]                                 # -1 … 1, step 0.1
+    # float arithmetic would give -1 + 13·0.1 = 0.30000000000000004; the grid value is the float 0.3
+    assert b.adjust("0.29") == (0.3, "rounded") and repr(b.adjust("0.29")[0]) == "0.3"
+    assert b.adjust("0.30000000000000004") == (0.3, None)   # float noise is not a change worth a notice
+    for k in range(21):                                      # every grid value maps to itself, exactly
+        v = float(f"{-1 + k / 10:.1f}")
+        assert b.adjust(str(v)) == (v, None) and b.adjust(v) == (v, None)
+    assert b.adjust("-0.05")[0] == 0.0 and b.adjust("0.95") == (1.0, "rounded")
+
+
+def test_integers_with_a_step_snap_to_their_step():
+    b = S.Bound("int", 8, 256, 8)
+    assert b.adjust("13") == (16, "rounded") and b.adjust("11.9") == (8, "rounded")
+    assert b.adjust("12") == (16, "rounded")                  # half up, as without a step
+    assert b.adjust("256") == (256, None) and b.adjust("9e9") == (256, "clamped")
+    assert isinstance(b.adjust("13")[0], int)
+
+
+def test_from_query_rounds_a_float_between_steps_with_a_notice():
+    obj, notices = S.from_query(Demo, {"x": "0.4371"})
+    assert obj.x == 0.4 and [(n.name, n.reason, n.used) for n in notices] == [("x", "rounded", 0.4)]
+
+
+def test_the_grid_never_goes_above_hi_when_the_range_is_not_whole_steps():
+    b = S.Bound("float", 0.0, 1.0, 0.3)                      # 0, 0.3, 0.6, 0.9
+    assert b.adjust("1.0") == (0.9, "rounded") and b.adjust("0.8") == (0.9, "rounded")
+
+
+def test_check_accepts_values_between_steps_but_not_fractions_or_off_log_grid():
+    assert Demo(x=0.4371).x == 0.4371                       # inside the bounds: the engine computes it
+    with pytest.raises(ValueError):
+        Demo(n=2.5)
+    with pytest.raises(ValueError):
+        Demo(x=1.01)
