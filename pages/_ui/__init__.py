@@ -6,14 +6,14 @@
 - ``memo``: one shared object per distinct call (figures, cheap computations that feed them).
 - ``layout``: page header, share link, notices, CSV downloads, code from ``engine/``.
 """
-from pages._ui._layout import LESSON_PARAM, budget_notice, code_from_engine, csv_download, header, plot, share_link, show_error
+from pages._ui._layout import LESSON_PARAM, budget_notice, code_from_engine, csv_download, header, plot, share_link, show_error, table, verdict
 from pages._ui._memo import shared_call
 from pages._ui._run import run_cached, shared_cache
 from pages._ui._warm import start_warmup
 from pages._ui._state import begin_run, init_language, current_device, current_lang, current_seed, settings_form, sidebar, translator, url_flush, url_notices_done
 
 __all__ = [
-    "LESSON_PARAM", "budget_notice", "code_from_engine", "csv_download", "header", "plot", "share_link", "show_error",
+    "LESSON_PARAM", "budget_notice", "code_from_engine", "csv_download", "header", "plot", "share_link", "show_error", "table", "verdict",
     "run_cached", "shared_cache", "shared_call", "start_warmup",
     "begin_run", "init_language", "current_device", "current_lang", "current_seed", "settings_form", "sidebar", "translator", "url_flush", "url_notices_done",
 ]

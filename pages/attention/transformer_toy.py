@@ -1,6 +1,8 @@
 """Transformer on toy tasks (d2l §11.5–11.7): a tiny decoder-only model learns copy / reverse / sort
 live; per-layer, per-head attention for an input the student types; positional encoding; the block."""
 import pandas as pd
+import math
+
 import streamlit as st
 
 import engine.transformer as TF
@@ -30,6 +32,7 @@ if r.divergence:
     d = r.divergence
     st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
 ui.budget_notice(r.stop_reason, tr, f"{toy.MAX_UNITS:.0e}")
+ui.verdict(list(r.epochs["loss"]), chance=math.log(s.alphabet_size), settings=s)
 ui.plot(TF.fig_toy_curves, r.epochs, tr, r.divergence)
 
 st.subheader(tr("try_header"))

@@ -1,6 +1,8 @@
 """Recurrent language model (d2l §8.3–9.3): corpus → RNN/GRU/LSTM → live perplexity → generated text."""
 import dataclasses
 
+import math
+
 import streamlit as st
 
 import engine.language_model as L
@@ -45,6 +47,8 @@ if r.stop_reason == "units":
     st.warning(tr("budget_work", work=fmt(L.MAX_WORK, 2), epochs=fmt(float(r.epochs["epoch"].iloc[-1]), 3)), icon="⏱️")
 else:
     ui.budget_notice(r.stop_reason, tr, L.MAX_WORK)
+ui.verdict(list(r.epochs["train_ppl"].map(math.log)), list(r.epochs["heldout_ppl"].map(math.log)),
+           chance=math.log(r.vocab_size), settings=s)
 ui.plot(fig_perplexity, r.batches, r.epochs, tr, r.vocab_size, r.divergence)
 
 st.subheader(tr("samples_header"))
