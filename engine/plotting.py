@@ -140,7 +140,7 @@ def _axis_values(fig: go.Figure, axis) -> list[float]:
     return out
 
 
-def decade_ticks(fig: go.Figure, most: int = 6) -> go.Figure:
+def decade_ticks(fig: go.Figure, most: int = 8) -> go.Figure:
     """Label a log axis at powers of ten only (10⁻⁴, 10⁻², 1, …), at most ``most`` of them.
 
     Left to itself, plotly labels a log axis spanning one to a few decades at 2, 3, 5 between
