@@ -58,12 +58,14 @@ def diagnose(train: Sequence[float], valid: Sequence[float] | None = None, *, ch
     if chance is not None and last >= NEAR_CHANCE * chance:
         if still_falling(losses) and last < losses[0] * 0.98:
             return Verdict("improving", "slow", values)
-        if max(losses) > losses[0] * 1.05 or (lr_position is not None and lr_position >= 0.67):
-            cause = "lr_high"          # the first updates threw the weights into saturation
-        elif regularization >= 0.5:
+        # the facts of the run before the shape of the curve: heavy dropout also lifts the training
+        # loss (it is measured with units dropped), which is no sign of a large η
+        if regularization >= 0.5:
             cause = "regularized"
         elif lr_position is not None and lr_position <= 0.33:
             cause = "lr_low"
+        elif max(losses) > losses[0] * 1.05 or (lr_position is not None and lr_position >= 0.67):
+            cause = "lr_high"          # the first updates threw the weights into saturation
         else:
             cause = "flat"
         return Verdict("stuck", cause, values)

@@ -26,6 +26,14 @@ def test_flat_at_chance_with_the_lowest_learning_rate_is_told_to_raise_it_not_lo
     assert "Raise the learning rate" in Translator("en", STRINGS)(v.key, **v.values)
 
 
+def test_heavy_dropout_with_a_rising_loss_at_the_lowest_rate_is_not_blamed_on_the_rate():
+    # MLP, dropout 0.9, η at its minimum: the dropped-out training loss rises above ln 10
+    v = diagnose([2.30, 3.2, 3.5, 3.58], chance=LN10, lr_position=0.0, regularization=0.9)
+    assert (v.kind, v.cause) == ("stuck", "regularized")
+    assert "Lower the learning rate" not in Translator("en", STRINGS)(v.key, **v.values)
+    assert diagnose([2.30, 3.2, 3.5, 3.58], chance=LN10, lr_position=0.0).cause == "lr_low"
+
+
 def test_heavy_dropout_at_chance_blames_the_dropout():
     v = diagnose([2.3026, 2.3025, 2.3026], chance=LN10, lr_position=0.5, regularization=0.9)
     assert (v.kind, v.cause) == ("stuck", "regularized")
