@@ -118,12 +118,13 @@ def stopped_runs() -> SharedCache:
 
 
 _run_ids = itertools.count()
-_PROGRESS = "_run_progress"     # (done, total, planned) of this script run's last budget-capped run
 PIN_KEY = "deepdive_progress"
+# pointer-events: none: the box only shows; a click there reaches what lies under it (the Stop button)
 PIN_CSS = """<style>
 [class*="st-key-deepdive_progress"] { position: fixed; bottom: 1rem; right: 1.5rem; z-index: 1000;
   width: min(34rem, 80vw); padding: 0.5rem 0.9rem; background: var(--background-color, white);
-  border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; box-shadow: 0 2px 10px rgba(0, 0, 0, 0.15); }
+  border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; box-shadow: 0 2px 10px rgba(0, 0, 0, 0.15);
+  pointer-events: none; opacity: 0.95; }
 </style>"""
 
 
@@ -144,9 +145,15 @@ def budget_total(done: int, planned: int, budget: Budget) -> int:
     return max(done, min(planned, projected))
 
 
+def _remember(progress) -> None:
+    """Kept on the server, by session, not in st.session_state: a write to st.session_state while a
+    run trains made the Stop click's rerun wait for the run's end (the browser test of Stop)."""
+    progress_of().put(("session", _session_id()), progress)
+
+
 def last_progress() -> tuple[int, int, int] | None:
-    """(done, total, planned) of the last budget-capped run this script run showed, if any."""
-    return st.session_state.get(_PROGRESS)
+    """(done, total, planned) of the last budget-capped run this session's page showed, if any."""
+    return progress_of().get(("session", _session_id()))
 
 
 def key_of(fn: Callable, settings, seed: int, device, namespace: str | None = None) -> tuple:
@@ -211,7 +218,7 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
     widget keys and the kept partial result, for a page that calls ``run_cached`` more than once."""
     cache_key = key_of(fn, settings, seed, device, namespace)
     cache = shared_cache()
-    st.session_state[_PROGRESS] = progress_of().get(cache_key)
+    _remember(progress_of().get(cache_key))
     hit = cache.get(cache_key)
     if hit is not None:
         return hit
@@ -303,7 +310,7 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
         result = fn(settings, seed=seed, device=device, on_step=on_step, budget=budget)
         if shown[1] is not None and budget.reason == "units":
             progress_of().put(cache_key, shown[1])
-        st.session_state[_PROGRESS] = shown[1] if budget.reason == "units" else None
+        _remember(shown[1] if budget.reason == "units" else None)
         # keep the result before touching the page again: a Stop that arrives now raises there
         if budget.deterministic and not pending:
             cache.put(cache_key, result)
