@@ -52,3 +52,12 @@ def fmt(x: float, digits: int = 4) -> str:
     if x != 0 and (abs(x) < 1e-3 or abs(x) >= 1e5):
         return f"{x:.{digits - 1}e}"
     return f"{x:.{digits}g}"
+
+
+def fmt_tex(x: float, digits: int = 4) -> str:
+    """``fmt`` for inside $…$: 1.000e-06 becomes 1.000 \\times 10^{-6} (TeX reads "e-06" as e − 06)."""
+    text = fmt(x, digits)
+    mantissa, e, exponent = text.partition("e")
+    if not e:
+        return {"NaN": r"\mathrm{NaN}", "+inf": r"+\infty", "-inf": r"-\infty"}.get(text, text)
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -19,22 +21,63 @@ pio.templates[TEMPLATE] = go.layout.Template(
         font=dict(family="Inter, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif", size=13),
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin=dict(l=60, r=20, t=50, b=95),
-        xaxis=dict(showgrid=True, gridcolor="#e5e5e5", zeroline=False, linecolor="#888", ticks="outside"),
-        yaxis=dict(showgrid=True, gridcolor="#e5e5e5", zeroline=False, linecolor="#888", ticks="outside"),
-        # below the plot: a long legend never covers the title
-        # at the very bottom of the figure (container coordinates), under the x-axis title
-        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.0, xanchor="left", x=0),
+        # Minimum margins only: every axis pushes its side's margin to fit its tick labels and its
+        # title (automargin), so a wide label (10⁻³⁰⁰, 0.5×10²⁰, a Chinese title) is neither cut nor
+        # drawn over by the axis title, at any setting.
+        margin=dict(l=10, r=20, t=50, b=10, autoexpand=True),
+        # Just above the plot area, pushing the top margin to fit (plotly cuts a title of several
+        # lines anchored to the top of the figure); ``finish`` lifts it over panel titles.
+        title=dict(x=0.01, xanchor="left", yref="paper", y=1, yanchor="bottom", pad=dict(b=12),
+                   automargin=True, font=dict(size=16)),
+        xaxis=dict(showgrid=True, gridcolor="#e5e5e5", zeroline=False, linecolor="#888", ticks="outside",
+                   automargin=True, title=dict(standoff=8)),
+        yaxis=dict(showgrid=True, gridcolor="#e5e5e5", zeroline=False, linecolor="#888", ticks="outside",
+                   automargin=True, title=dict(standoff=8)),
+        # Below everything, in the figure's own (container) coordinates: plotly reserves that much of
+        # the bottom margin for it, on top of what the x axis pushes, so however many rows the legend
+        # wraps into at a narrow width it never covers the axis title nor leaves the figure. Figures
+        # keep this placement.
+        legend=dict(orientation="h", xref="paper", yref="container", yanchor="bottom", y=0.0,
+                    xanchor="left", x=0, title=dict(text="")),
         coloraxis=dict(colorscale=SEQUENTIAL),
         hovermode="closest",
     )
 )
 
 
+_SUP = re.compile(r"</?sup>")
+TITLE_WIDTH = 48        # display columns (a Chinese character is two) that fit a half-width chart
+
+
+def width(text: str) -> int:
+    """Display columns of ``text``: East Asian wide characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap(text: str, columns: int = TITLE_WIDTH) -> str:
+    """Break a title into lines of at most ``columns`` display columns (plotly never wraps: a long
+    title ran off the right edge of a half-width chart). Breaks at spaces, or anywhere in Chinese."""
+    if "<br>" in text or width(text) <= columns:
+        return text
+    lines, line = [], ""
+    for token in re.findall(r"\S+\s*|\s+", text):
+        pieces = [token] if width(token) <= columns else list(token)
+        for piece in pieces:
+            if line and width(line + piece.rstrip()) > columns:
+                lines.append(line.rstrip())
+                line = piece.lstrip()
+            else:
+                line += piece
+    lines.append(line.rstrip())
+    return "<br>".join(l for l in lines if l)
+
+
 def style(fig: go.Figure, title: str, x: str | None = None, y: str | None = None,
           height: int = 380) -> go.Figure:
     """Apply the shared template, a title and axis labels (with units)."""
-    fig.update_layout(template=TEMPLATE, title=dict(text=title, x=0.01), height=height)
+    main, _, sub = title.partition("<br>")
+    fig.update_layout(template=TEMPLATE, height=height,
+                      title=dict(text=wrap(main), x=0.01, subtitle=dict(text=_SUP.sub("", sub))))
     if x is not None:
         fig.update_xaxes(title_text=x)
     if y is not None:
@@ -43,10 +86,11 @@ def style(fig: go.Figure, title: str, x: str | None = None, y: str | None = None
 
 
 def mark_divergence(fig: go.Figure, x: float, label: str, row=None, col=None) -> go.Figure:
-    """A vertical line where the first inf/NaN appeared (inf and NaN do not plot by themselves)."""
+    """A vertical line where the first inf/NaN appeared (inf and NaN do not plot by themselves);
+    its label wrapped short, so it fits beside the line in a half-width chart."""
     kw = {} if row is None else dict(row=row, col=col)
     fig.add_vline(x=x, line=dict(color=PALETTE[3], dash="dash", width=2),
-                  annotation_text=label, annotation_position=_label_side(fig, x),
+                  annotation_text=wrap(label, 26), annotation_position=_label_side(fig, x),
                   annotation_font_color=PALETTE[3], **kw)
     return fig
 
@@ -170,3 +214,74 @@ def _range(layout, ax: str):
     if r is not None and len(r) == 2 and all(isinstance(v, (int, float)) for v in r):
         return float(r[0]), float(r[1])
     return None
+
+
+def _axis_values(fig: go.Figure, axis) -> list[float]:
+    """The positive, finite values the traces plot against ``axis`` (a layout x- or y-axis)."""
+    letter = axis.plotly_name[0]                                   # 'x' or 'y'
+    ref = letter + axis.plotly_name[5:]                            # 'yaxis2' -> 'y2'
+    out: list[float] = []
+    for trace in fig.data:
+        if (getattr(trace, f"{letter}axis", None) or letter) != ref:
+            continue
+        values = getattr(trace, letter, None)
+        for v in (() if values is None else values):
+            try:
+                f = float(v)
+            except (TypeError, ValueError):
+                continue
+            if math.isfinite(f) and f > 0:
+                out.append(f)
+    return out
+
+
+def decade_ticks(fig: go.Figure, most: int = 8) -> go.Figure:
+    """Label a log axis at powers of ten only (10⁻⁴, 10⁻², 1, …), at most ``most`` of them.
+
+    Left to itself, plotly labels a log axis spanning one to a few decades at 2, 3, 5 between
+    the decades with the bare digit ('2' above '1000' meant 2000; the same '3' stood for 30 and
+    for 3). An axis spanning less than a decade keeps plotly's full-number labels."""
+    for axis in (*fig.select_xaxes(), *fig.select_yaxes()):
+        if axis.type != "log" or axis.dtick is not None:
+            continue
+        given = axis.range
+        if given is not None and len(given) == 2 and all(isinstance(v, (int, float)) for v in given):
+            lo, hi = sorted(given)
+        else:
+            values = _axis_values(fig, axis)
+            if not values:
+                continue
+            lo, hi = math.log10(min(values)), math.log10(max(values))
+        span = hi - lo
+        if span >= 0.9:
+            axis.update(dtick=max(1, math.ceil(span / most)), exponentformat="power", showexponent="all",
+                        minor=dict(ticks="outside", ticklen=3, showgrid=False))
+    return fig
+
+
+def title_over_panels(fig: go.Figure) -> go.Figure:
+    """Lift the chart's title above the panel titles of ``make_subplots`` (annotations sitting on
+    the top edge of the plot area), by the height of the tallest; the title's automargin then
+    pushes the top margin, so neither is cut nor drawn over the other."""
+    tallest = 0.0
+    for ann in fig.layout.annotations:
+        if (ann.yref == "paper" and ann.y is not None and ann.y >= 0.98 and ann.yanchor == "bottom"
+                and not ann.showarrow and ann.text):
+            lines = str(ann.text).count("<br>") + 1
+            tallest = max(tallest, lines * 1.3 * (ann.font.size or 16) + 4)
+    if tallest:
+        sub = fig.layout.title.subtitle.text
+        below = 0.0 if not sub else (str(sub).count("<br>") + 1) * 1.3 * (fig.layout.title.subtitle.font.size or 12) + 4
+        fig.update_layout(title_pad_b=12 + tallest + below)     # the subtitle hangs below the pad
+    return fig
+
+
+def finish(fig: go.Figure) -> go.Figure:
+    """What only the finished figure can decide (it depends on the data): called once on every
+    figure a page shows (``ui.plot`` and the live chart), after its builder."""
+    return title_over_panels(decade_ticks(fig))
+
+
+def finished(builder, *args, **kwargs) -> go.Figure:
+    """``finish(builder(*args, **kwargs))``: one cacheable call for ``ui.plot``."""
+    return finish(builder(*args, **kwargs))

@@ -38,9 +38,7 @@ def _heatmap(M: np.ndarray, rows: Sequence[str], cols: Sequence[str], *, scale: 
 
 
 def _two_panels(fig: go.Figure) -> go.Figure:
-    """Room for the panel titles under the chart title, and the legend under the x axes."""
-    fig.update_layout(margin=dict(t=90, b=110), legend=dict(orientation="h", yanchor="top", y=-0.28,
-                                                            xanchor="center", x=0.5))
+    """Two panels side by side (``plotting.finish`` lifts the title above their titles)."""
     return fig
 
 

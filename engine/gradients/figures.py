@@ -25,9 +25,11 @@ def _mark_at(fig, x: float, label: str, x_max: float, colour: str | None = None,
     which falls off the chart for an early step); ``flip`` turns it the other way (a second label
     at the same x)."""
     mark_divergence(fig, x, label)
-    if (x < x_max / 2) != flip:
+    # near the left edge there is no room to turn a label leftwards: both go right, stacked
+    if (x < x_max / 2) != flip or x < x_max / 4:
         fig.layout.annotations[-1].xanchor = "left"
-    fig.layout.annotations[-1].yshift = -16 * (len(fig.layout.shapes) - 1)     # stack labels, never on top of each other
+    lines = 1 + max((str(a.text).count("<br>") for a in fig.layout.annotations), default=0)
+    fig.layout.annotations[-1].yshift = -17 * lines * (len(fig.layout.shapes) - 1)   # stacked, never on top of each other
     if colour is not None:
         fig.layout.shapes[-1].line.color = colour
         fig.layout.annotations[-1].font.color = colour

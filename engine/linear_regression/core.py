@@ -217,6 +217,7 @@ def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
         w1, w2, bb = params()
     rows.append((0, 0.0, float("nan"), w1, w2, bb))          # the starting point of the path
     for epoch in range(1, s.num_epochs + 1):
+        steps_before = steps
         for Xb, yb in data_iter(s.batch_size, Xd, yd, gen):
             if not budget.spend(1):
                 break
@@ -232,8 +233,12 @@ def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
                 break
             if on_step is not None and steps % max(1, total // 50) == 0:
                 on_step({"done": steps, "total": total, "batches": rows})
+        if steps == steps_before:          # the budget ended the run at the last epoch's end: no epoch here
+            break
         with torch.no_grad():
-            epoch_rows.append((epoch, full_loss()))
+            # an epoch the budget or a divergence cut short ends where the steps did (as a fraction)
+            done = epoch if budget.reason is None and divergence is None else steps * s.num_epochs / total
+            epoch_rows.append((min(epoch, done), full_loss()))
         if on_step is not None:
             on_step({"done": steps, "total": total, "batches": rows, "epochs": epoch_rows})
         if divergence is not None or budget.reason is not None:

@@ -75,8 +75,7 @@ def fig_contour(result, tr: Translator, surface) -> go.Figure:
                                  marker=dict(symbol=symbol, size=13, color=colour, line=dict(color="black", width=1))))
     fig.update_xaxes(range=[g1[0], g1[-1]])
     fig.update_yaxes(range=[g2[0], g2[-1]], scaleanchor="x")
-    fig = style(fig, tr("contour_title"), "w₁", "w₂", height=540)
-    return fig.update_layout(margin=dict(b=150))
+    return style(fig, tr("contour_title"), "w₁", "w₂", height=540)
 
 
 def params_table(result, tr: Translator) -> pd.DataFrame:

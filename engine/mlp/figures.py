@@ -36,6 +36,5 @@ def fig_compare(history: pd.DataFrame, tr: Translator, divergence: dict | None =
             x = float(h["epoch"].iloc[-1]) if len(h) else 1.0
             label = tr("diverged_at", model=tr(f"model.{model}"), kind=d.kind, step=d.step)
             mark_divergence(fig, x, label, row=1, col=1)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0), margin=dict(t=90, b=150))
     title = tr("compare_title") if history["model"].nunique() > 1 else tr("mlp_title")
     return style(fig, title, height=520)

@@ -21,8 +21,8 @@ def class_label(tr: Translator, name: str) -> str:
 
 
 def _legend_below(fig: go.Figure) -> go.Figure:
-    """The template puts legends under the plot; leave room for the x-axis title above them."""
-    return fig.update_layout(legend=dict(y=-0.24), margin=dict(b=95))
+    """The template puts legends under the plot, below the x-axis title (kept for its callers)."""
+    return fig
 
 
 def _bare_images(fig: go.Figure) -> None:
@@ -99,8 +99,7 @@ def fig_predictions(result, tr: Translator) -> go.Figure:
         ann.font = dict(size=11, color=PALETTE[2] if row["correct"] else PALETTE[3])
     _bare_images(fig)
     fig.update_layout(coloraxis_showscale=False)
-    style(fig, tr("grid_title"), height=190 * rows + 90)
-    return fig.update_layout(margin=dict(t=95))
+    return style(fig, tr("grid_title"), height=190 * rows + 90)
 
 
 def fig_stability(table: pd.DataFrame, tr: Translator, logit_scale: float) -> go.Figure:

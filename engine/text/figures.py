@@ -23,11 +23,12 @@ def fig_zipf(a: Analysis, tr: Translator) -> go.Figure:
         ranks = np.geomspace(lo, hi, 30)
         fig.add_trace(go.Scatter(x=ranks, y=np.exp(c) * ranks ** -alpha, mode="lines", name=tr("fit", alpha=alpha),
                                  line=dict(color=PALETTE[7], dash="dash", width=1.5)))
-    # start at rank 1 and count 1: no stray minor labels (0.8, 0.9) left of the first point
-    fig.update_xaxes(exponentformat="power", dtick="D2", range=[-0.05, np.log10(max(2, df["rank"].max())) + 0.05])
-    fig.update_yaxes(exponentformat="power", dtick="D2", range=[-0.05, np.log10(max(2, df["count"].max())) + 0.1])
+    # start at rank 1 and count 1: no stray minor labels (0.8, 0.9) left of the first point; the ticks
+    # are the template's (``plotting.finish``: powers of ten only, no bare '2' and '5' between them)
+    fig.update_xaxes(exponentformat="power", range=[-0.05, np.log10(max(2, df["rank"].max())) + 0.05])
+    fig.update_yaxes(exponentformat="power", range=[-0.05, np.log10(max(2, df["count"].max())) + 0.1])
     fig = style(fig, tr("zipf_title"), tr("rank_axis"), tr("freq_axis"), height=440)
-    return fig.update_layout(legend=dict(y=-0.22), margin=dict(b=90))
+    return fig
 
 
 def fig_top(a: Analysis, tr: Translator, top_k: int) -> go.Figure:

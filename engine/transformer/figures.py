@@ -67,7 +67,6 @@ def fig_positional_columns(P: np.ndarray, tr: Translator, columns=(0, 1, 4, 6)) 
         fig.add_trace(go.Scatter(y=P[:, j], mode="lines+markers", name=tr("pe_col", j=j),
                                  line=dict(color=PALETTE[n % len(PALETTE)], width=2), marker=dict(size=4)))
     style(fig, tr("pe_cols_title"), tr("pe_pos_axis"), "P", height=380)
-    fig.update_layout(legend=dict(y=-0.3), margin=dict(b=110))
     return fig
 
 
@@ -207,7 +206,7 @@ def fig_toy_curves(epochs: pd.DataFrame, tr: Translator, divergence=None) -> go.
                       yaxis2=dict(title=tr("acc_axis"), overlaying="y", side="right", range=[0, 1.02],
                                   tickmode="array", tickvals=[0, 0.25, 0.5, 0.75, 1.0], tickformat=".0%",
                                   showgrid=False, zeroline=False),
-                      legend=dict(y=-0.22), margin=dict(r=70, b=90))
+                      margin=dict(r=70))
     return fig
 
 
@@ -222,5 +221,4 @@ def fig_lm_curves(epochs: pd.DataFrame, tr: Translator, divergence=None) -> go.F
     if divergence is not None:
         mark_divergence(fig, divergence.epoch, tr("diverged_at", kind=divergence.kind, step=divergence.step))
     style(fig, tr("ppl_title"), tr("epoch_axis"), tr("ppl_axis"), height=400)
-    fig.update_layout(legend=dict(y=-0.22), margin=dict(b=90))
     return fig

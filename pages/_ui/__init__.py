@@ -8,7 +8,7 @@
 - ``compare``: pins (compare runs on the page and in the link); ``summary``: headline metrics, the
   comparison table, the report.
 """
-from pages._ui._layout import LESSON_PARAM, budget_notice, code_from_engine, csv_download, explanation, header, plot, share_link, show_error
+from pages._ui._layout import LESSON_PARAM, budget_notice, code_from_engine, csv_download, explanation, header, plot, share_link, show_error, table, verdict
 from pages._ui._compare import compared
 from pages._ui._summary import Metric, metrics
 from pages._ui._memo import shared_call
@@ -18,7 +18,7 @@ from pages._ui._state import apply_settings, begin_run, init_language, current_d
 
 __all__ = [
     "LESSON_PARAM", "budget_notice", "code_from_engine", "csv_download", "explanation", "header", "plot", "share_link", "show_error",
-    "Metric", "compared", "metrics",
+    "table", "verdict", "Metric", "compared", "metrics",
     "run_cached", "shared_cache", "shared_call", "start_warmup",
     "apply_settings", "begin_run", "init_language", "current_device", "current_lang", "current_seed", "settings_form", "sidebar", "translator", "url_flush", "url_notices_done",
 ]

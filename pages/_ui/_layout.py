@@ -9,10 +9,12 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
+from engine import diagnosis, plotting
+from engine import settings as S
 from engine.i18n import Translator
 from pages._ui import _compare, _summary
 from pages._ui._memo import shared_call
-from pages._ui._state import show_url_notices, url_now
+from pages._ui._state import current_lang, show_url_notices, url_now
 
 log = logging.getLogger("deepdive")
 
@@ -63,9 +65,12 @@ def plot(fig, *args, key: str | None = None, compare: bool = False, **kwargs) ->
     each pinned run too, muted, beside the current one (``pages/_ui/_compare.py``). Every figure shown
     goes into the page's report."""
     if callable(fig):
-        builder, fig = fig, shared_call(fig, *args, **kwargs)
+        builder = fig
+        fig = shared_call(plotting.finished, builder, *args, **kwargs)
         if compare:
             fig = _compare.overlaid(builder, args, kwargs, fig)
+    else:
+        fig = plotting.finish(fig)
     _compare.note_figure(fig)
     st.plotly_chart(fig, theme=None, key=key, width="stretch")
 
@@ -98,10 +103,44 @@ def show_error(exc: BaseException, tr: Translator) -> None:
 
 def budget_notice(reason: str | None, tr: Translator, units) -> None:
     """Say why a run ended early: the work budget, the time limit, or the Stop button."""
-    from pages._ui._run import MAX_SECONDS
+    from pages._ui._run import MAX_SECONDS, last_progress
     if reason == "units":
-        st.warning(tr("budget_units", units=units), icon="⏱️")
+        seen = last_progress()
+        if seen is not None and seen[0] < seen[2]:
+            st.warning(tr("budget_units_at", done=seen[0], planned=seen[2]), icon="⏱️")
+        else:
+            st.warning(tr("budget_units", units=units), icon="⏱️")
     elif reason == "seconds":
         st.warning(tr("budget_seconds", seconds=MAX_SECONDS), icon="⏱️")
     elif reason == "stopped":
         st.info(tr("stopped_short"), icon="⏹️")
+
+
+def verdict(train, valid=None, *, chance=None, diverged_at=None, settings=None,
+            regularization: float = 0.0, show_diverged: bool = False) -> diagnosis.Verdict:
+    """The one verdict every training lesson gives under its charts (``engine.diagnosis``): stuck at
+    chance, overfitting, still improving — with the advice that fits the case. ``settings``: the
+    run's Settings; where its ``lr`` sits in its bounds tells the advice whether η is at the low or
+    the high end. Divergence is shown by the pages themselves (with the step and the last finite
+    loss), so it is left out here unless ``show_diverged``."""
+    lr_bound = S.bounds(type(settings)).get("lr") if settings is not None else None
+    position = (diagnosis.lr_position(settings.lr, lr_bound.lo, lr_bound.hi)
+                if lr_bound is not None and lr_bound.kind != "choice" else None)
+    v = diagnosis.diagnose(train, valid, chance=chance, diverged_at=diverged_at, lr_position=position,
+                           regularization=regularization)
+    text = Translator(current_lang(), diagnosis.STRINGS)(v.key, **v.values)
+    if v.kind == "diverged":
+        if show_diverged:
+            st.error(text, icon="💥")
+    elif v.kind in ("stuck", "overfitting"):
+        st.warning(text, icon="📉")
+    elif v.kind == "improving":
+        st.info(text, icon="📈")
+    return v
+
+
+def table(df: pd.DataFrame) -> None:
+    """A table whose floats read as numbers at any size: four significant digits, exponent when
+    needed (Streamlit's default showed 1.2e20 as a 21-digit integer)."""
+    fmt = {c: st.column_config.NumberColumn(format="%.4g") for c in df.columns if pd.api.types.is_float_dtype(df[c])}
+    st.dataframe(df, hide_index=True, column_config=fmt)

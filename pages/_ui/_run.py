@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 import os
 import threading
 import time
@@ -17,6 +18,7 @@ import torch
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check, get_script_run_ctx
 
+from engine import plotting
 from engine.budget import Budget
 from pages._ui._state import url_flush
 
@@ -116,6 +118,42 @@ def stopped_runs() -> SharedCache:
 
 
 _run_ids = itertools.count()
+PIN_KEY = "deepdive_progress"
+# pointer-events: none: the box only shows; a click there reaches what lies under it (the Stop button)
+PIN_CSS = """<style>
+[class*="st-key-deepdive_progress"] { position: fixed; bottom: 1rem; right: 1.5rem; z-index: 1000;
+  width: min(34rem, 80vw); padding: 0.5rem 0.9rem; background: var(--background-color, white);
+  border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; box-shadow: 0 2px 10px rgba(0, 0, 0, 0.15);
+  pointer-events: none; opacity: 0.95; }
+</style>"""
+
+
+@st.cache_resource(show_spinner=False)
+def progress_of() -> SharedCache:
+    """How far each budget-capped run got (done, total, planned), by cache key: the page says so
+    also to a student who gets the run from the cache."""
+    return SharedCache(max_entries=256, ttl=3 * 3600)
+
+
+def budget_total(done: int, planned: int, budget: Budget) -> int:
+    """The steps this run will really do: ``planned``, unless the work budget ends it sooner —
+    then the step where it will, projected from the work spent per step so far (the bar then
+    reaches its end when the run does, not stays at 224/1920)."""
+    if done <= 0 or budget.used_units <= 0 or not math.isfinite(budget.max_units):
+        return planned
+    projected = math.ceil(done * budget.max_units / budget.used_units)
+    return max(done, min(planned, projected))
+
+
+def _remember(progress) -> None:
+    """Kept on the server, by session, not in st.session_state: a write to st.session_state while a
+    run trains made the Stop click's rerun wait for the run's end (the browser test of Stop)."""
+    progress_of().put(("session", _session_id()), progress)
+
+
+def last_progress() -> tuple[int, int, int] | None:
+    """(done, total, planned) of the last budget-capped run this session's page showed, if any."""
+    return progress_of().get(("session", _session_id()))
 
 
 def key_of(fn: Callable, settings, seed: int, device, namespace: str | None = None) -> tuple:
@@ -203,6 +241,7 @@ def _run_once(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[
               namespace: str | None, key: str) -> Any:
     cache_key = key_of(fn, settings, seed, device, namespace)
     cache = shared_cache()
+    _remember(progress_of().get(cache_key))
     hit = cache.get(cache_key)
     if hit is not None:
         return hit
@@ -232,7 +271,7 @@ def _run_once(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[
                 return mine[1]
             partials.put(me, None)
         yield_check = get_run_yield_check() or (lambda: None)
-        slots, shown = training_slots(), [-1]
+        slots, shown = training_slots(), [-1, None]     # queue length shown; last progress (done, total, planned)
 
         def queued(waiting: int) -> None:
             if waiting != shown[0]:
@@ -245,7 +284,10 @@ def _run_once(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[
         stop_clicked = notice.button(tr("stop"), key=f"_stop{key}", icon=":material/stop_circle:")
         slot = st.empty()                       # cleared as a whole when training ends
         with slot.container(border=True):
-            bar = st.progress(0.0, text=tr("training"))
+            st.html(PIN_CSS)
+            # pinned to the bottom of the window: the run may start far below where the student looks
+            with st.container(key=f"{PIN_KEY}{key}"):
+                bar = st.progress(0.0, text=tr("training"))
             chart = st.empty()
         pending: list[BaseException] = []
         last = [0.0, 0, 0.0]
@@ -269,21 +311,29 @@ def _run_once(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[
             if pending:
                 return
             now = time.perf_counter()
-            done, total = event.get("done", 0), max(1, event.get("total", 1))
+            done, planned = event.get("done", 0), max(1, event.get("total", 1))
+            total = budget_total(done, planned, budget)
+            shown[1] = (done, total, planned)
             if now - last[0] < LIVE_EVERY and done < total:
                 return
             last[0] = now
             try:
-                bar.progress(min(1.0, done / total), text=f"{tr('training')} {done}/{total}")
+                text = (f"{tr('training')} {done:,}/{total:,}" if total == planned
+                        else tr("training_capped", done=done, total=total, planned=planned))
+                bar.progress(min(1.0, done / total), text=text)
                 if live is not None:
                     fig = live(event)
                     if fig is not None:
+                        plotting.finish(fig)
                         last[1] += 1
                         chart.plotly_chart(fig, key=f"_live{key}{last[1]}", width="stretch", theme=None)
             except ScriptControlException as e:    # the student pressed Stop (or changed a widget)
                 pending.append(e)
 
         result = fn(settings, seed=seed, device=device, on_step=on_step, budget=budget)
+        if shown[1] is not None and budget.reason == "units":
+            progress_of().put(cache_key, shown[1])
+        _remember(shown[1] if budget.reason == "units" else None)
         # keep the result before touching the page again: a Stop that arrives now raises there
         if budget.deterministic and not pending:
             cache.put(cache_key, result)

@@ -1,5 +1,7 @@
 """Seq2seq with attention (d2l §10.7, §11.4): dates in words → ISO dates, with and without attention."""
 import pandas as pd
+import math
+
 import streamlit as st
 
 import engine.attention as A
@@ -32,6 +34,8 @@ ui.metrics(r, [ui.Metric(tr("metric_acc", model=tr(f"model.{m}")), lambda r, m=m
                          text=lambda v: f"{100 * v:.1f} %", help=tr("metric_loss", model=tr(f"model.{m}")) + f": {fmt(r.loss(m))}")
                for m in models] + [ui.Metric(tr("metric_pairs"), f"{len(r.train)} / {len(r.test)}")])
 ui.budget_notice(r.stop_reason, tr, r.steps)
+for m in models:        # per model: stuck at chance (ln |target vocabulary|), still improving, …
+    ui.verdict(list(r.history.loc[r.history["model"] == m, "train_loss"]), chance=math.log(len(r.tgt_vocab)), settings=s)
 ui.plot(A.fig_curves, r.history, tr, key="s2s_curves", compare=True)
 
 # ---- the student's own input, kept in the link like the settings ----

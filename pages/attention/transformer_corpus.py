@@ -3,6 +3,8 @@ perplexity per epoch, generated text, causal attention of every head over a type
 import dataclasses
 import hashlib
 
+import math
+
 import streamlit as st
 
 import engine.transformer as TF
@@ -39,6 +41,8 @@ if r.divergence:
     d = r.divergence
     st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
 ui.budget_notice(r.stop_reason, tr, f"{C.MAX_UNITS:.0e}")
+ui.verdict(list(r.epochs["perplexity"].map(math.log)), list(r.epochs["valid_perplexity"].map(math.log)),
+           chance=math.log(len(r.vocab)), settings=s)
 ui.plot(TF.fig_lm_curves, r.epochs, tr, r.divergence, compare=True)
 
 st.subheader(tr("generated_header"))

@@ -3,6 +3,8 @@ live; or the book's encoder–decoder learns dates in words → ISO dates, with 
 decoder self-attention and cross-attention shown apart; per-layer, per-head attention for an input the
 student types; positional encoding; the block diagrams."""
 import pandas as pd
+import math
+
 import streamlit as st
 
 import engine.attention as A
@@ -18,7 +20,7 @@ tr = ui.translator(TF.STRINGS)
 arch = ui.settings_form(encdec.Architecture, ui.translator(TF.ED_STRINGS, TF.STRINGS))
 
 
-def training_summary(r, s, tr, max_units: float) -> None:
+def training_summary(r, s, tr, max_units: float, chance: float) -> None:
     """Metrics, divergence, budget and the curves: the same for both architectures."""
     ui.metrics(r, [ui.Metric(tr("metric_acc"), lambda r: r.epochs.iloc[-1]["valid_acc"], "higher", text="{:.0%}".format),
                    ui.Metric(tr("metric_train_acc"), lambda r: r.epochs.iloc[-1]["train_acc"], "higher", text="{:.0%}".format),
@@ -28,6 +30,7 @@ def training_summary(r, s, tr, max_units: float) -> None:
         d = r.divergence
         st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
     ui.budget_notice(r.stop_reason, tr, f"{max_units:.0e}")
+    ui.verdict(list(r.epochs["loss"]), chance=chance, settings=s)     # ln of the outputs: stuck at chance
     ui.plot(TF.fig_toy_curves, r.epochs, tr, r.divergence, compare=True)
 
 
@@ -43,7 +46,7 @@ def encoder_decoder() -> None:
     ui.header(tr)
     r = ui.run_cached(encdec.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
                       live=lambda ev: TF.fig_toy_curves(encdec.epochs_frame(ev["epochs"]), tr))
-    training_summary(r, s, tr, encdec.MAX_UNITS)
+    training_summary(r, s, tr, encdec.MAX_UNITS, math.log(len(r.tgt_vocab)))
 
     st.subheader(tr("ed_try_header"))
     text, _ = url_text_input("date", tr("ed_input_label"), "transformer_toy_date", default=EXAMPLE_DATE,
@@ -92,7 +95,7 @@ def decoder_only() -> None:
 
     r = ui.run_cached(toy.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
                       live=lambda ev: TF.fig_toy_curves(toy.epochs_frame(ev["epochs"]), tr))
-    training_summary(r, s, tr, toy.MAX_UNITS)
+    training_summary(r, s, tr, toy.MAX_UNITS, math.log(s.alphabet_size))
 
     st.subheader(tr("try_header"))
     input_key = f"transformer_toy_input_{s.seq_len}_{s.alphabet_size}"

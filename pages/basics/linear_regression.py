@@ -2,7 +2,7 @@
 import streamlit as st
 
 import engine.linear_regression as L
-from engine.numerics import fmt
+from engine.numerics import fmt, fmt_tex
 from pages import _ui as ui
 
 tr = ui.translator(L.STRINGS)
@@ -35,11 +35,12 @@ with left:
 with right:
     ui.plot(L.fig_fit, r, tr)
 ui.plot(L.fig_params, r, tr)
-st.dataframe(L.params_table(r, tr), hide_index=True)
+ui.table(L.params_table(r, tr))
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
-    ui.explanation(tr("explain_md", noise=fmt(s.noise), lr=fmt(s.lr), batch=s.batch_size,
-                   step=fmt(s.lr / s.batch_size), steps=s.total_steps))
+    batch = min(s.batch_size, s.num_examples)       # a minibatch cannot hold more than the data
+    ui.explanation(tr("explain_md", noise=fmt(s.noise), lr=fmt_tex(s.lr), batch=batch,
+                   step=fmt_tex(s.lr / batch), steps=s.total_steps))
     if s.impl == "concise":
         st.info(tr("half_note"))
 ui.code_from_engine(tr, *((L.linreg, L.squared_loss, L.sgd, L.step_scratch) if s.impl == "scratch"

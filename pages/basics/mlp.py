@@ -33,11 +33,10 @@ for model, d in r.divergence.items():
     if d is not None:
         st.error(tr("diverged", model=tr(f"model.{model}"), kind=d.kind, step=d.step, epoch=d.epoch,
                     last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
-if r.worse_than_chance("mlp"):
-    slow = r.still_descending("mlp")        # too small/few updates, not a network thrown into saturation
-    st.warning(tr("not_yet_better_than_chance" if slow else "worse_than_chance", loss=fmt(r.last("mlp", "train_loss")),
-                  q=r.layer_sizes[-1], chance=fmt(r.chance_loss, 3), lr=fmt(s.lr),
-                  initial=fmt(r.initial_loss.get("mlp", float("nan"))), epochs=s.num_epochs), icon="📉")
+mlp_h = r.history[r.history["model"] == "mlp"]
+ui.verdict([r.initial_loss.get("mlp", float("nan")), *mlp_h["train_loss"]], list(mlp_h["test_loss"]),
+           chance=r.chance_loss, diverged_at=getattr(r.divergence.get("mlp"), "step", None), settings=s,
+           regularization=s.dropout if s.num_layers else 0.0)
 if r.stop_reason == "units":
     st.warning(tr("budget_capped", units=f"{M.MAX_UNITS:.2g}", epoch=fmt(r.history["epoch"].max(), 3)), icon="⏱️")
 else:

@@ -1,6 +1,8 @@
 """Recurrent language model (d2l §9.3–10.3): corpus → RNN/GRU/LSTM → live perplexity → generated text."""
 import dataclasses
 
+import math
+
 import streamlit as st
 
 import engine.language_model as L
@@ -89,6 +91,8 @@ if r.stop_reason == "units":
                         help=tr("continue_help", next=r.settings.slices + 1))
     else:
         st.caption(tr("slices_max", max=L.MAX_SLICES))
+ui.verdict(list(r.epochs["train_ppl"].map(math.log)), list(r.epochs["heldout_ppl"].map(math.log)),
+           chance=math.log(r.vocab_size), settings=s)
 ui.plot(fig_perplexity, r.batches, r.epochs, tr, r.vocab_size, r.divergence, compare=True)
 
 st.subheader(tr("samples_header"))

@@ -116,3 +116,16 @@ def test_approx_bytes_finds_tensors_modules_frames_in_results():
                {"x": [np.zeros(50, dtype=np.float64)], "t": "abcd"})
     expected = (100 * 10 + 10) * 4 + 1000 * 8 + 50 * 8 + 4
     assert expected <= approx_bytes(r) <= expected + 1000     # + the frame's index
+
+
+def test_the_progress_bar_total_is_the_work_the_budget_allows():
+    """A run the work budget ends at step ~450 of 1,920 shows 224/450, not 224/1920 (the bar
+    used to stop a quarter of the way with no word why)."""
+    from engine.budget import Budget
+    from pages._ui._run import budget_total
+    b = Budget(max_units=900)
+    b.spend(448)                                   # 2 units per step, 224 steps done
+    assert budget_total(224, 1920, b) == 450
+    assert budget_total(224, 300, b) == 300        # the budget is not reached: the settings' total
+    assert budget_total(0, 1920, b) == 1920
+    assert budget_total(224, 1920, Budget()) == 1920

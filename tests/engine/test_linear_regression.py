@@ -114,6 +114,17 @@ def test_work_budget_caps_the_heaviest_setting_deterministically():
     assert r.batches.equals(r2.batches)
 
 
+def test_a_run_the_budget_ends_at_an_epoch_boundary_has_no_phantom_epoch():
+    # batch 1, 1000 examples, 50 epochs: the 10,000-step budget ends the run exactly after epoch 10
+    r = L.run(L.Settings(num_examples=1000, batch_size=1, num_epochs=50), seed=0)
+    assert r.stop_reason == "units"
+    assert r.epochs["epoch"].max() == pytest.approx(10)
+    assert r.epochs["epoch"].max() <= r.batches["epoch"].max() + 1e-9
+    # cut inside an epoch: its point sits where the steps stopped, not at the next whole epoch
+    r = L.run(L.Settings(num_examples=3000, batch_size=1, num_epochs=50), seed=0)
+    assert r.epochs["epoch"].iloc[-1] == pytest.approx(r.batches["epoch"].iloc[-1])
+
+
 def test_stop_keeps_what_was_trained():
     calls = []
     budget = Budget(stop=lambda: len(calls) > 0)

@@ -15,3 +15,43 @@ def test_divergence_label_goes_where_there_is_room():
     mark_divergence(ranged, 1.0, "NaN")
     sides = [f.layout.annotations[0].xanchor for f in (early, late, ranged)]
     assert sides == ["left", "right", "left"]       # xanchor left = the text starts at the line, to its right
+
+
+def test_log_axes_are_labelled_at_powers_of_ten_only():
+    import plotly.graph_objects as go
+    from engine.plotting import finish, style
+    fig = style(go.Figure(go.Scatter(x=[1, 2, 3], y=[3e-4, 1.0, 2e3])), "t", "x", "y")
+    fig.update_yaxes(type="log")
+    finish(fig)
+    assert fig.layout.yaxis.dtick == 1 and fig.layout.yaxis.exponentformat == "power"
+    wide = style(go.Figure(go.Scatter(x=[1, 2], y=[1e-5, 1e20])), "t")
+    wide.update_yaxes(type="log")
+    assert finish(wide).layout.yaxis.dtick >= 4          # at most ~6 labels over 25 decades
+    narrow = style(go.Figure(go.Scatter(x=[1, 2], y=[0.3, 0.7])), "t")
+    narrow.update_yaxes(type="log")
+    assert finish(narrow).layout.yaxis.dtick is None     # plotly's full-number labels within a decade
+
+
+def test_titles_wrap_and_subtitles_split_and_clear_panel_titles():
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+    from engine.plotting import finish, style, width, wrap
+    long = "Weights α = softmax (each row sums to 1) over the keys of each query"
+    assert all(width(line) <= 48 for line in wrap(long).split("<br>")) and wrap(long).replace("<br>", " ") == long
+    zh = "随机堆叠的线性层，以及其权重折叠成的单个仿射变换再加上一些更多的文字"
+    assert all(width(line) <= 48 for line in wrap(zh).split("<br>")) and wrap(zh).replace("<br>", "") == zh
+    fig = style(go.Figure(), "Main<br><sup>drag the slider</sup>")
+    assert fig.layout.title.text == "Main" and fig.layout.title.subtitle.text == "drag the slider"
+    panels = finish(style(make_subplots(rows=1, cols=2, subplot_titles=["a<br>b", "c"]), "Both"))
+    assert panels.layout.title.pad.b > 12 + 2 * 16          # lifted over the two-line panel title
+
+
+def test_every_figure_keeps_the_templates_legend_placement():
+    """Legends in paper coordinates below the plot (y=-0.22 …) under a container-placed template
+    were drawn outside the figure: no builder may move the legend itself."""
+    import pathlib
+    import re
+    root = pathlib.Path(__file__).resolve().parents[2] / "engine"
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
+                 if p.name != "plotting.py" and re.search(r"legend\s*=\s*dict\(|legend_y\s*=", p.read_text())]
+    assert not offenders, offenders

@@ -175,7 +175,8 @@ def test_divergence_is_recorded_not_raised(digits):
     from engine.softmax_regression import STRINGS, fig_predictions, fig_weights
     tr = Translator("en", STRINGS)
     if not np.isfinite(r.W).any():
-        assert tr("weights_not_finite") in fig_weights(r, tr).layout.title.text
+        title = fig_weights(r, tr).layout.title          # the note is the subtitle, under the title
+        assert tr("weights_not_finite") in title.text + (title.subtitle.text or "")
     labels = [a.text for a in fig_predictions(r, tr).layout.annotations]
     assert not any("nan%" in t for t in labels) and any("(NaN)" in t for t in labels)
     # the concise version computes the loss with log-sum-exp: the same lr stays finite

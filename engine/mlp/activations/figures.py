@@ -22,7 +22,6 @@ def fig_activations(table: pd.DataFrame, tr: Translator, x0: float | None = None
     if x0 is not None and table["x"].min() <= x0 <= table["x"].max():
         fig.add_vline(x=x0, line=dict(color=PALETTE[7], width=1, dash="dash"),
                       annotation_text=f"x = {x0:g}", annotation_position="top right")
-    fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1, xanchor="left", x=1.02))
     return style(fig, tr("act_title"), "x", tr("act_axis"), height=440)
 
 

@@ -28,9 +28,10 @@ def _points(X, y, tr: Translator, test: bool) -> list[go.Scatter]:
     for c in (0, 1):
         pts = X[y == c]
         name = tr("test_class" if test else "train_class", c=c)
-        marker = dict(color="white" if test else CLASS_COLOURS[c], size=7 if test else 6,
-                      symbol="circle-open" if test else "circle",
-                      line=dict(color=CLASS_COLOURS[c] if test else "white", width=2 if test else 0.6))
+        # both in the class's colour (white test rings buried the classes when most points were
+        # held out); the shape and the outline tell train from test
+        marker = dict(color=CLASS_COLOURS[c], size=7 if test else 6, symbol="diamond" if test else "circle",
+                      line=dict(color="#333" if test else "white", width=0.8 if test else 0.6))
         out.append(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="markers", name=name, marker=marker))
     return out
 
@@ -38,8 +39,6 @@ def _points(X, y, tr: Translator, test: bool) -> list[go.Scatter]:
 def _finish(fig: go.Figure, gx, gy, title: str, tr: Translator) -> go.Figure:
     fig.update_xaxes(range=[float(gx[0]), float(gx[-1])], constrain="domain")
     fig.update_yaxes(range=[float(gy[0]), float(gy[-1])], scaleanchor="x", constrain="domain")
-    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
-                      margin=dict(t=90))
     return style(fig, title, "x₁", "x₂", height=540)
 
 
