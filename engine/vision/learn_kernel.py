@@ -86,7 +86,7 @@ def train_kernel(X, Y, shape, lr, num_steps, generator, budget=None):
         l.sum().backward()
         with torch.no_grad():
             conv2d.weight[:] -= lr * conv2d.weight.grad
-        yield i + 1, float(l.sum()), conv2d.weight.detach().clone()
+        yield i + 1, float(l.detach().sum()), conv2d.weight.detach().clone()
 
 
 def run(settings: Settings, seed: int = 0, device="cpu", on_step=None, budget: Budget | None = None) -> Result:
