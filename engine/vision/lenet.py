@@ -21,6 +21,7 @@ from engine.budget import Budget
 from engine.datasets.images import DATASETS, ImageData, load_image_data
 from engine.device import intra_op_threads
 from engine.mlp.net import num_params
+from engine.mlp.core import train_epoch
 from engine.vision.nets import feature_maps, init_ch6, layer_table, lenet, receptive_field
 from engine.vision.training import HISTORY_COLUMNS, NetRun, images_at, train_nets
 
@@ -79,6 +80,10 @@ class Result:
     @property
     def cnn_models(self) -> list[str]:
         return [m for m in ("book", "modern") if m in self.nets]
+
+
+def history_frame(rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
 
 
 def models_of(s: Settings) -> list[str]:

@@ -15,7 +15,7 @@ from engine import settings as S
 from engine.budget import Budget
 from engine.datasets.images import DATASETS, ImageData, load_image_data
 from engine.device import intra_op_threads
-from engine.vision.nets import alexnet, init_ch6, layer_table, nin
+from engine.vision.nets import alexnet, init_ch6, layer_table, nin, nin_block
 from engine.vision.training import HISTORY_COLUMNS, NetRun, images_at, train_nets
 
 MODELS = ("both", "alexnet", "nin")
@@ -31,14 +31,14 @@ class Settings:
     dataset: str = S.choice("fashion_mnist", DATASETS, doc="Fashion-MNIST (the book's) or the bundled digits")
     model: str = S.choice("both", MODELS, doc="train AlexNet, NiN or both")
     input_size: int = S.choice(72, INPUT_SIZES, doc="images resized to this (book: 224; 72 is the least both nets take)")
-    width: int = S.choice(16, WIDTHS, doc="every layer's channels divided by this (book: 1)")
+    width: int = S.choice(8, WIDTHS, doc="every layer's channels divided by this (book: 1)")
     dense: int = S.num(256, 16, 4096, step=16, doc="units of AlexNet's two hidden dense layers (book: 4096)")
     dropout: float = S.num(0.5, 0.0, 0.9, step=0.05, doc="dropout in AlexNet's classifier and before NiN's last block (book: 0.5)")
-    num_train: int = S.num(3_072, 256, 60_000, step=256, doc="training images used")
+    num_train: int = S.num(2_048, 256, 60_000, step=256, doc="training images used")
     num_test: int = S.num(1_000, 500, 10_000, step=500, doc="test images evaluated")
-    lr: float = S.num(0.05, 0.005, 0.5, step=0.005, doc="learning rate (book: 0.01 AlexNet, 0.1 NiN)")
-    batch_size: int = S.num(64, 16, 512, step=16, doc="minibatch size (book: 128)")
-    num_epochs: int = S.num(3, 1, 30, doc="passes over the training images (book: 10)")
+    lr: float = S.num(0.1, 0.005, 0.5, step=0.005, doc="learning rate (book: 0.01 AlexNet, 0.1 NiN)")
+    batch_size: int = S.num(32, 16, 512, step=16, doc="minibatch size (book: 128)")
+    num_epochs: int = S.num(4, 1, 30, doc="passes over the training images (book: 10)")
 
     def __post_init__(self):
         S.check(self)
