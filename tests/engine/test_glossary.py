@@ -21,7 +21,6 @@ GLOSSARY = {
     "sequential partitioning": ("顺序分区", ["顺序划分", "顺序采样"]),
     "perplexity": ("困惑度", ["复杂度"]),
     "pooling": ("汇聚", ["池化"]),
-    "stride": ("步幅", ["步长"]),
     "cross-correlation": ("互相关", ["交叉相关"]),
     "feature map": ("特征映射", ["特征图谱"]),
 }
@@ -49,7 +48,7 @@ def test_the_right_terms_are_used():
     """The glossary is about terms the app really uses."""
     text = " ".join(t for _, _, t in strings("zh"))
     for term in ("dropout", "random sampling", "memory cell", "held-out", "vocabulary", "token", "hidden state",
-                 "gradient clipping", "minibatch", "Zipf's law", "perplexity", "pooling", "stride", "cross-correlation",
+                 "gradient clipping", "minibatch", "Zipf's law", "perplexity", "pooling", "cross-correlation",
                  "feature map"):
         assert GLOSSARY[term][0] in text, term
 
