@@ -100,10 +100,9 @@ def book_run(data28: ImageData, s: L.Settings, seed: int = 0, pipeline: str = "i
     return train_ch6(net, train_iter, test_iter, s.num_epochs, s.lr)
 
 
-def conv_floor(n: int, batch_size: int, repeat: int = 3) -> float:
+def conv_floor(n: int, batch_size: int, repeat: int = 3) -> tuple[float, float]:
     """Seconds of one epoch's LeNet convolutions alone: for each minibatch, conv1 (1→6, 5×5, padding 2)
     forward and its weight gradient, conv2 (6→16, 5×5) forward, input and weight gradients."""
-    from benchmarks.timing import best_of
     g = torch.Generator().manual_seed(0)
     X = torch.rand(batch_size, 1, 28, 28, generator=g)
     H = torch.rand(batch_size, 6, 14, 14, generator=g, requires_grad=True)
@@ -116,7 +115,8 @@ def conv_floor(n: int, batch_size: int, repeat: int = 3) -> float:
         Y2 = F.conv2d(H, W2)
         torch.autograd.backward([Y1, Y2], [G1, G2])
     steps = -(-n // batch_size)
-    return best_of(lambda: [batch() for _ in range(steps)], repeat=repeat)[0]
+    wall, cpu, _ = best_times(lambda: [batch() for _ in range(steps)], repeat)
+    return wall, cpu                     # (wall, CPU) seconds: CPU time is the steadier on a shared machine
 
 
 def _compare(data: ImageData, label: str, s: L.Settings, repeat: int, ref_repeat: int, note: str | None):
@@ -127,9 +127,9 @@ def _compare(data: ImageData, label: str, s: L.Settings, repeat: int, ref_repeat
         mem_s, mem_cpu, mem = best_times(lambda: book_run(data28, s), repeat)
         book = {w: best_times(lambda: book_run(data28, s, pipeline="book", workers=w), ref_repeat) for w in (4, 0)}
         n = min(s.num_train, len(data.X_train))
-        floor = conv_floor(n, s.batch_size) * s.num_epochs
+        floor, floor_cpu = (x * s.num_epochs for x in conv_floor(n, s.batch_size))
     workers = min(book, key=lambda w: book[w][0])
-    ref_s, _, ref = book[workers]
+    ref_s, ref_cpu, ref = book[workers]
     per_epoch = lambda x: round(x / s.num_epochs, 4)
     record = {"name": f"vision.lenet.{label}", "dataset": data.name, "epochs": s.num_epochs, "train_examples": n,
               "test_examples": min(s.num_test, len(data.X_test)),
@@ -144,8 +144,11 @@ def _compare(data: ImageData, label: str, s: L.Settings, repeat: int, ref_repeat
               "speedup_vs_in_memory_reference": round(mem_s / ours_s, 2),
               "cpu_speedup_vs_in_memory_reference": round(mem_cpu / ours_cpu, 2),
               "conv_floor_seconds_per_epoch": per_epoch(floor),
+              "conv_floor_cpu_seconds_per_epoch": per_epoch(floor_cpu),
               "fraction_of_conv_floor": round(floor / ours_s, 2),
-              "reference_fraction_of_conv_floor": round(floor / mem_s, 2),
+              "cpu_fraction_of_conv_floor": round(floor_cpu / ours_cpu, 2),
+              "reference_cpu_fraction_of_conv_floor": round(floor_cpu / mem_cpu, 2),
+              "reference_cpu_seconds_per_epoch": per_epoch(ref_cpu) if workers == 0 else None,
               "capped_by": r.stop_reason, "load_average": round(os.getloadavg()[0], 1)}
     if note:
         record["note"] = note
