@@ -61,6 +61,13 @@ LESSONS: dict[str, list[Lesson]] = {
         Lesson("pages/attention/transformer_toy.py", "engine.transformer", ":material/view_module:"),
         Lesson("pages/attention/transformer_corpus.py", "engine.transformer.char_lm", ":material/auto_stories:"),
     ],
+    "group_vision": [
+        Lesson("pages/vision/conv_playground.py", "engine.vision.strings_conv", ":material/filter:"),
+        Lesson("pages/vision/learn_kernel.py", "engine.vision.strings_kernel", ":material/school:"),
+        Lesson("pages/vision/pooling.py", "engine.vision.strings_pooling", ":material/grid_4x4:"),
+        Lesson("pages/vision/lenet.py", "engine.vision.strings_lenet", ":material/image_search:"),
+        Lesson("pages/vision/alexnet_nin.py", "engine.vision.strings_modern", ":material/layers:"),
+    ],
 }
 
 

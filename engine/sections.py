@@ -64,6 +64,22 @@ SECTIONS: dict[str, dict[str, Ref]] = {
     "dropout": {"en": Ref("5.6", "Dropout"), "zh": Ref("4.6", "暂退法（Dropout）")},
     # the first edition's example of 0.2³⁰ and 5³⁰ (3.15.1 衰减和爆炸)
     "first_edition_decay": {"en": Ref("3.15", "数值稳定性和模型初始化", "d2l_v1"), "zh": Ref("3.15", "数值稳定性和模型初始化", "d2l_v1")},
+    # convolutional networks: d2l-en chapters 7–8, d2l-zh chapters 6–7, the same sections in the same order
+    "why_conv": {"en": Ref("7.1", "From Fully Connected Layers to Convolutions"), "zh": Ref("6.1", "从全连接层到卷积")},
+    "conv_layer": {"en": Ref("7.2", "Convolutions for Images"), "zh": Ref("6.2", "图像卷积")},
+    "cross_correlation": {"en": Ref("7.2.1", "The Cross-Correlation Operation"), "zh": Ref("6.2.1", "互相关运算")},
+    "edge_detection": {"en": Ref("7.2.3", "Object Edge Detection in Images"), "zh": Ref("6.2.3", "图像中目标的边缘检测")},
+    "learning_kernel": {"en": Ref("7.2.4", "Learning a Kernel"), "zh": Ref("6.2.4", "学习卷积核")},
+    "true_convolution": {"en": Ref("7.2.5", "Cross-Correlation and Convolution"), "zh": Ref("6.2.5", "互相关和卷积")},
+    "receptive_field": {"en": Ref("7.2.6", "Feature Map and Receptive Field"), "zh": Ref("6.2.6", "特征映射和感受野")},
+    "padding_stride": {"en": Ref("7.3", "Padding and Stride"), "zh": Ref("6.3", "填充和步幅")},
+    "channels": {"en": Ref("7.4", "Multiple Input and Multiple Output Channels"), "zh": Ref("6.4", "多输入多输出通道")},
+    "conv_1x1": {"en": Ref("7.4.3", "1×1 Convolutional Layer"), "zh": Ref("6.4.3", "1×1 卷积层")},
+    "pooling": {"en": Ref("7.5", "Pooling"), "zh": Ref("6.5", "汇聚层")},
+    "lenet": {"en": Ref("7.6", "Convolutional Neural Networks (LeNet)"), "zh": Ref("6.6", "卷积神经网络（LeNet）")},
+    "lenet_training": {"en": Ref("7.6.2", "Training"), "zh": Ref("6.6.2", "模型训练")},
+    "alexnet": {"en": Ref("8.1", "Deep Convolutional Neural Networks (AlexNet)"), "zh": Ref("7.1", "深度卷积神经网络（AlexNet）")},
+    "nin": {"en": Ref("8.3", "Network in Network (NiN)"), "zh": Ref("7.3", "网络中的网络（NiN）")},
     # recurrent networks
     "text_preprocessing": {"en": Ref("9.2", "Converting Raw Text into Sequence Data"), "zh": Ref("8.2", "文本预处理")},
     "reading_text": {"en": Ref("9.2.1", "Reading the Dataset"), "zh": Ref("8.2.1", "读取数据集")},

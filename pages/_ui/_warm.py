@@ -40,6 +40,7 @@ def default_runs(seed: int = 0) -> Iterator[tuple[Callable, object, str | None]]
     from engine.datasets.images import load_image_data
     from engine.text import CorpusSettings, generate
     from engine.transformer import char_lm as C, toy
+    from engine.vision import lenet as VL, modern as VA
 
     english = generate(CorpusSettings().corpus, seed)          # the corpus pickers' default
     images = lambda lesson, s: images_namespace(lesson, load_image_data(s.dataset).name)
@@ -54,6 +55,8 @@ def default_runs(seed: int = 0) -> Iterator[tuple[Callable, object, str | None]]
     yield SR.run, SR.Settings(), images("softmax_regression", SR.Settings())
     yield M.run, M.Settings(), images("mlp", M.Settings())
     yield ON.run, ON.Settings(), images("optimizers_network", ON.Settings())
+    yield VL.run, VL.Settings(), images("lenet", VL.Settings())
+    yield VA.run, VA.Settings(), images("alexnet_nin", VA.Settings())
     yield LM.run, dataclasses.replace(LM.Settings(), text_corpus=english), None   # Inside the LSTM's too
     yield I.run_long_range, I.LongRangeSettings(), None
     yield toy.run, toy.Settings(), None

@@ -39,3 +39,18 @@ def test_book_loaders_batch_both_ways():
         X, y = next(iter(train))
         assert X.shape[0] == 256 and y.shape == (256,)
         assert sum(len(y) for _, y in test) == 8
+
+
+def test_the_lenet_reference_reads_the_lessons_28x28_images():
+    """benchmarks.vision's book data path gives back the images LeNet trains on (the digits resized into
+    28×28), to within the 8-bit rounding of a PIL image."""
+    from benchmarks.vision import as_28
+    from engine.vision.training import images_at
+    data = load_image_data("digits")
+    d28 = as_28(data)
+    ds = BookImages(d28, d28.X_train, d28.y_train)
+    X, _ = images_at(data, 28)
+    for i in (0, 5, 100):
+        x, y = ds[i]
+        assert x.shape == (1, 28, 28) and torch.allclose(x, X[i], atol=0.5 / 255 + 1e-6)
+        assert y == int(data.y_train[i])

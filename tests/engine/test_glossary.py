@@ -24,6 +24,9 @@ GLOSSARY = {
     "encoder–decoder": ("编码器-解码器", ["编解码器"]),
     "kernel regression": ("核回归", ["内核回归"]),
     "masking (attention)": ("掩蔽", ["掩码注意力", "掩码softmax", "因果掩码", "填充掩码"]),
+    "pooling": ("汇聚", ["池化"]),
+    "cross-correlation": ("互相关", ["交叉相关"]),
+    "feature map": ("特征映射", ["特征图谱"]),
 }
 
 
@@ -50,7 +53,8 @@ def test_the_right_terms_are_used():
     text = " ".join(t for _, _, t in strings("zh"))
     for term in ("dropout", "random sampling", "memory cell", "held-out", "vocabulary", "token", "hidden state",
                  "gradient clipping", "minibatch", "Zipf's law", "perplexity", "attention pooling",
-                 "encoder–decoder", "kernel regression", "sequential partitioning", "masking (attention)"):
+                 "encoder–decoder", "kernel regression", "sequential partitioning", "masking (attention)",
+                 "pooling", "cross-correlation", "feature map"):
         assert GLOSSARY[term][0] in text, term
 
 

@@ -1,0 +1,32 @@
+"""Strings of the AlexNet and NiN page."""
+from engine.vision.strings import COMMON
+
+STRINGS = {
+    **COMMON,
+    "title": {"en": "AlexNet and NiN", "zh": "AlexNet 与 NiN"},
+    "summary": {"en": "The book's AlexNet (≈ 46.8 M parameters) and NiN (≈ 2.0 M) at 224×224, layer by layer, and scaled-down versions trained live: dropout, 1×1 blocks and global average pooling (⟦alexnet, nin⟧).",
+                "zh": "书中 224×224 输入下的 AlexNet（约 4,680 万参数）与 NiN（约 200 万参数）逐层分析，以及现场训练的缩小版：暂退法、1×1 卷积块和全局平均汇聚（⟦alexnet, nin⟧）。"},
+    "data_header": {"en": "Data", "zh": "数据"},
+    "net_header": {"en": "Scaled-down networks", "zh": "缩小版网络"},
+    "train_header": {"en": "Training", "zh": "训练"},
+    "model": {"en": "Train", "zh": "训练"},
+    "model.both": {"en": "both", "zh": "两者"},
+    "input_size": {"en": "Input size (pixels)", "zh": "输入大小（像素）"},
+    "width": {"en": "Channels divided by", "zh": "通道数除以"},
+    "dense": {"en": "AlexNet's dense units", "zh": "AlexNet 全连接层单元数"},
+    "dropout": {"en": "Dropout probability", "zh": "暂退概率"},
+    "num_train": {"en": "Training images", "zh": "训练图像数"},
+    "num_test": {"en": "Test images", "zh": "测试图像数"},
+    "lr": {"en": "Learning rate η", "zh": "学习率 η"},
+    "batch_size": {"en": "Batch size", "zh": "批量大小"},
+    "num_epochs": {"en": "Epochs", "zh": "轮数"},
+    "book_tables": {"en": "The book's networks at 224×224 (what the book prints, with parameters and multiply-adds)", "zh": "书中 224×224 输入下的网络（书中打印的结果，并附参数与乘加次数）"},
+    "scaled_tables": {"en": "The scaled-down networks trained here", "zh": "这里训练的缩小版网络"},
+    "totals": {"en": "{model}: {params:,} parameters, {macs:,} multiply-adds per image", "zh": "{model}：{params:,} 个参数，每张图像 {macs:,} 次乘加"},
+    "metric_acc": {"en": "Test accuracy, {model}", "zh": "测试精度（{model}）"},
+    "metric_params": {"en": "Parameters, {model}", "zh": "参数量（{model}）"},
+    "chance_note": {"en": "{model} is still at chance (≈ 0.1) after {steps} steps. Deep ReLU networks without normalisation start slowly — the book trains {book_steps} steps at 224×224 — and NiN's last ReLU before the global average can output zeros for every class. More images or epochs, or a larger η, get further.",
+                    "zh": "{model} 在 {steps} 步后仍停留在随机猜测水平（≈ 0.1）。没有归一化的深层 ReLU 网络起步很慢——书中在 224×224 上训练了 {book_steps} 步——而 NiN 在全局平均汇聚之前的最后一个 ReLU 可能对所有类别都输出 0。增加图像数或轮数、或增大 η，就能训练得更好。"},
+    "explain_md": {"en": "**AlexNet** (⟦alexnet⟧) is LeNet made deep and wide for 224×224 images: an 11×11 convolution with stride 4 (96 channels), a 5×5 and three 3×3 convolutions, 3×3 max pooling with stride 2, ReLU instead of sigmoid, and a classifier of two 4096-unit dense layers with **dropout** (p = 0.5) before each. With 10 classes it has {alex_params:,} parameters, {alex_dense} of them in the dense layers, while the convolutions do {alex_conv_macs} of the multiply-adds. **NiN** (⟦nin⟧) drops the dense layers: each block is a convolution followed by two **1×1 convolutions** — a small MLP applied at every pixel — and the last block has one channel per class, which **global average pooling** turns into the class scores. Same first layers, {nin_params:,} parameters: {ratio}× fewer. Trained here: the same architectures with every channel count divided by {width}, {size}×{size} inputs and {dense} dense units — {scaled}.",
+                   "zh": "**AlexNet**（⟦alexnet⟧）是为 224×224 图像加深加宽的 LeNet：步幅为 4 的 11×11 卷积（96 个通道）、一个 5×5 与三个 3×3 卷积、步幅为 2 的 3×3 最大汇聚、用 ReLU 代替 sigmoid，以及由两个 4096 单元全连接层构成的分类器，每层之前使用**暂退法**（p = 0.5）。10 个类别时它有 {alex_params:,} 个参数，其中 {alex_dense} 在全连接层里，而卷积层承担了 {alex_conv_macs} 的乘加运算。**NiN**（⟦nin⟧）去掉了全连接层：每个块是一个卷积层加两个 **1×1 卷积层**——在每个像素上作用的小型多层感知机——最后一个块每个类别一个通道，再由**全局平均汇聚**得到各类别的得分。前几层相同，参数只有 {nin_params:,} 个：少了 {ratio} 倍。这里训练的是：同样的结构，每层通道数除以 {width}，{size}×{size} 的输入，全连接层 {dense} 个单元——{scaled}。"},
+}

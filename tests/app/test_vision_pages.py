@@ -1,0 +1,98 @@
+"""The Vision pages through AppTest: the book's numbers on the page, typed grids and kernels from a link
+(bad ones explained, not crashing), a link reproducing a trained LeNet, 中文 in the charts."""
+from engine.datasets.images import load_image_data
+from engine.numerics import fmt
+from engine.vision import lenet as L
+from tests.charts import chart_text
+
+CONV = "pages/vision/conv_playground.py"
+KERNEL = "pages/vision/learn_kernel.py"
+POOL = "pages/vision/pooling.py"
+LENET = "pages/vision/lenet.py"
+MODERN = "pages/vision/alexnet_nin.py"
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def text_of(at):
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_playground_default_is_the_books_figure(app_at):
+    at = app_at()
+    at.switch_page(CONV).run()
+    assert not at.exception and not at.error and not at.warning
+    m = metrics(at)
+    assert m["Output shape"] == "1×2×2" and m["Cell value"] == "19" and m["Book's corr2d − F.conv2d"] == "0"
+    assert "⌊(3 − 2 + 0 + 1)/1⌋ = **2**" in text_of(at)
+    assert "The products that add up to the cell" in chart_text(at.get("plotly_chart")[2])
+
+
+def test_playground_typed_grid_and_kernel_from_a_link(app_at):
+    at = app_at({"grid": "1 2 3 4; 5 6 7 8; 9 10 11 12; 13 14 15 16", "k": "1 0; 0 -1", "padding": "1", "stride": "2",
+                 "row": "1", "col": "2"})
+    at.switch_page(CONV).run()
+    assert not at.exception and not at.error and not at.warning
+    m = metrics(at)
+    assert m["Output shape"] == "1×3×3"
+    # cell (1, 2) reads rows 1..2, columns 3..4 of the padded input: 8·1 + 0·(−1) (the padding) = 8
+    assert m["Cell value"] == "8"
+    assert "⌊(4 − 2 + 2 + 2)/2⌋ = **3**" in text_of(at)
+    bad = app_at({"k": "1 2; 3"})
+    bad.switch_page(CONV).run()
+    assert not bad.exception and not bad.error
+    assert any("different lengths" in w.value for w in bad.warning)
+
+
+def test_learning_the_books_edge_kernel_on_the_page(app_at):
+    at = app_at()
+    at.switch_page(KERNEL).run()
+    assert not at.exception and not at.error
+    k = metrics(at)["Learned kernel"]
+    a, b = (float(v) for v in k.strip("[]").split(","))
+    assert abs(a - 1) < 0.1 and abs(b + 1) < 0.1
+    diverged = app_at({"target": "sobel_x", "kernel_shape": "3x3", "image": "image", "dataset": "digits", "lr": "0.05",
+                       "num_steps": "200"})
+    diverged.switch_page(KERNEL).run()
+    assert not diverged.exception and any(e.icon == "💥" for e in diverged.error)
+
+
+def test_pooling_page_shows_the_books_example_in_chinese(app_at):
+    at = app_at({"lang": "zh"})
+    at.switch_page(POOL).run()
+    assert not at.exception and not at.error
+    charts = at.get("plotly_chart")
+    m = metrics(at)
+    assert m["输出形状"] == "2×2" and m["书中 pool2d − torch"] == "0"
+    assert "最大汇聚，2×2" in chart_text(charts[1]) and "平均汇聚，2×2" in chart_text(charts[2])
+    assert "汇聚" in at.title[0].value and "平移" in " ".join(chart_text(c) for c in charts)
+
+
+def test_lenet_link_reproduces_the_run_and_the_book_button(app_at):
+    query = {"dataset": "digits", "num_train": "1024", "num_test": "500", "model": "both", "num_epochs": "2", "seed": "2"}
+    first = app_at(query)
+    first.switch_page(LENET).run()
+    assert not first.exception and not first.error
+    second = app_at(dict(first.query_params))
+    second.switch_page(LENET).run()
+    assert metrics(first) == metrics(second)
+    s = L.Settings(dataset="digits", num_train=1024, num_test=500, model="both", num_epochs=2)
+    expected = L.run(s, seed=2, data=load_image_data("digits"))
+    assert metrics(first)["Test accuracy, LeNet (ReLU, max pool)"] == fmt(expected.last("modern"), 3)
+    assert "Conv2d" in " ".join(str(df.value) for df in first.dataframe)
+    first.sidebar.button[0].click().run()                 # "The book's run"
+    q = dict(first.query_params)
+    assert (q["model"], q["lr"], q["batch_size"], q["num_epochs"], q["num_train"]) == ("book", "0.9", "256", "10", "60000")
+    assert not first.exception
+
+
+def test_alexnet_nin_page_tables(app_at):
+    at = app_at({"dataset": "digits", "num_epochs": "1", "num_train": "256", "num_test": "500", "lang": "zh"})
+    at.switch_page(MODERN).run()
+    assert not at.exception and not at.error
+    text = text_of(at)
+    assert "46,764,746" in text and "1,992,166" in text
+    tables = " ".join(str(df.value) for df in at.dataframe)
+    assert "96×54×54" in tables and "6400" in tables and "10×1×1" in tables
