@@ -163,6 +163,17 @@ class Result:
         last = self.history["epoch"].max()
         return self.history[self.history["epoch"] == last].reset_index(drop=True)
 
+    def verdict(self, degree: int | None = None) -> str:
+        """'under' (too simple for a cubic), 'over' (test far above training), 'slow' (can fit, still above
+        the noise floor), or 'fine' — the sentence the page says about one degree's run."""
+        d = self.settings.degree if degree is None else degree
+        train, test, floor = self.final(d, "train_loss"), self.final(d), self.settings.noise ** 2
+        if d < 3 and train > 3 * floor:
+            return "under"
+        if test > 2 * train:
+            return "over"
+        return "slow" if train > 3 * floor else "fine"
+
     def learned(self, degree: int | None = None) -> np.ndarray:
         d = self.settings.degree if degree is None else degree
         return self.weights[: d + 1, d]

@@ -124,6 +124,10 @@ def _loop(net, batch_loss, update, weight, train, test, s, generator, budget, on
 HISTORY_COLUMNS = ["lambd", "epoch", "train_loss", "test_loss", "w_norm"]
 
 
+def history_frame(rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
 @dataclass(frozen=True)
 class Result:
     settings: Settings
@@ -168,4 +172,4 @@ def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
         rows += [(lam, *x) for x in runs]
         if d is not None:
             divergence[lam] = d
-    return Result(s, seed, pd.DataFrame(rows, columns=HISTORY_COLUMNS), divergence, budget.reason)
+    return Result(s, seed, history_frame(rows), divergence, budget.reason)
