@@ -23,6 +23,7 @@ from torch import nn
 
 from engine import settings as S
 from engine.budget import Budget
+from engine.device import intra_op_threads
 from engine.linear_regression import data_iter
 from engine.numerics import Divergence
 
@@ -200,7 +201,7 @@ def _divergences(history: pd.DataFrame) -> dict:
     return out
 
 
-def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
+def _run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
         on_step: Callable[[dict], None] | None = None, budget: Budget | None = None) -> Result:
     """The book's data, then every degree trained on the first ``n_train`` examples (live: the U and the
     chosen degree's curves, each epoch), then — if asked — the same on fewer examples (the learning curve).
@@ -234,6 +235,14 @@ def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
     return Result(s, seed, history, W.numpy(), data[data["split"] != "unused"].reset_index(drop=True),
                   pd.DataFrame(sorted(curve), columns=["n_train", "degree", "train_loss", "test_loss"]),
                   _divergences(history), budget.reason, int(budget.used_units))
+
+def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
+        on_step: Callable[[dict], None] | None = None, budget: Budget | None = None) -> Result:
+    """``_run`` on one intra-op thread: its tensors are small, and on a shared server a second thread only
+    waits for the other core (``engine.device.intra_op_threads``)."""
+    with intra_op_threads(1):
+        return _run(settings, seed, device, on_step, budget)
+
 
 
 def curve_points(weights: np.ndarray, degree: int, lo: float = -3.5, hi: float = 3.5, n: int = 200):

@@ -19,6 +19,7 @@ from torch import nn
 
 from engine import settings as S
 from engine.budget import Budget
+from engine.device import intra_op_threads
 from engine.linear_regression import HalfMSELoss, data_iter, linreg, sgd, squared_loss, synthetic_data
 from engine.numerics import Divergence
 
@@ -149,7 +150,7 @@ class Result:
         return self.history.groupby("lambd", sort=True).tail(1).sort_values("lambd").reset_index(drop=True)
 
 
-def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
+def _run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
         on_step: Callable[[dict], None] | None = None, budget: Budget | None = None) -> Result:
     """The data once; then the chosen λ (live), then the sweep's λ, each from the same initial weights on the
     same minibatches (one generator per λ, seeded alike). Small tensors: the CPU is used whatever ``device``."""
@@ -173,3 +174,11 @@ def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
         if d is not None:
             divergence[lam] = d
     return Result(s, seed, history_frame(rows), divergence, budget.reason)
+
+
+def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
+        on_step: Callable[[dict], None] | None = None, budget: Budget | None = None) -> Result:
+    """``_run`` on one intra-op thread: its tensors are small, and on a shared server a second thread only
+    waits for the other core (``engine.device.intra_op_threads``)."""
+    with intra_op_threads(1):
+        return _run(settings, seed, device, on_step, budget)
