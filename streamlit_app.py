@@ -51,6 +51,7 @@ LESSONS: dict[str, list[Lesson]] = {
         Lesson("pages/training/optimizers_network.py", "engine.optimization.strings_network", ":material/model_training:"),
         Lesson("pages/training/under_overfitting.py", "engine.generalization.strings_polynomial", ":material/show_chart:"),
         Lesson("pages/training/weight_decay.py", "engine.generalization.strings_weight_decay", ":material/compress:"),
+        Lesson("pages/training/dropout.py", "engine.generalization.strings_dropout", ":material/grain:"),
         Lesson("pages/training/kfold.py", "engine.generalization.strings_kfold", ":material/view_week:"),
     ],
     "group_sequences": [

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 
 from engine.i18n import Translator
 from engine.numerics import fmt
-from engine.plotting import PALETTE, SEQUENTIAL, finite_or_none, style
+from engine.plotting import PALETTE, finite_or_none, style
 
 TRAIN, VALID, TEST = PALETTE[0], PALETTE[1], PALETTE[7]
 
@@ -84,9 +83,39 @@ def fig_fold_curves(curves: pd.DataFrame, chosen: float, select: str, tr: Transl
                  tr("epoch_axis"), tr(f"error_axis.{select}"))
 
 
-def fig_mask(mask: np.ndarray, tr: Translator, layer: int, p: float) -> go.Figure:
-    """Which units one minibatch keeps (1) and drops (0): examples down, hidden units across."""
-    fig = px.imshow(mask, color_continuous_scale=SEQUENTIAL, zmin=0, zmax=1, aspect="auto",
-                    labels=dict(x=tr("unit_axis"), y=tr("example_axis"), color=tr("kept")))
-    fig.update_coloraxes(showscale=False)
-    return style(fig, tr("mask_title", layer=layer, p=fmt(p), kept=f"{mask.mean():.0%}"), height=320)
+MODEL_COLOURS = {"dropout": PALETTE[2], "plain": PALETTE[4]}
+
+
+def fig_dropout_curves(history: pd.DataFrame, tr: Translator, num_epochs: int | None = None) -> go.Figure:
+    """Left: training loss (solid) and test loss (dotted); right: the same for accuracy; one colour per model."""
+    from plotly.subplots import make_subplots
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=(tr("loss_panel"), tr("acc_panel")))
+    for model, h in history.groupby("model", sort=False):
+        colour = MODEL_COLOURS.get(model, PALETTE[0])
+        for col, c, dash in (("train_loss", 1, "solid"), ("test_loss", 1, "dot"), ("train_acc", 2, "solid"), ("test_acc", 2, "dot")):
+            fig.add_trace(go.Scatter(x=h["epoch"], y=finite_or_none(h[col]), mode="lines+markers", legendgroup=model,
+                                     name=f"{tr(f'model.{model}')}: {tr(col)}", marker=dict(size=5),
+                                     line=dict(color=colour, dash=dash, width=2.5)), row=1, col=c)
+    fig.update_yaxes(title_text=tr("xent_axis"), rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(title_text=tr("acc_axis"), range=[0, 1.02], row=1, col=2)
+    fig.update_xaxes(title_text=tr("epoch_axis"))
+    if num_epochs:
+        fig.update_xaxes(range=[0, num_epochs + 0.5])
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0), margin=dict(t=90, b=150))
+    return style(fig, tr("curves_title"), height=500)
+
+
+def fig_masks(masks: list, ps: tuple, tr: Translator) -> go.Figure:
+    """Each Dropout layer's mask for the first examples of one minibatch: kept (blue), dropped (orange),
+    zero already from the ReLU (grey)."""
+    from plotly.subplots import make_subplots
+    fig = make_subplots(rows=1, cols=len(masks), horizontal_spacing=0.06,
+                        subplot_titles=[tr("mask_panel", layer=i + 1, p=fmt(p), dropped=f"{(m == 0).sum() / max(1, (m != 0.5).sum()):.0%}")
+                                        for i, (m, p) in enumerate(zip(masks, ps))])
+    scale = [[0, PALETTE[3]], [0.33, PALETTE[3]], [0.34, "#DDDDDD"], [0.66, "#DDDDDD"], [0.67, PALETTE[0]], [1, PALETTE[0]]]
+    for i, m in enumerate(masks):
+        fig.add_trace(go.Heatmap(z=m, zmin=0, zmax=1, colorscale=scale, showscale=False, xgap=1, ygap=1,
+                                 hovertemplate=tr("mask_hover") + "<extra></extra>"), row=1, col=i + 1)
+        fig.update_yaxes(autorange="reversed", title_text=tr("example_axis") if i == 0 else None, row=1, col=i + 1)
+        fig.update_xaxes(title_text=tr("unit_axis"), row=1, col=i + 1)
+    return style(fig, tr("mask_title"), height=380)

@@ -34,7 +34,7 @@ def default_runs(seed: int = 0) -> Iterator[tuple[Callable, object, str | None]]
     import engine.softmax_regression as SR
     from engine.attention import translation as T
     from engine.gradients import clipping as CL, grad_check as GC
-    from engine.generalization import kfold as GK, polynomial as GP, weight_decay as GW
+    from engine.generalization import dropout as GD, kfold as GK, polynomial as GP, weight_decay as GW
     from engine.optimization import averages as OA, descent as OD, minibatch as OM, network as ON, surfaces as OS
     from engine.language_model import lstm_internals as I
     import engine.language_model as LM
@@ -57,6 +57,7 @@ def default_runs(seed: int = 0) -> Iterator[tuple[Callable, object, str | None]]
     yield OM.run, OM.Settings(), OM.namespace(OM.Settings().dataset)
     yield SR.run, SR.Settings(), images("softmax_regression", SR.Settings())
     yield M.run, M.Settings(), images("mlp", M.Settings())
+    yield GD.run, GD.Settings(), images("dropout", GD.Settings())
     yield ON.run, ON.Settings(), images("optimizers_network", ON.Settings())
     yield LM.run, dataclasses.replace(LM.Settings(), text_corpus=english), None   # Inside the LSTM's too
     yield I.run_long_range, I.LongRangeSettings(), None
