@@ -57,3 +57,35 @@ def test_weight_decay_page_numbers_and_chinese(app_at):
     at.sidebar.selectbox(key="lang").set_value("zh").run()
     assert not at.exception
     assert "‖w‖" in " ".join(chart_text(c) for c in at.get("plotly_chart")) and "权重衰减" in at.title[0].value
+
+
+KFOLD = "pages/training/kfold.py"
+DROPOUT = "pages/training/dropout.py"
+
+
+def test_kfold_page_chooses_the_degree_then_one_test_look(app_at):
+    from engine.generalization import kfold as K
+    at = open_page(app_at, KFOLD, {"select": "degree", "k": "4"})
+    r = K.run(K.Settings(select="degree", k=4))
+    m = metrics(at)
+    assert m["Chosen by cross-validation"] == "3" and m["Test error, one look"] == f"{r.test_error:.4g}"
+    assert "4 folds" in " ".join(chart_text(c) for c in at.get("plotly_chart"))
+
+
+def test_kfold_page_offline_says_which_data_and_why(app_at, monkeypatch):
+    monkeypatch.setenv("DEEPDIVE_OFFLINE", "1")
+    from engine.datasets import house
+    house.clear_cache()
+    at = open_page(app_at, KFOLD, {"lang": "zh"})
+    assert any("糖尿病" in i.value for i in at.info)
+    assert "折" in " ".join(chart_text(c) for c in at.get("plotly_chart"))
+    house.clear_cache()
+
+
+def test_dropout_page_links_gradient_checking_and_shows_masks(app_at):
+    at = open_page(app_at, DROPOUT, {"dataset": "digits", "num_epochs": "3"})
+    links = [p for p in at.get("page_link")]
+    assert links, "no link to the gradient-checking lesson"
+    assert len(at.get("plotly_chart")) == 2 and len(at.dataframe) >= 1
+    m = metrics(at)
+    assert "Test accuracy, with dropout" in m and "Test − training loss, without dropout" in m
