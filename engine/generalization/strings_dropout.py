@@ -39,14 +39,14 @@ STRINGS = {
     "explain_md": {
         "en": """**Dropout** (⟦dropout⟧) zeroes each hidden unit with probability p during training and scales the kept ones by 1/(1 − p): E[h′] = (1 − p)·h/(1 − p) = h, so the next layer sees on average what it would see without dropout, while no unit can rely on a particular other unit being there. In evaluation the layer is the identity (`net.eval()`), which is why the test curves here are measured with it off.
 
-**The book's network** (⟦dropout_scratch⟧): {arch}, ReLU, dropout {p1} after the first hidden layer and {p2} after the second (the book puts the lower p near the input), SGD with η = {lr}, batch {batch}. The network, data and loop are the MLP lesson's. The training loss is the one the book plots, measured during the epoch with dropout on, so the network with dropout shows a *higher* training loss — what matters is the test loss and how far it sits above the training loss: {gap_d} with dropout, {gap_p} without.
+**The book's network** (⟦dropout_scratch⟧): {arch}, ReLU, dropout {p1} after the first hidden layer and {p2} after the second (the book puts the lower p near the input), SGD with η = {lr}, batch {batch}. The network, data and loop are the MLP lesson's; the weights start Xavier-uniform, the scale of the book's from-scratch `nn.Linear` layers (its concise N(0, 0.01²) start barely moves in the 60 updates that 10 epochs of the 8×8 digits give). The training loss is the one the book plots, measured during the epoch with dropout on, so the network with dropout shows a *higher* training loss — what matters is the test loss and how far it sits above the training loss: {gap_d} with dropout, {gap_p} without.
 
 **The masks.** The heatmap shows, for the first examples of one minibatch, which units each Dropout layer kept (blue) and dropped (orange); grey units were zero already (the ReLU's output), so dropping them changes nothing. A new minibatch draws a new mask: every step trains a different thinned network, and the trained network behaves like their average.
 
 **Gradient checking** compares the back-propagated gradient with (J(θ + ε) − J(θ − ε))/2ε; with dropout on, each evaluation of J draws a new mask, so the two sides measure different functions and the check fails for no bug. Turn dropout off to check, then on to train.""",
         "zh": """**暂退法**（⟦dropout⟧）在训练时以概率 p 把每个隐藏单元置零，并把保留的单元乘以 1/(1 − p)：E[h′] = (1 − p)·h/(1 − p) = h，于是下一层平均看到的与不使用暂退法时相同，而任何单元都不能依赖某个其他单元一定存在。评估时该层是恒等映射（`net.eval()`），所以这里的测试曲线是在关闭暂退法时测得的。
 
-**书中的网络**（⟦dropout_scratch⟧）：{arch}，ReLU，第一个隐藏层后暂退概率 {p1}，第二个隐藏层后 {p2}（书中把较小的 p 放在靠近输入的层），随机梯度下降，η = {lr}，批量 {batch}。网络、数据和训练循环都来自多层感知机一课。训练损失是书中所画的那种，在迭代周期中开启暂退法时测得，所以使用暂退法的网络训练损失*更高*——关键是测试损失以及它比训练损失高出多少：使用暂退法 {gap_d}，不使用 {gap_p}。
+**书中的网络**（⟦dropout_scratch⟧）：{arch}，ReLU，第一个隐藏层后暂退概率 {p1}，第二个隐藏层后 {p2}（书中把较小的 p 放在靠近输入的层），随机梯度下降，η = {lr}，批量 {batch}。网络、数据和训练循环都来自多层感知机一课；权重以 Xavier 均匀分布初始化，与书中从零开始实现的 `nn.Linear` 尺度相同（书中简洁实现的 N(0, 0.01²) 初始化在 8×8 手写数字 10 个迭代周期仅有的 60 次更新中几乎不动）。训练损失是书中所画的那种，在迭代周期中开启暂退法时测得，所以使用暂退法的网络训练损失*更高*——关键是测试损失以及它比训练损失高出多少：使用暂退法 {gap_d}，不使用 {gap_p}。
 
 **掩码。** 热图显示一个小批量的前几个样本中，每个暂退层保留了哪些单元（蓝色）、丢弃了哪些（橙色）；灰色单元本来就是零（ReLU 的输出），丢弃它们不改变任何东西。每个新的小批量抽取新的掩码：每一步训练的是一个不同的“变薄”网络，训练好的网络表现得像它们的平均。
 
