@@ -49,6 +49,10 @@ LESSONS: dict[str, list[Lesson]] = {
         Lesson("pages/training/weighted_averages.py", "engine.optimization.strings_averages", ":material/ssid_chart:"),
         Lesson("pages/training/optimizers_2d.py", "engine.optimization.strings_surfaces", ":material/route:"),
         Lesson("pages/training/optimizers_network.py", "engine.optimization.strings_network", ":material/model_training:"),
+        Lesson("pages/training/under_overfitting.py", "engine.generalization.strings_polynomial", ":material/show_chart:"),
+        Lesson("pages/training/weight_decay.py", "engine.generalization.strings_weight_decay", ":material/compress:"),
+        Lesson("pages/training/dropout.py", "engine.generalization.strings_dropout", ":material/grain:"),
+        Lesson("pages/training/kfold.py", "engine.generalization.strings_kfold", ":material/view_week:"),
     ],
     "group_sequences": [
         Lesson("pages/sequences/text_vocab.py", "engine.text", ":material/text_fields:"),

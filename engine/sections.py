@@ -53,6 +53,17 @@ SECTIONS: dict[str, dict[str, Ref]] = {
     "softmax_scratch": {"en": Ref("4.4", "Softmax Regression Implementation from Scratch"), "zh": Ref("3.6", "softmax回归的从零开始实现")},
     "softmax_concise": {"en": Ref("4.5", "Concise Implementation of Softmax Regression"), "zh": Ref("3.7", "softmax回归的简洁实现")},
     "softmax_revisited": {"en": Ref("4.5.2", "Softmax Revisited"), "zh": Ref("3.7.2", "重新审视Softmax的实现")},
+    # generalization: d2l-en 3.6 (concepts) and 5.7 (Kaggle); d2l-zh 4.4 and 4.10. The book's polynomial
+    # experiment is in d2l-zh 4.4.4 and d2l-en 0.17 §4.4.4; the current d2l-en only describes it (3.6.2.1)
+    "generalization": {"en": Ref("3.6", "Generalization"), "zh": Ref("4.4", "模型选择、欠拟合和过拟合")},
+    "underfit_overfit": {"en": Ref("3.6.2", "Underfitting or Overfitting?"), "zh": Ref("4.4.3", "欠拟合还是过拟合？")},
+    "model_selection": {"en": Ref("3.6.3", "Model Selection"), "zh": Ref("4.4.2", "模型选择")},
+    "cross_validation": {"en": Ref("3.6.3.1", "Cross-Validation"), "zh": Ref("4.4.2.2", "K折交叉验证")},
+    "polynomial_regression": {"en": Ref("4.4.4", "Polynomial Regression", "d2l_017"), "zh": Ref("4.4.4", "多项式回归")},
+    "high_dim_linreg": {"en": Ref("3.7.2", "High-Dimensional Linear Regression"), "zh": Ref("4.5.2", "高维线性回归")},
+    "dropout_scratch": {"en": Ref("5.6.2", "Implementation from Scratch"), "zh": Ref("4.6.4", "从零开始实现")},
+    "kaggle_house": {"en": Ref("5.7", "Predicting House Prices on Kaggle"), "zh": Ref("4.10", "实战Kaggle比赛：预测房价")},
+    "kaggle_kfold": {"en": Ref("5.7.6", "K-Fold Cross-Validation"), "zh": Ref("4.10.6", "K折交叉验证")},
     # multilayer perceptrons
     "mlp": {"en": Ref("5.1", "Multilayer Perceptrons"), "zh": Ref("4.1", "多层感知机")},
     "activations": {"en": Ref("5.1.2", "Activation Functions"), "zh": Ref("4.1.2", "激活函数")},

@@ -55,12 +55,13 @@ class Settings:
 
 
 def build_net(s: Settings, num_inputs: int, num_outputs: int, generator: torch.Generator,
-              dropout_generator: torch.Generator | None = None) -> nn.Sequential:
+              dropout_generator: torch.Generator | None = None, dropout: tuple[float, ...] | None = None) -> nn.Sequential:
     """The MLP of d2l §5.2.2 (``num_layers`` hidden layers of ``num_hiddens`` units). With
     ``init='normal'`` every weight matrix is drawn as the book does in §5.2.1,
-    ``torch.randn(num_inputs, num_hiddens) * 0.01``, and biases start at zero."""
+    ``torch.randn(num_inputs, num_hiddens) * 0.01``, and biases start at zero. ``dropout``: one p per hidden
+    layer instead of ``s.dropout`` for all (the dropout lesson's 0.2 and 0.5)."""
     net = mlp(num_inputs, num_outputs, s.num_layers, s.num_hiddens, s.activation,
-              dropout=s.dropout, generator=dropout_generator)
+              dropout=s.dropout if dropout is None else dropout, generator=dropout_generator)
     with torch.no_grad():
         for m in net:
             if isinstance(m, nn.Linear):
@@ -158,11 +159,12 @@ class Result:
 class ModelRun:
     """One model being trained: the MLP, or the softmax-regression baseline (0 hidden layers)."""
 
-    def __init__(self, name: str, s: Settings, num_inputs: int, num_outputs: int, seed: int, device):
+    def __init__(self, name: str, s: Settings, num_inputs: int, num_outputs: int, seed: int, device,
+                 dropout: tuple[float, ...] | None = None):
         self.name, self.s = name, s
         self.gen = torch.Generator().manual_seed(seed)                        # init and minibatch order
         drop_gen = torch.Generator(device=device).manual_seed(seed + 1)      # dropout masks
-        self.net = build_net(s, num_inputs, num_outputs, self.gen, drop_gen).to(device)
+        self.net = build_net(s, num_inputs, num_outputs, self.gen, drop_gen, dropout).to(device)
         self.loss = nn.CrossEntropyLoss()
         self.trainer = sgd_with_weight_decay(self.net, s.lr, s.weight_decay)
         macs = forward_macs(self.net)

@@ -16,6 +16,19 @@ ACTIVATION_MODULES = {
 }
 
 
+def dropout_layer(X: torch.Tensor, dropout: float, generator: torch.Generator | None = None) -> torch.Tensor:
+    """d2l §5.6.2 (d2l-zh 4.6.4) ``dropout_layer``: zero each element with probability ``dropout`` and
+    scale the kept ones by 1/(1 − p), so E[dropout_layer(X)] = X. The book draws from torch's global
+    generator; here ``generator`` can be given, so that runs in parallel threads reproduce."""
+    assert 0 <= dropout <= 1
+    if dropout == 1:                # every element dropped
+        return torch.zeros_like(X)
+    if dropout == 0:                # every element kept
+        return X
+    mask = (torch.rand(X.shape, generator=generator, device=X.device) > dropout).float()
+    return mask * X / (1.0 - dropout)
+
+
 class Dropout(nn.Module):
     """d2l §5.6's ``dropout_layer`` as a module: keep each unit with probability 1 − p and
     scale it by 1/(1 − p), so the expectation is unchanged. In ``eval()`` it is the identity.
@@ -27,29 +40,28 @@ class Dropout(nn.Module):
         self.dropout, self.generator = dropout, generator
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
-        if not self.training or self.dropout == 0:
+        if not self.training:
             return X
-        if self.dropout == 1:
-            return torch.zeros_like(X)
-        mask = (torch.rand(X.shape, generator=self.generator, device=X.device) > self.dropout).float()
-        return mask * X / (1.0 - self.dropout)
+        return dropout_layer(X, self.dropout, self.generator)
 
     def extra_repr(self) -> str:
         return f"p={self.dropout}"
 
 
 def mlp(num_inputs: int, num_outputs: int, num_layers: int, num_hiddens: int,
-        activation: str = "relu", dropout: float = 0.0,
+        activation: str = "relu", dropout: float | tuple[float, ...] = 0.0,
         generator: torch.Generator | None = None) -> nn.Sequential:
-    """Flatten → [Linear → activation → Dropout] × num_layers → Linear.
+    """Flatten → [Linear → activation → Dropout] × num_layers → Linear. ``dropout``: one p for every hidden
+    layer, or one per layer (the book's 0.2 then 0.5, d2l §5.6); a layer with p = 0 has no Dropout.
     ``num_layers = 0`` is softmax (or logistic) regression: one ``nn.Linear``.
     Weights start Xavier-uniform (d2l §5.4.2), biases at zero, drawn from ``generator``."""
     layers: list[nn.Module] = [nn.Flatten()]
     d = num_inputs
-    for _ in range(num_layers):
+    drops = tuple(dropout) if isinstance(dropout, (tuple, list)) else (dropout,) * num_layers
+    for p in drops[:num_layers]:
         layers += [nn.Linear(d, num_hiddens), ACTIVATION_MODULES[activation]()]
-        if dropout > 0:
-            layers.append(Dropout(dropout, generator))
+        if p > 0:
+            layers.append(Dropout(p, generator))
         d = num_hiddens
     layers.append(nn.Linear(d, num_outputs))
     net = nn.Sequential(*layers)

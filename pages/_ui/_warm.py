@@ -34,6 +34,7 @@ def default_runs(seed: int = 0) -> Iterator[tuple[Callable, object, str | None]]
     import engine.softmax_regression as SR
     from engine.attention import translation as T
     from engine.gradients import clipping as CL, grad_check as GC
+    from engine.generalization import dropout as GD, kfold as GK, polynomial as GP, weight_decay as GW
     from engine.optimization import averages as OA, descent as OD, minibatch as OM, network as ON, surfaces as OS
     from engine.language_model import lstm_internals as I
     import engine.language_model as LM
@@ -49,11 +50,15 @@ def default_runs(seed: int = 0) -> Iterator[tuple[Callable, object, str | None]]
     yield CL.run, CL.Settings(), None
     yield P.run, P.Settings(), None
     yield OD.run, OD.Settings(), None
+    yield GP.run, GP.Settings(), None
+    yield GW.run, GW.Settings(), None
+    yield GK.run, GK.Settings(), GK.namespace(GK.Settings())
     yield OA.run, OA.Settings(), None
     yield OS.run, OS.Settings(), None
     yield OM.run, OM.Settings(), OM.namespace(OM.Settings().dataset)
     yield SR.run, SR.Settings(), images("softmax_regression", SR.Settings())
     yield M.run, M.Settings(), images("mlp", M.Settings())
+    yield GD.run, GD.Settings(), images("dropout", GD.Settings())
     yield ON.run, ON.Settings(), images("optimizers_network", ON.Settings())
     yield VL.run, VL.Settings(), images("lenet", VL.Settings())
     yield VA.run, VA.Settings(), images("alexnet_nin", VA.Settings())
