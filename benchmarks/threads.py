@@ -128,7 +128,8 @@ def alone():
                     a, b = lesson()[1], book()[1]
                     a2, b2 = book()[1], lesson()[1]          # A B B A: neither always goes first
                 pairs[n].append((statistics.mean((a, b2)), statistics.mean((b, a2))))
-        floor = LMB.BOOK["batch_size"] * LMB.BOOK["num_steps"] / LMB.compute_floor("lstm", vocab_size)
+        with dev.threads(1):                          # the floor of the one-thread loop
+            floor = LMB.BOOK["batch_size"] * LMB.BOOK["num_steps"] / LMB.compute_floor("lstm", vocab_size)
         for n, rows in pairs.items():
             ratios = [a / b for a, b in rows]
             lesson_rate = statistics.median(a for a, _ in rows)
