@@ -82,9 +82,11 @@ def main() -> None:
     from pages import _ui as ui
 
     import torch
-    # One intra-op thread per computation: a class's sessions run in parallel threads, and
-    # measured here under load a small run took 20.6 s with torch's default 2 threads and 0.12 s
-    # with 1 (the threads of different sessions wait on each other's cores).
+    # One intra-op thread for what a script run computes itself (figures, quick calls): a class's
+    # sessions run in parallel threads, and measured here under load a small run took 20.6 s with
+    # torch's default 2 threads and 0.12 s with 1 (the threads of different sessions wait on each
+    # other's cores). A training gets its own count from the training slots in ui.run_cached:
+    # every free core for a student alone, one each under a class load (torch keeps the count per thread).
     if torch.get_num_threads() != 1:
         torch.set_num_threads(1)
 

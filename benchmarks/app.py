@@ -14,7 +14,7 @@
 Environment overrides for quick runs: ``APP_BENCH_SESSIONS`` (30), ``APP_BENCH_ACTIONS`` (10 per
 student and phase), ``APP_BENCH_EXPLORE_PHASES`` (2), ``APP_BENCH_PHASE_SECONDS`` (120),
 ``APP_BENCH_THINK`` ("3,8": seconds a student pauses between actions, uniform; "1,3" is a stress
-test), ``APP_BENCH_LOAD=0`` to skip the load run, ``APP_BENCH_REPLICAS=N`` to serve the class through
+test), ``APP_BENCH_LOAD=0`` to skip the load run, ``APP_BENCH_PAGES=playground,mlp`` to time those pages only, ``APP_BENCH_REPLICAS=N`` to serve the class through
 HAProxy with N replicas (``deploy/serve.py``; ``python -m benchmarks replicas`` compares 1 and 2).
 """
 from __future__ import annotations
@@ -117,7 +117,10 @@ def page_times():
     first = _timed_run(None)[0]          # Streamlit's own first-run set-up is not any page's cost
     yield {"name": "app.start", "seconds": round(imports + first, 3), "import_seconds": round(imports, 3),
            "first_run_seconds": round(first, 3), "lessons": len(lessons)}
+    only = [p for p in os.environ.get("APP_BENCH_PAGES", "").split(",") if p]
     for path, name in [(None, "home")] + [(l.path, stem(l.path)) for l in lessons]:
+        if only and name not in only:
+            continue
         st.cache_data.clear()
         st.cache_resource.clear()
         cold, at, cold_cpu = _timed_run(path)

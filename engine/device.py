@@ -1,6 +1,7 @@
 """Where the engine computes: chosen in one place, used by every lesson."""
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 
 import torch
@@ -32,21 +33,56 @@ def describe(device: torch.device, tr=None) -> str:
     return tr(key, n=n)
 
 
+_grant = threading.local()
+
+
+def granted_threads() -> int | None:
+    """The intra-op thread count the caller granted this thread's computations (``threads``), or None."""
+    return getattr(_grant, "n", None)
+
+
+@contextmanager
+def threads(n: int):
+    """Grant the computations of this block ``n`` intra-op threads. The caller decides the count
+    (the app's page layer: every free core for a student alone, one per training under a class
+    load, see ``pages/_ui/_run.TrainingSlots``); inside the block a lesson's own
+    ``intra_op_threads(k)`` uses ``n`` instead of its ``k``.
+
+    Torch keeps the count per OS thread once that thread has run an op (checked in torch 2.13 with
+    the OpenMP backend: a thread's ``set_num_threads`` leaves the other threads' counts alone), so
+    concurrent trainings in different threads each keep their own. Some kernels reduce in an order
+    that depends on the count (``nn.LayerNorm``'s weight gradient, for one), so a training's numbers
+    may differ in the last bits between counts: the page layer keys its cache by the count."""
+    n = max(1, int(n))
+    before = getattr(_grant, "n", None)
+    _grant.n = n
+    try:
+        with intra_op_threads(n):
+            yield n
+    finally:
+        _grant.n = before
+
+
 @contextmanager
 def intra_op_threads(n: int):
-    """Run a block with ``n`` intra-op threads, then restore the previous number.
+    """Run a block with ``n`` intra-op threads — or with the count a caller granted (``threads``) —
+    then restore the previous number.
 
-    A tiny network's ops (a 16 × 8 tanh) gain nothing from a second thread, yet on a busy
-    2-core server each parallel op waits for the other core to be scheduled: measured here
-    under load, the playground's default run took 54 s with 2 threads and 2 s with 1.
+    ``n`` is a lesson's count when nobody grants one (tests, benchmarks, scripts): 1, since a tiny
+    network's ops (a 16 × 8 tanh) gain nothing from a second thread, yet on a busy 2-core server each
+    parallel op waits for the other core to be scheduled: measured here under load, the
+    playground's default run took 54 s with 2 threads and 2 s with 1.
 
     Caveat: torch keeps the count in a process-wide default that a thread copies the first
     time it runs a torch op, so a thread that starts its first op while this block is open
-    keeps one thread. That only changes speed, never numbers; setting one thread for the whole
-    app at start-up (``torch.set_num_threads(1)``) would make this block unnecessary."""
+    copies this count. That only changes speed; the app sets one thread at the start of every
+    script run (``streamlit_app.main``)."""
+    n = granted_threads() or n
     before = torch.get_num_threads()
-    torch.set_num_threads(n)
+    if n != before:
+        torch.set_num_threads(n)
     try:
         yield
     finally:
-        torch.set_num_threads(before)
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)

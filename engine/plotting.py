@@ -285,3 +285,35 @@ def finish(fig: go.Figure) -> go.Figure:
 def finished(builder, *args, **kwargs) -> go.Figure:
     """``finish(builder(*args, **kwargs))``: one cacheable call for ``ui.plot``."""
     return finish(builder(*args, **kwargs))
+
+
+def decimate(x, y, max_points: int = 2000):
+    """A long curve thinned to at most ``max_points`` points without changing what a chart of it
+    shows: x is cut into ``max_points // 2`` equal buckets of consecutive points, and each bucket
+    keeps its lowest and highest y in their original order (min/max decimation), so every spike,
+    the first and the last point stay. A chart a few hundred pixels wide draws no more than two
+    points per pixel column anyway. NaN/inf points are kept where they are (a divergence stays on
+    the chart). Returns numpy arrays ``(x, y)``; a curve already short enough comes back whole."""
+    import numpy as np
+    x, y = np.asarray(x), np.asarray(y, dtype=float)
+    n = len(y)
+    if n <= max_points or max_points < 4:
+        return x, y
+    finite = np.isfinite(y)
+    per_bucket = 2 if finite.all() else 3                            # min, max (and a first inf/NaN)
+    buckets = max(1, (max_points - 2) // per_bucket)
+    edges = np.linspace(1, n - 1, buckets + 1).astype(int)          # the first and last point apart
+    keep = [0]
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        if hi <= lo:
+            continue
+        seg = y[lo:hi]
+        bad = np.flatnonzero(~finite[lo:hi])
+        if len(bad):
+            keep.append(lo + int(bad[0]))                            # the first non-finite point of the bucket
+        if len(bad) < len(seg):
+            vals = np.where(finite[lo:hi], seg, np.nan)
+            keep.extend(sorted({lo + int(np.nanargmin(vals)), lo + int(np.nanargmax(vals))}))
+    keep.append(n - 1)
+    idx = np.unique(np.asarray(keep))
+    return x[idx], y[idx]

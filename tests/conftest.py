@@ -9,6 +9,10 @@ import pytest
 # No start-up warming of the lessons' default runs in tests (AppTest processes and the e2e server
 # inherit this): each test computes what it asks for. tests/app/test_warm.py calls it directly.
 os.environ.setdefault("DEEPDIVE_WARM", "0")
+# One intra-op thread per training, as under a class load: a page test checks what a lesson
+# teaches, and on a shared CI machine the free-core count (pages/_ui/_run.TrainingSlots) follows
+# other jobs' load. tests/app/test_shared_run.py tests that count; tests/engine/test_threads.py the grant.
+os.environ.setdefault("DEEPDIVE_TRAINING_THREADS", "1")
 # Uploads kept for links go to a folder of this test session, not the repository's data/uploads/.
 if "DEEPDIVE_UPLOADS" not in os.environ:
     import tempfile

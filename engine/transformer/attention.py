@@ -47,10 +47,23 @@ def scaled_dot_product_attention(queries, keys, values, keep=None, scale: bool =
     Dividing by √d keeps the scores' variance at 1 whatever d is, so the softmax does not
     saturate into a one-hot (vanishing gradients) as d grows."""
     d = queries.shape[-1]
-    scores = queries @ keys.transpose(-2, -1)
-    if scale:
-        scores = scores / math.sqrt(d)
-    weights = masked_softmax(scores, keep)
+    if keep is None or keep.dim() > 2:
+        scores = queries @ keys.transpose(-2, -1)
+        if scale:
+            scores = scores / math.sqrt(d)
+        weights = masked_softmax(scores, keep)
+        return weights @ values, weights
+    # The same sum with one (q, k) mask for every sequence and head (the causal mask): the scaling
+    # and the mask ride inside the matrix product (``baddbmm``: −inf + s = −inf, so a masked score is
+    # −inf as with masked_fill), saving two passes over the scores forward and two backward.
+    *lead, q, _ = queries.shape
+    k = keys.shape[-2]
+    bias = torch.zeros(keep.shape, dtype=queries.dtype, device=queries.device).masked_fill_(~keep, float("-inf"))
+    scores = torch.baddbmm(bias, queries.reshape(-1, q, d), keys.reshape(-1, k, d).transpose(-2, -1),
+                           alpha=1 / math.sqrt(d) if scale else 1.0).reshape(*lead, q, k)
+    weights = torch.softmax(scores, dim=-1)
+    if not bool(keep.any(-1).all()):            # a row with nothing kept: zeros, not NaN
+        weights = weights.masked_fill(~keep, 0.0)
     return weights @ values, weights
 
 

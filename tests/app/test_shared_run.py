@@ -129,3 +129,55 @@ def test_the_progress_bar_total_is_the_work_the_budget_allows():
     assert budget_total(224, 300, b) == 300        # the budget is not reached: the settings' total
     assert budget_total(0, 1920, b) == 1920
     assert budget_total(224, 1920, Budget()) == 1920
+
+
+def test_a_training_alone_gets_the_free_cores_and_a_class_one_thread_each():
+    slots = TrainingSlots(4)
+    with slots.threads() as a:
+        assert a == 4                                # alone: every core
+        with slots.threads() as b, slots.threads() as c:
+            assert b == c == 1                       # the others keep one thread each
+    assert slots.threads_in_use == 0
+    with slots.threads() as a, slots.threads() as b:
+        assert (a, b) == (4, 1)
+    with slots.threads() as a:
+        with slots.threads() as b:
+            pass
+        with slots.threads() as c:                  # b has ended; a still holds every core
+            assert (b, c) == (1, 1)
+    busy = TrainingSlots(4, foreign=lambda: 2.6)     # other processes keep ≈3 cores busy
+    with busy.threads() as a:
+        assert a == 1
+    assert TrainingSlots(8, foreign=lambda: 0.4).free_threads() == 8
+    assert TrainingSlots(8, fixed_threads=1).free_threads() == 1       # DEEPDIVE_TRAINING_THREADS=1
+
+
+def test_foreign_load_is_measured_without_our_own_cpu(monkeypatch):
+    import os
+    from pages._ui._run import cpu_sample, foreign_busy_cores
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.2, 2.0, 1.0))
+    samples = iter([(0.0, 100.0, 10.0), (0.1, 100.0, 10.0), (2.0, 105.0, 12.0), (2.1, 200.0, 12.0),
+                    (4.0, 106.0, 15.0)])
+    busy = foreign_busy_cores(lambda: next(samples))
+    assert busy() == 3.2            # no look of 0.5 s yet: the load average stands in
+    assert busy() == 1.5            # 5 busy CPU-seconds in 2 s, 2 of them ours: 1.5 cores elsewhere
+    assert busy() == 1.5            # 0.1 s later: too short a look, the last answer
+    assert busy() == 0.0            # never below zero
+    now, machine, mine = cpu_sample()
+    assert machine >= 0 and mine > 0
+
+
+def test_cache_keys_per_thread_count_and_lookup_of_any():
+    from pages._ui._run import cached_any_threads, key_of
+
+    def fn():
+        pass
+    one, two = key_of(fn, "s", 0, "cpu"), key_of(fn, "s", 0, "cpu", threads=2)
+    assert one != two and two[:len(one)] == one and key_of(fn, "s", 0, "cpu", threads=1) == one
+    c = SharedCache()
+    assert cached_any_threads(c, one, 4) is None
+    c.put(two, "two threads")
+    assert cached_any_threads(c, one, 4) == "two threads"      # an exact run of these settings
+    c.put(one, "one thread")
+    assert cached_any_threads(c, one, 4) == "one thread"       # the one-thread run first
+    assert cached_any_threads(c, key_of(fn, "other", 0, "cpu"), 4) is None

@@ -1,0 +1,75 @@
+"""engine.device.threads: the caller's thread count reaches the engine, per OS thread, and a
+training's numbers do not depend on it beyond float summation order."""
+import threading
+
+import torch
+
+from engine import device as dev
+from engine.budget import Budget
+
+
+def test_a_grant_overrides_the_lessons_own_count_and_is_restored():
+    before = torch.get_num_threads()
+    with dev.threads(3):
+        assert dev.granted_threads() == 3 and torch.get_num_threads() == 3
+        with dev.intra_op_threads(1):               # what every lesson's run says
+            assert torch.get_num_threads() == 3     # the caller decides
+    assert dev.granted_threads() is None and torch.get_num_threads() == before
+    with dev.intra_op_threads(1):                   # no grant: the lesson's own count
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+
+
+def test_the_count_is_per_thread_in_this_torch():
+    """Two trainings in two threads keep their own counts (torch 2.13, OpenMP backend)."""
+    torch.zeros(1) + 1                               # this thread has run an op
+    seen, inside, leave = {}, threading.Event(), threading.Event()
+
+    def other():
+        torch.zeros(1) + 1
+        with dev.threads(2):
+            inside.set()
+            leave.wait(10)
+            seen["other"] = torch.get_num_threads()
+
+    with dev.intra_op_threads(1):
+        t = threading.Thread(target=other)
+        t.start()
+        assert inside.wait(10)
+        seen["main"] = torch.get_num_threads()       # the other thread's grant did not reach this one
+        leave.set()
+        t.join()
+    assert seen == {"main": 1, "other": 2}
+
+
+def _lm(threads: int):
+    import engine.language_model as L
+    s = L.Settings(num_epochs=2, num_hiddens=32, batch_size=8, max_tokens=4_000)
+    seen = set()
+    with dev.threads(threads):
+        r = L.run(s, seed=0, budget=Budget(max_seconds=1e9), on_step=lambda e: seen.add(torch.get_num_threads()))
+    assert seen == {threads}                         # the training ran with the granted count
+    return r
+
+
+def test_language_model_numbers_do_not_depend_on_the_thread_count():
+    a, b, c = _lm(1), _lm(2), _lm(2)
+    cols = ["train_ppl", "heldout_ppl"]
+    assert a.epochs[cols].equals(b.epochs[cols]) and b.epochs[cols].equals(c.epochs[cols])
+    assert all(torch.equal(p, q) for p, q in zip(a.net.parameters(), b.net.parameters()))
+
+
+def test_transformer_same_thread_count_same_numbers_and_close_across_counts():
+    """Same seed and thread count: the same numbers. Across counts nn.LayerNorm's weight gradient
+    sums per thread, so the numbers may differ in the last bits (the app keys its cache by the
+    count, pages/_ui/_run.key_of) — close, not necessarily equal."""
+    from engine.transformer import char_lm
+    s = char_lm.Settings(num_epochs=1, max_tokens=4_000)
+    runs = {}
+    for n in (1, 2, 2):
+        with dev.threads(n):
+            runs.setdefault(n, []).append(char_lm.run(s, seed=0, budget=Budget(max_seconds=1e9)))
+    two = runs[2]
+    assert two[0].epochs["perplexity"].equals(two[1].epochs["perplexity"])
+    p1, p2 = runs[1][0].final_perplexity, two[0].final_perplexity
+    assert abs(p1 - p2) / p1 < 0.02
