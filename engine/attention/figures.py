@@ -145,7 +145,7 @@ def fig_nw_fit(r, tr: Translator) -> go.Figure:
                              mode="lines", name=tr("nw_learned", width=f"{r.learned_width:.3g}"),
                              line=dict(color=PALETTE[3], width=2)))
     fig = style(fig, tr("nw_fit_title"), "x", "y", height=420)
-    return fig.update_layout(legend=dict(y=-0.3), margin=dict(b=120))
+    return fig
 
 
 def fig_nw_weights(weights: np.ndarray, x_train: np.ndarray, x_test: np.ndarray, title: str,

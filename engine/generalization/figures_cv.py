@@ -101,7 +101,7 @@ def fig_dropout_curves(history: pd.DataFrame, tr: Translator, num_epochs: int | 
     fig.update_xaxes(title_text=tr("epoch_axis"))
     if num_epochs:
         fig.update_xaxes(range=[0, num_epochs + 0.5])
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0), margin=dict(t=90, b=150))
+    fig.update_layout(margin=dict(t=90))
     return style(fig, tr("curves_title"), height=500)
 
 

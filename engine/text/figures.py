@@ -75,7 +75,7 @@ def fig_smoothing(sb, eps: float, tr: Translator, token: str, top_seen: int = 12
     fig.update_layout(barmode="group", bargap=0.25)
     fig = style(fig, tr("smooth_title", ctx=ctx), tr("smooth_x_axis", ctx=ctx), tr("smooth_y_axis", ctx=ctx), height=440)
     fig.update_yaxes(automargin=True, title_standoff=12)
-    return fig.update_layout(legend=dict(y=-0.35), margin=dict(l=80, b=130))
+    return fig.update_layout(margin=dict(l=80))
 
 
 def _tint(colour: str, white: float = 0.55) -> str:

@@ -17,7 +17,8 @@ def metrics(at):
 
 
 def charts(at) -> str:
-    return " ".join(chart_text(c) for c in at.get("plotly_chart"))
+    # divergence labels are wrapped short (engine.plotting.mark_divergence): read them as one line
+    return " ".join(chart_text(c).replace("<br>", " ") for c in at.get("plotly_chart"))
 
 
 def booms(at):
