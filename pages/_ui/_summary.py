@@ -64,6 +64,8 @@ def _value_of(m: Metric, result, pinned: bool = False):
 def metrics(result, specs: list[Metric], tr: Translator | None = None) -> None:
     """The headline numbers in one row of ``st.metric``; with pins, each number that has a ``better``
     direction shows its difference from the first pin. Recorded for the table and the report."""
+    if not specs:                       # nothing to show (a race with every optimizer switched off)
+        return
     reg = record()
     tr = tr or reg.get("tr") or Translator(st.session_state.get("lang", "en"))
     entry = next((c for c in reg["calls"].values() if c["result"] is result), None) if result is not None else None

@@ -22,7 +22,8 @@ ui.header(tr)
 r = ui.run_cached(SF.run, s, tr, seed=0, device=ui.current_device())     # deterministic: one seed
 if not s.chosen():
     st.info(tr("none_chosen"), icon="👈")
-ui.metrics(r, [ui.Metric(tr("metric_gap", opt=tr(f"opt.{n}")), lambda r, n=n: float(r.run_of(n)["gap"].iloc[-1]), "lower")
+ui.metrics(r, [ui.Metric(tr("metric_gap", opt=tr(f"opt.{n}")),    # none before the first step (a Stop)
+                         lambda r, n=n: float(g.iloc[-1]) if len(g := r.run_of(n)["gap"]) else None, "lower")
                for n in s.chosen()])
 st.dataframe(F.race_table(r, tr), hide_index=True)
 for name in s.chosen():

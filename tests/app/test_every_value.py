@@ -76,9 +76,34 @@ def engine_settings_classes() -> set[type]:
 def test_every_settings_class_of_the_engine_is_on_a_page():
     on_pages = {cls for page in PAGES for cls in page_settings(page)}
     assert engine_settings_classes() == on_pages
-    for page in PAGES:                         # one URL key per setting on a page: no two classes share a name
-        names = [n for cls in page_settings(page) for n in S.bounds(cls)]
-        assert len(names) == len(set(names)), page
+    for page in PAGES:      # one URL key per setting: no two classes that a run shows together share a name
+        for group in settings_groups(page):
+            names = [n for cls in group for n in S.bounds(cls)]
+            assert len(names) == len(set(names)), (page, [c.__qualname__ for c in group])
+
+
+def settings_groups(page: str) -> list[list[type]]:
+    """The Settings classes one run of the page builds widgets for together: those of the page's top
+    level, with those of each top-level function (a page that shows one of two models, like the toy
+    Transformer's decoder-only or encoder-decoder, builds one function's widgets per run)."""
+    tree = ast.parse((ROOT / page).read_text(encoding="utf-8"))
+    ns: dict = {}
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            exec(compile(ast.Module([node], []), page, "exec"), ns)
+
+    def calls(node) -> list[type]:
+        found = []
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Call) and getattr(sub.func, "attr", getattr(sub.func, "id", "")) == "settings_form":
+                cls = eval(compile(ast.Expression(sub.args[0]), page, "eval"), ns)
+                if cls not in found:
+                    found.append(cls)
+        return found
+    funcs = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    top = [c for n in tree.body if not isinstance(n, ast.FunctionDef) for c in calls(n)]
+    groups = [list(dict.fromkeys(top + calls(f))) for f in funcs if calls(f)]
+    return groups or [list(dict.fromkeys(top))]
 
 
 def fields(page: str) -> dict[str, S.Bound]:
@@ -189,6 +214,18 @@ def shortened_runs():
     _run.stopped_runs().clear()
 
 
+def trains_with_a_budget(page: str) -> bool:
+    """Whether the page trains through the shared cache with a work budget: a ``run_cached`` call that is
+    not ``quick=True`` (a computation without a training loop), or ``run_slices`` (Continue)."""
+    for node in ast.walk(ast.parse((ROOT / page).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            quick = any(k.arg == "quick" and isinstance(k.value, ast.Constant) and k.value.value for k in node.keywords)
+            if name == "run_slices" or (name == "run_cached" and not quick):
+                return True
+    return False
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_walk(app_at, page, monkeypatch, shortened_runs):
     _run = shortened_runs
@@ -209,5 +246,5 @@ def test_page_walk(app_at, page, monkeypatch, shortened_runs):
     # the page's training ran on the shortened budget (its script shares this process's modules); pages
     # without a training loop compute in one pass. (Not one budget per link: settings already in the shared
     # cache — the bounds test's real runs — or equal to an earlier link's are not trained again.)
-    trains = "run_cached" in (ROOT / page).read_text(encoding="utf-8")
+    trains = trains_with_a_budget(page)
     assert (len(budgets) > 0) == trains and all(b.reason == "units" for b in budgets if b.calls > b.max_calls)
