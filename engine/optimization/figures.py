@@ -146,7 +146,7 @@ def fig_race_paths(result, grid, tr: Translator) -> go.Figure:
     fig = go.Figure(go.Contour(x=g1, y=g2, z=np.log10(np.maximum(gap, 0) + 1e-3), colorscale=SEQUENTIAL, ncontours=30,
                                colorbar=dict(title=tr("log_gap")), showscale=True,
                                hovertemplate="x₁=%{x:.3f}<br>x₂=%{y:.3f}<br>" + tr("log_gap") + "=%{z:.2f}<extra></extra>"))
-    for name in result.settings.chosen():
+    for name in result.raced():
         r = finite_rows(result.run_of(name))
         r = r[(r["x1"].abs() <= 50) & (r["x2"].abs() <= 50)]
         fig.add_trace(go.Scatter(x=r["x1"], y=r["x2"], mode="lines+markers", name=tr(f"opt.{name}"),
@@ -159,7 +159,7 @@ def fig_race_paths(result, grid, tr: Translator) -> go.Figure:
 
 def fig_race_gap(result, tr: Translator) -> go.Figure:
     fig = go.Figure()
-    for name in result.settings.chosen():
+    for name in result.raced():
         r = result.run_of(name)
         fig.add_trace(go.Scatter(x=r["step"], y=positive_or_none(r["gap"]), mode="lines", name=tr(f"opt.{name}"),
                                  line=dict(color=COLOURS[name], width=2)))
@@ -173,7 +173,7 @@ def fig_race_gap(result, tr: Translator) -> go.Figure:
 def fig_race_lr(result, tr: Translator) -> go.Figure:
     """Each coordinate's effective step size |Δxᵢ| / |gᵢ| over time (η for GD)."""
     fig = make_subplots(rows=1, cols=2, subplot_titles=(tr("coord", i=1), tr("coord", i=2)), shared_yaxes=True)
-    for name in result.settings.chosen():
+    for name in result.raced():
         r = result.run_of(name)
         for i in (1, 2):
             fig.add_trace(go.Scatter(x=r["step"], y=positive_or_none(r[f"lr{i}"]), mode="lines", name=tr(f"opt.{name}"),
@@ -222,7 +222,7 @@ def fig_components(result, tr: Translator) -> go.Figure:
     fig = go.Figure()
     e = result.eigen
     for name, rate_col, dash in (("gd", "gd_rate", None), ("momentum", "momentum_rate", None)):
-        if name not in result.settings.chosen():
+        if name not in result.raced():
             continue
         c = SF.components(result, name)
         for i in (1, 2):
@@ -244,8 +244,11 @@ def race_table(result, tr: Translator) -> pd.DataFrame:
     from engine.numerics import fmt
     from engine.optimization.paths import fmt_point
     rows = []
-    for name in result.settings.chosen():
-        r = result.run_of(name).iloc[-1]
+    for name in result.raced():
+        run = result.run_of(name)
+        if run.empty:                      # stopped before this optimizer's first step
+            continue
+        r = run.iloc[-1]
         rows.append({tr("table_opt"): tr(f"opt.{name}"), tr("table_end"): fmt_point((r["x1"], r["x2"])),
                      tr("table_gap"): fmt(float(r["gap"])), tr("table_status"): status(result, name, tr)})
     return pd.DataFrame(rows)

@@ -73,7 +73,7 @@ def last_point(frame: pd.DataFrame, d: int = 2) -> tuple[float, ...]:
 def finite_rows(frame: pd.DataFrame, d: int = 2) -> pd.DataFrame:
     """The rows a chart can draw (every coordinate finite)."""
     cols = [f"x{i + 1}" for i in range(d)]
-    return frame[np.isfinite(frame[cols]).all(axis=1)]
+    return frame[np.isfinite(frame[cols].to_numpy(dtype=float)).all(axis=1)]      # (an empty frame: object columns)
 
 
 def fmt_point(p) -> str:

@@ -160,6 +160,11 @@ class Result:
     eigen: pd.DataFrame | None          # quadratic: direction, lam, gd_rate, momentum_rate
     stop_reason: str | None
 
+    def raced(self) -> list[str]:
+        """The chosen optimizers that ran (the work budget, or a Stop, may end the race before the last)."""
+        present = set(self.runs["optimizer"])
+        return [n for n in self.settings.chosen() if n in present]
+
     def run_of(self, name: str) -> pd.DataFrame:
         return self.runs[self.runs["optimizer"] == name]
 

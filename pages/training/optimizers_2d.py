@@ -24,9 +24,9 @@ if not s.chosen():
     st.info(tr("none_chosen"), icon="👈")
 ui.metrics(r, [ui.Metric(tr("metric_gap", opt=tr(f"opt.{n}")),    # none before the first step (a Stop)
                          lambda r, n=n: float(g.iloc[-1]) if len(g := r.run_of(n)["gap"]) else None, "lower")
-               for n in s.chosen()])
+               for n in r.raced()])
 st.dataframe(F.race_table(r, tr), hide_index=True)
-for name in s.chosen():
+for name in r.raced():
     if r.divergences.get(name) or r.escapes.get(name):
         bad = SF.diverging_direction(r, name)
         why = tr("why_quadratic", i=bad[0], lam=fmt(bad[1], 3), rate=fmt(bad[2], 3)) if bad else tr("why_other")
@@ -39,7 +39,7 @@ with left:
     ui.plot(F.fig_race_paths, r, ui.shared_call(SF.surface_grid, r), tr)
 with right:
     ui.plot(F.fig_race_gap, r, tr, compare=True)
-    if "momentum" in s.chosen():
+    if "momentum" in r.raced():
         ui.plot(F.fig_momentum_average, r, tr)
 ui.plot(F.fig_race_lr, r, tr)
 
