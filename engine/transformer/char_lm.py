@@ -148,6 +148,7 @@ class Result:
     checkpoint: Checkpoint | None = None   # set when another slice can continue this run
     units_per_batch: float = 0.0  # budget units one full minibatch costs
     batches_per_epoch: int = 0
+    units_per_epoch: float = 0.0  # budget units one epoch costs (its last minibatch may be short)
 
     @property
     def num_tokens(self) -> int:
@@ -170,9 +171,7 @@ class Result:
     @property
     def epochs_per_slice(self) -> float:
         """Epochs one slice of ``MAX_UNITS`` trains with these settings on this corpus."""
-        if not self.units_per_batch or not self.batches_per_epoch:
-            return 0.0
-        return (MAX_UNITS // self.units_per_batch) / self.batches_per_epoch
+        return MAX_UNITS / self.units_per_epoch if self.units_per_epoch else 0.0
 
 
 EPOCH_COLUMNS = ["epoch", "step", "loss", "perplexity", "valid_perplexity", "tokens_per_s"]
@@ -330,7 +329,12 @@ class _Training:
                       epochs=epochs_frame(self.rows), divergence=self.divergence, stop_reason=reason,
                       num_heldout_tokens=len(self.valid_ids), checkpoint=checkpoint,
                       units_per_batch=self.units(torch.empty(self.s.batch_size, self.num_steps)),
-                      batches_per_epoch=self.per_epoch)
+                      batches_per_epoch=self.per_epoch, units_per_epoch=self._units_per_epoch())
+
+    def _units_per_epoch(self) -> float:
+        """What one epoch's minibatches cost: every subsequence once, and the charge per step."""
+        subseqs = max(0, (len(self.train_ids) - 1) // self.num_steps - 1)     # the fewest a random offset leaves
+        return subseqs * self.num_steps * self.n_params + self.per_epoch * STEP_UNITS
 
 
 # ---- a prompt the student types ------------------------------------------------------------

@@ -53,6 +53,7 @@ def test_k_slices_resumed_equal_one_run_of_k_budgets(monkeypatch, kw):
         part = C.run(dataclasses.replace(s, slices=j), seed=1)
         assert part.checkpoint.work_done <= j * C.MAX_UNITS < part.checkpoint.work_done + part.units_per_batch
         assert full.epochs[COLS].iloc[: len(part.epochs)].equals(part.epochs[COLS])
+        assert abs(part.epochs_done - j * part.epochs_per_slice) < 0.05 * j * part.epochs_per_slice   # what the page promises
     same_run(chain(s, 3), resumed)                            # the same numbers again
     assert not chain(s, 2, seed=2).epochs[COLS].equals(chain(s, 2).epochs[COLS])     # another seed: others
 
