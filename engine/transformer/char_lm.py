@@ -267,8 +267,8 @@ class _Training:
         """Train until ``limit`` units are spent in all (or the epochs end, or the budget stops it)."""
         s, net, loss = self.s, self.net, nn.CrossEntropyLoss()
         full = self.units(torch.empty(s.batch_size, self.num_steps))
-        left = lambda: max(0, min(s.num_epochs * self.per_epoch - self.step, (limit - self.work_done) // full))   # steps
-        start, total = self.step, max(1, int(left()))
+        steps_left = min(s.num_epochs * self.per_epoch - self.step, (limit - self.work_done) // full)   # for the progress bar
+        start, total = self.step, max(1, int(steps_left))
         self.reason = None
         while self.epoch <= s.num_epochs:
             if self.it is None:
