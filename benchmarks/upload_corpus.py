@@ -10,7 +10,11 @@ Reference in the same run: the lesson's defaults before this change (one-hot inp
 Chinese text, one slice. Goal: after at most 3 slices, held-out perplexity ≤ 1/3 of the first slice's and
 no token above 20 % of the generated text.
 
-``UPLOAD_BENCH_SLICES`` (default 5) slices per corpus.
+``UPLOAD_BENCH_SLICES`` (default 5) slices per corpus. ``UPLOAD_BENCH_MODELS`` (default "rnn,transformer"):
+which pages. The Character-level Transformer page (``engine.transformer.char_lm``) is measured the same way:
+its corpus-fitted defaults (``char_lm.suggest``) with 50 epochs (the most the page allows, so that Continue
+has slices to train), the page's prompt (the corpus's start) and sampling (200 characters, temperature 0.8,
+top-k 10): held-out perplexity, seconds and repetition after every slice.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ import time
 import engine.language_model as L
 from benchmarks._upload_corpora import chinese_upload, english_upload
 from engine.language_model import fit as F
+from engine.transformer import char_lm as TC
 
 
 def _texts(r, seed=0):
@@ -42,8 +47,53 @@ def _record(name, r, seconds, first_ppl):
             "greedy_text": greedy.text[:80], "sampled_text": sampled.text[:80], "time": time.time()}
 
 
+def _transformer_record(name, r, seconds, first_ppl, prompt_text):
+    g = TC.Sampling()
+    p = TC.read_prompt(r, prompt_text)
+    greedy = TC.generate(r, p.ids, g.num_preds, 0.0, 0)
+    sampled = TC.generate(r, p.ids, g.num_preds, g.temperature, 0, g.top_k)
+    rg, rs = F.repetition(list(greedy)), F.repetition(list(sampled))
+    ppl = float(r.epochs["valid_perplexity"].iloc[-1])
+    return {"name": name, "slice": r.settings.slices, "epochs": round(r.epochs_done, 3), "heldout_ppl": round(ppl, 2),
+            "ppl_vs_first_slice": round(ppl / first_ppl, 3) if first_ppl else 1.0, "seconds": round(seconds, 2),
+            "epochs_per_slice": round(r.epochs_per_slice, 2),
+            "greedy_top_share": round(rg.top_share, 3), "greedy_distinct_per_100": rg.distinct_per_100,
+            "greedy_loop": rg.cycle, "greedy_degenerate": rg.degenerate, "sampled_top_share": round(rs.top_share, 3),
+            "sampled_distinct_per_100": rs.distinct_per_100, "sampled_loop": rs.cycle, "sampled_degenerate": rs.degenerate,
+            "greedy_text": greedy[:60], "sampled_text": sampled[:60], "loadavg": os.getloadavg()[0], "time": time.time()}
+
+
+def run_transformer(slices: int):
+    for corpus in (chinese_upload(), english_upload()):
+        stats = F.corpus_stats(corpus)
+        s = TC.Settings(corpus=corpus, num_epochs=50, **TC.suggest(stats))
+        prompt = " ".join(corpus.text[:200].split())[: min(24, s.num_steps)]        # the page's default prompt
+        if s.max_tokens != TC.Settings().max_tokens:     # the reference: the page's defaults before (20,000 characters)
+            t = time.perf_counter()
+            r = TC.run(dataclasses.replace(s, max_tokens=TC.Settings().max_tokens), seed=0)
+            yield _transformer_record(f"transformer {corpus.name}: 20,000 characters (before), 50 epochs", r,
+                                      time.perf_counter() - t, None, prompt)
+        r, first = None, None
+        for k in range(1, slices + 1):
+            t = time.perf_counter()
+            r = TC.run(dataclasses.replace(s, slices=k), seed=0, resume=r)
+            seconds = time.perf_counter() - t
+            first = first or float(r.epochs["valid_perplexity"].iloc[-1])
+            rec = _transformer_record(f"transformer {corpus.name}: page defaults, 50 epochs", r, seconds, first, prompt)
+            if k == 1:
+                rec["suggested"] = TC.suggest(stats)
+            yield rec
+            if not r.can_continue:
+                break
+
+
 def run():
     slices = int(os.environ.get("UPLOAD_BENCH_SLICES", "5"))
+    models = os.environ.get("UPLOAD_BENCH_MODELS", "rnn,transformer").split(",")
+    if "transformer" in models:
+        yield from run_transformer(slices)
+    if "rnn" not in models:
+        return
     for corpus in (chinese_upload(), english_upload()):
         stats = F.corpus_stats(corpus, L.Settings().max_tokens)
         s = L.Settings(text_corpus=corpus, **F.suggest(stats))
