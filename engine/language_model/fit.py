@@ -75,6 +75,12 @@ def epochs_per_slice(num_train_tokens: int, work_per_batch: float, batch_size: i
     return batches * batch_size * num_steps / max(1, num_train_tokens)
 
 
+def slice_of(epoch: float, batches_per_epoch: int, work_per_batch: float, max_work: float) -> int:
+    """The slice of the work budget (1, 2, …) in which the run trained up to ``epoch``."""
+    per_slice = max(1.0, max_work // work_per_batch)
+    return max(1, math.ceil(round(epoch * batches_per_epoch) / per_slice))
+
+
 def slices_needed(epochs_per_slice_: float, epochs: float = RECOGNISABLE_EPOCHS) -> int:
     return max(1, math.ceil(epochs / max(epochs_per_slice_, 1e-9)))
 

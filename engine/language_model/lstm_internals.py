@@ -23,7 +23,7 @@ from engine.budget import Budget
 from engine.language_model.concise import RNNModel
 from engine.language_model.core import flops_per_token
 from engine.language_model.scratch import CELLS
-from engine.language_model.train import Adam, grad_clipping
+from engine.language_model.train import grad_clipping, make_updater
 from engine.device import intra_op_threads
 
 MODELS = ("rnn", "gru", "lstm")
@@ -200,7 +200,7 @@ def _run_long_range(settings, seed, device, on_step, budget, models):
         # an equal share of what is left for each model still to train: a capped comparison still
         # compares (the RNN alone must not spend the whole budget and leave GRU and LSTM untrained)
         limit = budget.used_units + (budget.max_units - budget.used_units) / (len(models) - i)
-        updater = Adam(net.parameters(), s.recall_lr)
+        updater = make_updater(net.parameters(), "adam", s.recall_lr)
         fpt = flops_per_token(name, s.recall_hiddens, 1, len(vocab), True)
         for update in range(1, s.recall_updates + 1):
             u = float(torch.rand(1, generator=gen))

@@ -76,7 +76,14 @@ STRINGS = {
     "theta": {"en": "Gradient clipping θ", "zh": "梯度裁剪阈值 θ"},
     "theta_help": {"en": "g ← min(1, θ/‖g‖)·g over all parameters together (⟦grad_clipping⟧). Large θ = almost no clipping.",
                    "zh": "对全部参数一起：g ← min(1, θ/‖g‖)·g（⟦grad_clipping⟧）。θ 很大相当于几乎不裁剪。"},
-    "lr": {"en": "Learning rate (SGD)", "zh": "学习率（SGD）"},
+    "lr": {"en": "Learning rate η", "zh": "学习率 η"},
+    "lr_help": {"en": "SGD moves the weights by η × the clipped gradient (the book: η = 1). Adam moves each weight by about η per step whatever its gradient's size, so it needs a far smaller η (≈ 0.01).",
+                "zh": "SGD 把权重移动 η × 裁剪后的梯度（书中 η = 1）。Adam 每步让每个权重移动约 η，与梯度大小无关，因此需要小得多的 η（约 0.01）。"},
+    "optimizer": {"en": "Optimizer", "zh": "优化算法"},
+    "optimizer_help": {"en": "SGD: the book's updater, θ ← θ − η·g. Adam (⟦adam⟧): leaky averages of g and g², each weight stepped by η·v̂/(√ŝ + ε) — its own step size.",
+                       "zh": "SGD：书中的更新方式，θ ← θ − η·g。Adam（⟦adam⟧）：g 与 g² 的泄漏平均，每个权重按 η·v̂/(√ŝ + ε) 更新——各有各的步长。"},
+    "optimizer.sgd": {"en": "SGD (the book)", "zh": "SGD（书中）"},
+    "optimizer.adam": {"en": "Adam", "zh": "Adam"},
     "num_epochs": {"en": "Epochs", "zh": "迭代轮数"},
     "batch_size": {"en": "Batch size", "zh": "批量大小"},
     "num_steps": {"en": "Time steps per subsequence", "zh": "每个子序列的时间步数"},
@@ -104,6 +111,19 @@ STRINGS = {
     "book_button": {"en": "The book's run: {model} on The Time Machine ({section})", "zh": "书中的实验：{model}，《时间机器》（{section}）"},
     "book_button_help": {"en": "Sets the book's settings: the first 10,000 characters of The Time Machine, 256 hidden units (concise), batch 32, 35 time steps, SGD lr 1, clipping θ = 1, sequential minibatches, 500 epochs. The link then holds them too.",
                          "zh": "设为书中的设置：《时间机器》的前 10,000 个字符、256 个隐藏单元（简洁实现）、批量 32、35 个时间步、SGD 学习率 1、裁剪 θ = 1、顺序分区、500 轮。链接中也会包含这些设置。"},
+    "fast_button": {"en": "Fast to the book's quality: {model} with Adam", "zh": "更快达到书中的效果：{model} + Adam"},
+    "fast_button_help": {"en": "The book's run with one change: Adam with η = 0.01 instead of SGD with η = 1 (same data, model, batch 32 × 35 steps, clipping θ = 1), 60 epochs. Training perplexity ≤ 1.1 comes after ≈ 49 epochs (4 slices of the work budget) instead of ≈ 350, about 7× sooner. The link then holds the settings too.",
+                         "zh": "书中的实验只改一处：用学习率 0.01 的 Adam 代替学习率 1 的 SGD（数据、模型、批量 32 × 35 步、裁剪 θ = 1 都不变），60 轮。训练困惑度约 49 轮（工作量的 4 份）就降到 1.1 以下，而不是约 350 轮，约快 7 倍。链接中也会包含这些设置。"},
+    "fast_done": {"en": "**Fast to the book's quality ({model}, Adam η = 0.01)**: training perplexity ≤ {target} at epoch {at}, in slice {slice} of the work budget, after ≈ {seconds} s of training here (now {train}; held-out {held}). The book's SGD (η = 1) takes ≈ {book_epochs} epochs to get there, and ≈ {book} after 500.",
+                  "zh": "**更快达到书中的效果（{model}，Adam η = 0.01）**：第 {at} 轮训练困惑度 ≤ {target}，在工作量的第 {slice} 份中，此处训练约 {seconds} 秒（当前 {train}；留出集 {held}）。书中的 SGD（η = 1）要约 {book_epochs} 轮才达到，500 轮后约为 {book}。"},
+    "fast_todo": {"en": "**Fast to the book's quality ({model}, Adam η = 0.01)**: training perplexity {train} after {epochs} epochs, not yet ≤ {target}. With seed 0 the LSTM gets there at epoch 49, in slice 4: press Continue (each slice is one work budget, ≈ 12 epochs).",
+                  "zh": "**更快达到书中的效果（{model}，Adam η = 0.01）**：{epochs} 轮后训练困惑度为 {train}，尚未 ≤ {target}。随机种子为 0 时 LSTM 在第 49 轮（第 4 份）达到：请点击“继续”（每份是一个工作量上限，约 12 轮）。"},
+    "fast_why": {"en": """**Why Adam gets there sooner** (⟦adam⟧). SGD moves every weight by η × its gradient, and clipping caps the whole step at ηθ = 1 in norm, shared by all ≈ 300 k weights: weights with small gradients (the output weights of rare letters, weights whose gradients shrink as they flow back through time) barely move, and η cannot be raised for them without the weights with large gradients overshooting. Adam keeps leaky averages of each weight's gradient (v) and squared gradient (s) and steps by η·v̂/(√ŝ + ε): **every weight gets its own step size**, about η whatever the scale of its gradient, so where SGD crawls Adam takes **larger effective steps**, and the average v̂ smooths the noise of only 8 minibatches per epoch. Dividing by √ŝ also largely undoes the clipping's rescaling, so θ = 1 hardly slows it. Meanwhile the held-out perplexity rises: a training perplexity of 1.1 on 10,000 characters means they are memorised (the book reports the training perplexity).""",
+                 "zh": """**为什么 Adam 更快**（⟦adam⟧）。SGD 把每个权重移动 η × 它的梯度，而裁剪把整步的范数限制在 ηθ = 1，由全部约 30 万个权重分享：梯度小的权重（罕见字母的输出权重、梯度随时间反向传播而变小的权重）几乎不动，而又不能为它们调大 η，否则梯度大的权重会冲过头。Adam 对每个权重的梯度（v）和梯度平方（s）做泄漏平均，按 η·v̂/(√ŝ + ε) 更新：**每个权重有自己的步长**，无论梯度大小都约为 η，因此在 SGD 爬行之处 Adam 的**有效步长更大**，而平均值 v̂ 平滑了每轮只有 8 个小批量带来的噪声。除以 √ŝ 也基本抵消了裁剪的缩放，所以 θ = 1 几乎不拖慢它。与此同时留出集困惑度上升：在 10,000 个字符上训练困惑度达到 1.1 意味着把它们背下来了（书中报告的是训练困惑度）。"""},
+    "update.sgd": {"en": r"SGD with $\eta = {lr}$, the gradient clipped to norm $\theta = {theta}$ so one step moves the weights by at most $\eta\theta = {move}$",
+                   "zh": r"SGD 学习率 $\eta = {lr}$，梯度裁剪到范数 $\theta = {theta}$，因此每步权重最多移动 $\eta\theta = {move}$"},
+    "update.adam": {"en": r"Adam with $\eta = {lr}$ (⟦adam⟧), the gradient first clipped to norm $\theta = {theta}$; each weight moves by about $\eta$ per step, whatever the size of its gradient",
+                    "zh": r"Adam 学习率 $\eta = {lr}$（⟦adam⟧），梯度先裁剪到范数 $\theta = {theta}$；每个权重每步移动约 $\eta$，与其梯度大小无关"},
     "book_budget": {"en": "**The book's run ({section}, {model})** stopped at the work budget after {epochs} of its 500 epochs: training perplexity {train}, held-out {held}. The book reaches ≈ {book} after all 500 epochs; that takes ≈ {seconds} s of one CPU core, more than one run may take on this shared server. `python -m benchmarks language_model_book` runs it in full beside the book's own loop.",
                     "zh": "**书中的实验（{section}，{model}）** 在 500 轮中的第 {epochs} 轮达到工作量上限而停止：训练困惑度 {train}，留出集 {held}。书中训练完 500 轮后约为 {book}；这需要一个 CPU 核约 {seconds} 秒，超过共享服务器上单次运行的上限。`python -m benchmarks language_model_book` 会与书中的原始循环并列完整运行它。"},
     "book_done": {"en": "**The book's run ({section}, {model})**: training perplexity {train} after {epochs} epochs (held-out {held}); the book prints ≈ {book} after 500 epochs.",
@@ -148,14 +168,14 @@ STRINGS = {
 
 **Perplexity** is the exponential of the mean cross-entropy, $\exp\big(-\frac1n\sum_t \log P(x_t \mid x_{{t-1}},\dots)\big)$ (⟦perplexity⟧): the number of equally likely tokens the model is hesitating between. A uniform guess scores exactly $|\mathcal V| = {vocab}$; a perfect model scores 1. Here: {first} before training → {last} on held-out text.
 
-**Training** (⟦rnn_scratch⟧): truncated backpropagation through {steps} steps, minibatches of {batch} subsequences, SGD with $\eta = {lr}$, the gradient clipped to norm $\theta = {theta}$ so one step moves the weights by at most $\eta\theta = {move}$.
+**Training** (⟦rnn_scratch⟧): truncated backpropagation through {steps} steps, minibatches of {batch} subsequences, {update}.
 
 **Speed.** {speed} tokens/s; each token costs ≈ {flops} FLOPs forward (recurrent and output products), about 3× that with the backward pass.""",
         "zh": r"""**模型。** 每个时间步，网络读入词元 $x_t$ 与状态 $\mathbf H_{{t-1}}$，更新状态，并对词表中每个词元打分：$\hat{{\mathbf y}}_t = \mathbf H_t \mathbf W_{{hq}} + \mathbf b_q$，再对 $|\mathcal V| = {vocab}$ 个词元做 softmax。
 
 **困惑度** 是平均交叉熵的指数 $\exp\big(-\frac1n\sum_t \log P(x_t \mid x_{{t-1}},\dots)\big)$（⟦perplexity⟧）：模型在多少个等可能的词元之间犹豫。均匀猜测恰好得到 $|\mathcal V| = {vocab}$；完美模型得到 1。本次：训练前 {first} → 留出文本上 {last}。
 
-**训练**（⟦rnn_scratch⟧）：截断的时间反向传播，每段 {steps} 步，每个小批量 {batch} 个子序列，SGD 学习率 $\eta = {lr}$，梯度裁剪到范数 $\theta = {theta}$，因此每步权重最多移动 $\eta\theta = {move}$。
+**训练**（⟦rnn_scratch⟧）：截断的时间反向传播，每段 {steps} 步，每个小批量 {batch} 个子序列，{update}。
 
 **速度。** 每秒 {speed} 个词元；每个词元前向约 {flops} 次浮点运算（循环与输出层矩阵乘法），加上反向约 3 倍。"""},
     "gru_note": {"en": "The book's GRU resets the state before the product, (R ⊙ H) W_hh; torch's nn.GRU (like cuDNN) resets after it, R ⊙ (H W_hh + b_hh). The two are different functions: the scratch GRU here follows the book, and the tests compare torch's variant (reset_after) with nn.GRU weight for weight.",

@@ -22,6 +22,7 @@ from engine.language_model import core as C
 from engine.language_model.data import ITERATORS, fit_batch, num_batches
 from engine.device import intra_op_threads
 from engine.numerics import Divergence, exp_or_inf
+from engine.optimization.rules import Scratch
 from engine.text import corpus_ids
 
 
@@ -55,30 +56,25 @@ class SGD:
                 p.sub_(p.grad, alpha=self.lr)
 
 
-class Adam:
-    """Adam written out as the book does (d2l §12.10): moving averages of the gradient (v) and of its
-    square (s), bias-corrected, give every parameter its own step size."""
+def make_updater(params, optimizer: str, lr: float):
+    """The updater ``optimizer`` names: the book's ``SGD`` (stateless), or Adam (d2l §12.10) from the
+    optimization lessons' rules (``engine.optimization.rules``; tested there against ``torch.optim.Adam``),
+    whose moving averages must live for the whole run: it is made once per run, not per epoch."""
+    if optimizer == "adam":
+        return Scratch(params, "adam", {"lr": lr, **C.ADAM_HYPER})
+    return SGD(params, lr=lr)
 
-    def __init__(self, params, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-6):
-        self.params, self.lr, self.beta1, self.beta2, self.eps = [p for p in params if p.requires_grad], lr, beta1, beta2, eps
-        self.states = [(torch.zeros_like(p), torch.zeros_like(p)) for p in self.params]
-        self.t = 1
 
-    def zero_grad(self) -> None:
-        for p in self.params:
-            p.grad = None
+def updater_state(updater):
+    """What an updater carries between minibatches (Adam: t and its two averages per parameter), copied."""
+    if isinstance(updater, Scratch):
+        return updater.t, [tuple(x.detach().clone() for x in st) for st in updater.states]
+    return None
 
-    @torch.no_grad()
-    def step(self) -> None:
-        for p, (v, s) in zip(self.params, self.states):
-            if p.grad is None:
-                continue
-            v.mul_(self.beta1).add_(p.grad, alpha=1 - self.beta1)
-            s.mul_(self.beta2).addcmul_(p.grad, p.grad, value=1 - self.beta2)
-            v_bias_corr = v / (1 - self.beta1 ** self.t)
-            s_bias_corr = s / (1 - self.beta2 ** self.t)
-            p.sub_(self.lr * v_bias_corr / (torch.sqrt(s_bias_corr) + self.eps))
-        self.t += 1
+
+def load_updater_state(updater, state) -> None:
+    if state is not None:
+        updater.t, updater.states = state[0], [tuple(x.clone() for x in st) for st in state[1]]
 
 
 def detach_state(state: tuple[torch.Tensor, ...]) -> tuple[torch.Tensor, ...]:
@@ -193,7 +189,7 @@ def live_frames(event: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def run(settings, seed: int = 0, device: torch.device | str = "cpu",
         on_step: Callable[[dict], None] | None = None, budget: Budget | None = None, resume=None):
-    """Read the corpus, build the model, train ``num_epochs`` epochs with SGD and clipping
+    """Read the corpus, build the model, train ``num_epochs`` epochs with SGD (or Adam) and clipping
     (d2l ``train_ch8``), and record per epoch the training and held-out perplexity, the
     tokens per second and a greedy sample. Any stop (budget, Stop button, divergence) still
     returns a valid ``Result`` with what was trained.
@@ -247,6 +243,7 @@ class _Training:
         self.gen = torch.Generator().manual_seed(seed)
         self.net = C.make_net(s, len(self.vocab), self.gen).to(self.device)
         self.net.train()
+        self.updater = make_updater(self.net.parameters(), s.optimizer, s.lr)
         vocab, held_ids = self.vocab, self.held_ids
         self.work = C.work_per_batch(s, len(vocab), self.batch_size, self.num_steps)
         self.per_epoch = max(1, num_batches(len(self.train_ids), self.batch_size, self.num_steps))
@@ -273,6 +270,8 @@ class _Training:
         t.vocab, t.notes, t.corpus_name, t.lang = r.vocab, r.notes, r.corpus_name, r.lang
         t.net = copy.deepcopy(r.net).to(t.device)
         t.net.train()
+        t.updater = make_updater(t.net.parameters(), s.optimizer, s.lr)
+        load_updater_state(t.updater, cp.updater_state)
         t.gen, t.epoch_gen_state = torch.Generator(), cp.epoch_gen_state
         t.gen.set_state(cp.epoch_gen_state)
         torch.set_rng_state(cp.rng_state)
@@ -326,7 +325,7 @@ class _Training:
                     on_step(self._event(start, limit))
 
             ppl, speed, done, bad, self.state = train_epoch_ch8(
-                self.net, allowed(self.it), nn.CrossEntropyLoss(), SGD(self.net.parameters(), lr=s.lr), self.device,
+                self.net, allowed(self.it), nn.CrossEntropyLoss(), self.updater, self.device,
                 s.partition == "random", s.theta, None, 0.0, on_batch, self.state)
             cut = self.reason is not None or budget.reason is not None
             if bad is not None:
@@ -366,7 +365,7 @@ class _Training:
             data = {k: getattr(self, k) for k in keep}
             data["state"] = None if self.state is None else tuple(x.detach().clone() for x in self.state)
             checkpoint = C.Checkpoint(data=data, epoch_gen_state=self.epoch_gen_state,
-                                      rng_state=torch.get_rng_state())
+                                      rng_state=torch.get_rng_state(), updater_state=updater_state(self.updater))
         s = self.s
         return C.Result(
             settings=s, seed=self.seed,

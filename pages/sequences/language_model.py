@@ -23,6 +23,12 @@ def book_preset() -> None:
     ui.apply_settings(CorpusSettings, {"corpus": "time_machine"})
 
 
+def fast_preset() -> None:
+    """Fast to the book's quality: the book's run with Adam (η = 0.01), 60 epochs; The Time Machine."""
+    ui.apply_settings(L.Settings, L.FAST_RUN)
+    ui.apply_settings(CorpusSettings, {"corpus": "time_machine"})
+
+
 tr = ui.translator(L.STRINGS)
 corpus = corpus_picker(tr)
 stats = ui.shared_call(F.corpus_stats, corpus, L.Settings().max_tokens)
@@ -31,7 +37,8 @@ st.sidebar.subheader(tr("model_header"))
 ui.settings_form(L.Settings, tr, ["model", "impl", "num_layers", "num_hiddens", "dropout", "embedding", "tie_weights"],
                  suggested=suggested)
 st.sidebar.subheader(tr("train_header"))
-s = ui.settings_form(L.Settings, tr, ["token", "max_tokens", "partition", "batch_size", "num_steps", "lr", "theta", "num_epochs"],
+s = ui.settings_form(L.Settings, tr, ["token", "max_tokens", "partition", "batch_size", "num_steps", "optimizer", "lr", "theta",
+                                    "num_epochs"],
                      suggested=suggested)
 st.sidebar.subheader(tr("gen_header"))
 g = ui.settings_form(L.Sampling, tr)
@@ -45,6 +52,7 @@ if s.token == "word" and F.words_refused(stats):
 changes = adapted(L.Settings, suggested)
 book = dict(model=tr(f"model.{s.model}"), section=cite(L.BOOK_SECTION[s.model], tr.lang), book=f"{L.BOOK_PERPLEXITY[s.model]:.1f}")
 st.button(tr("book_button", **book), on_click=book_preset, icon=":material/menu_book:", help=tr("book_button_help"))
+st.button(tr("fast_button", model=book["model"]), on_click=fast_preset, icon=":material/speed:", help=tr("fast_button_help"))
 corpus_preview(corpus, tr)
 
 r = run_slices(L.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
@@ -72,8 +80,20 @@ elif r.final_heldout_ppl > r.vocab_size and r.final_train_ppl > r.vocab_size:
                 move=fmt(s.lr * s.theta)), icon="💥")
 epochs_done = fmt(float(r.epochs["epoch"].iloc[-1]), 3)
 is_book = L.is_book_run(s)
-if is_book and corpus_choice() == "time_machine" and corpus.source != "time_machine":
+is_fast = L.is_fast_run(s)
+if (is_book or is_fast) and corpus_choice() == "time_machine" and corpus.source != "time_machine":
     st.warning(tr("book_offline", corpus=corpus_label(corpus, tr), **book), icon="📡")
+elif is_fast and corpus.source == "time_machine" and r.stop_reason in (None, "units"):
+    at = L.first_epoch_at(r.epochs)
+    done = dict(model=book["model"], target=fmt(L.FAST_TARGET), train=fmt(r.final_train_ppl), book=book["book"])
+    if at is None:
+        st.info(tr("fast_todo", epochs=epochs_done, **done), icon="🚀")
+    else:
+        upto = r.epochs[r.epochs["epoch"] <= at]
+        st.success(tr("fast_done", at=fmt(at, 3), slice=F.slice_of(at, r.batches_per_epoch, r.work_per_batch, L.MAX_WORK),
+                      seconds=fmt(float(upto["seconds"].sum()), 2), held=fmt(r.final_heldout_ppl),
+                      book_epochs=L.BOOK_EPOCHS_TO_TARGET.get(s.model, "—"), **done), icon="🚀")
+    st.markdown(tr("fast_why"))
 elif is_book and corpus.source == "time_machine" and r.stop_reason in (None, "units"):
     done = dict(epochs=epochs_done, train=fmt(r.final_train_ppl), held=fmt(r.final_heldout_ppl), **book)
     if r.stop_reason == "units":
@@ -134,7 +154,8 @@ if todo:
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     first = float(r.epochs["heldout_ppl"].iloc[0])
     ui.explanation(tr("explain_md", vocab=r.vocab_size, first=fmt(first), last=fmt(r.final_heldout_ppl),
-                   steps=r.num_steps, batch=r.batch_size, lr=fmt(s.lr), theta=fmt(s.theta), move=fmt(s.lr * s.theta),
+                   steps=r.num_steps, batch=r.batch_size, update=tr(f"update.{s.optimizer}", lr=fmt(s.lr),
+                                                                    theta=fmt(s.theta), move=fmt(s.lr * s.theta)),
                    speed=f"{r.tokens_per_s:,.0f}", flops=f"{r.flops_per_token:,.0f}"))
     per_epoch = r.batches_per_epoch * r.work_per_batch
     st.markdown(tr("expect_md", chars=f"{stats.num_chars:,}", dchars=f"{stats.distinct_chars:,}",

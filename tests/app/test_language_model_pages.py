@@ -231,6 +231,38 @@ def test_book_preset_offline_says_so(app_at, serve_tm):
     assert not any(w.icon == "📖" for w in at.warning)
 
 
+
+FAST_QUERY = {**BOOK_QUERY, "optimizer": "adam", "lr": "0.01", "num_epochs": "60"}
+
+
+def test_fast_preset_sets_adam_in_the_widgets_and_the_link(app_at, serve_tm):
+    serve_tm(True)
+    at = open_page(app_at, LM, {"model": "lstm"})
+    assert at.sidebar.radio(key="engine.language_model.core.optimizer").value == "sgd"      # the default
+    at.button[1].click().run()                            # beside the book's run: fast to the book's quality
+    assert not problems(at), problems(at)
+    assert {k: at.query_params.get(k) for k in FAST_QUERY} == FAST_QUERY
+    key = "engine.language_model.core."
+    assert at.sidebar.radio(key=key + "optimizer").value == "adam"
+    assert at.sidebar.select_slider(key=key + "lr").value == 0.01
+    assert at.sidebar.slider(key=key + "num_epochs").value == 60
+    fast = [i.value for i in at.info if i.icon == "🚀"]
+    assert fast and "not yet ≤ 1.1" in fast[0] and "slice 4" in fast[0]       # one slice: 12.25 epochs
+    assert not any(w.icon == "📖" for w in at.warning)   # not the book's run any more
+    why = [m.value for m in at.markdown if "Why Adam gets there sooner" in m.value]
+    assert why and "§12.10" in why[0] and "its own step size" in why[0]
+    assert any("Adam with $\\eta = 0.01$" in m.value for m in at.markdown)   # the explanation names the optimizer
+    link = {k: at.query_params[k] for k in at.query_params}
+    again = open_page(app_at, LM, link)
+    assert metrics(again) == metrics(at) and any(i.icon == "🚀" for i in again.info)
+
+
+def test_fast_preset_offline_says_so(app_at, serve_tm):
+    serve_tm(False)
+    at = open_page(app_at, LM, {**FAST_QUERY, "model": "lstm"})
+    assert any("could not be downloaded" in w.value for w in at.warning)
+    assert not any(i.icon == "🚀" for i in at.info)
+
 # ---- inside the LSTM: the view's own widgets are in the link ----------------------------------------
 
 def test_inside_link_restores_unit_colour_and_layer(app_at):

@@ -34,7 +34,8 @@ def chain(s, k, seed=1):
 
 @pytest.mark.parametrize("kw", [dict(partition="sequential"),
                                 dict(partition="random", num_layers=2, dropout=0.3),
-                                dict(impl="scratch", model="gru", num_hiddens=32, embedding=True)])
+                                dict(impl="scratch", model="gru", num_hiddens=32, embedding=True),
+                                dict(optimizer="adam", lr=0.01)])     # Adam's averages carried across slices
 def test_k_slices_resumed_equal_one_run_of_k_budgets(monkeypatch, kw):
     # small slices so that they end inside epochs (the carried state, the iterator's position, dropout's RNG)
     monkeypatch.setattr(C, "MAX_WORK", 2.5e9)
