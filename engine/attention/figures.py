@@ -15,25 +15,36 @@ from engine.i18n import Translator
 from engine.plotting import DIVERGING, PALETTE, SEQUENTIAL, style
 
 
+CELL_FONT = 13         # px of the numbers in the cells
+MAX_TEXT_COLS = 10     # wider matrices show their numbers on hover only
+COLORBAR_PX = 12
+ROW_PX = 40
+
+
 def _heatmap(M: np.ndarray, rows: Sequence[str], cols: Sequence[str], *, scale: str, zmin=None, zmax=None,
-             text: np.ndarray | None = None, colorbar: str = "", hover: str = "value") -> go.Figure:
+             text: np.ndarray | None = None, colorbar: str = "", hover: str = "value", decimals: int = 1) -> go.Figure:
     """px.imshow on positions, with the labels as tick text: repeated tokens ('9', '9') stay
-    separate cells instead of being merged into one category."""
+    separate cells instead of being merged into one category. The numbers in the cells are readable
+    (``CELL_FONT`` px, ``decimals`` decimals — the hover has four digits) and left out when the cells
+    are too narrow for them (more than ``MAX_TEXT_COLS`` columns); the colour bar is thin, so it
+    does not squeeze a heatmap that has a third of the page."""
     M = np.asarray(M, dtype=float)
     if scale == DIVERGING and zmin is None:
         m = float(np.nanmax(np.abs(M))) if np.isfinite(M).any() else 1.0
         zmin, zmax = -(m or 1.0), (m or 1.0)
     fig = px.imshow(M, color_continuous_scale=scale, zmin=zmin, zmax=zmax, aspect="auto")
     if text is None:
-        text = np.vectorize(lambda v: "" if not math.isfinite(v) or M.shape[1] > 16 else f"{v:.2f}")(M)
-    fig.update_traces(text=text, texttemplate="%{text}",
+        text = np.vectorize(lambda v: "" if not math.isfinite(v) or M.shape[1] > MAX_TEXT_COLS
+                            else f"{v:.{decimals}f}".replace("-", "−"))(M)
+    fig.update_traces(text=text, texttemplate="%{text}", textfont=dict(size=CELL_FONT),
                       hovertemplate=f"%{{y}} · %{{x}}<br>{hover} = %{{z:.4g}}<extra></extra>",
                       x=list(range(M.shape[1])), y=list(range(M.shape[0])))
     every = max(1, math.ceil(M.shape[1] / 16))          # at most 16 column labels
     fig.update_xaxes(tickvals=list(range(0, M.shape[1], every)), ticktext=list(cols)[::every], showgrid=False)
     fig.update_yaxes(tickvals=list(range(M.shape[0])), ticktext=list(rows), showgrid=False, autorange="reversed",
                      automargin=True)
-    fig.update_layout(coloraxis_colorbar=dict(title=colorbar))
+    fig.update_layout(coloraxis_colorbar=dict(title=dict(text=colorbar, side="right"), thickness=COLORBAR_PX,
+                                              len=1.0, lenmode="fraction", tickfont=dict(size=10)))
     return fig
 
 
@@ -47,7 +58,8 @@ def _labels(prefix: str, n: int) -> list[str]:
 
 
 def _height(n_rows: int) -> int:
-    return max(220, 90 + 36 * n_rows)
+    """Figure height from its rows: each row ``ROW_PX`` tall, so the numbers and the colour bar have room."""
+    return max(260, 110 + ROW_PX * n_rows)
 
 
 def fig_matrix(M: np.ndarray, title: str, row_prefix: str, col_prefix: str, tr: Translator) -> go.Figure:
@@ -59,7 +71,9 @@ def fig_matrix(M: np.ndarray, title: str, row_prefix: str, col_prefix: str, tr: 
 def fig_scores(scores: np.ndarray, mask: np.ndarray, title: str, tr: Translator) -> go.Figure:
     """Scores before the softmax; masked positions are shown as −∞ (they get weight 0)."""
     shown = np.where(mask, scores, np.nan)
-    text = np.where(mask, np.vectorize(lambda v: f"{v:.2f}")(scores), "−∞")
+    text = np.where(mask, np.vectorize(lambda v: f"{v:.1f}".replace("-", "−"))(scores), "−∞")
+    if scores.shape[1] > MAX_TEXT_COLS:
+        text = np.where(mask, "", "−∞")
     fig = _heatmap(shown, _labels("q", scores.shape[0]), _labels("k", scores.shape[1]), scale=DIVERGING,
                    text=text, colorbar=tr("score"), hover=tr("score"))
     return style(fig, title, tr("axis_key"), tr("axis_query"), height=_height(scores.shape[0]))
@@ -69,7 +83,7 @@ def fig_weights(weights: np.ndarray, title: str, tr: Translator) -> go.Figure:
     """Softmax weights in [0, 1]; each row's label shows its sum (1 unless every key is masked)."""
     rows = [f"q{i + 1} (Σ={s:.3f})" for i, s in enumerate(weights.sum(axis=1))]
     fig = _heatmap(weights, rows, _labels("k", weights.shape[1]), scale=SEQUENTIAL, zmin=0.0, zmax=1.0,
-                   colorbar=tr("weight"), hover=tr("weight"))
+                   colorbar=tr("weight"), hover=tr("weight"), decimals=2)
     return style(fig, title, tr("axis_key"), tr("axis_query"), height=_height(weights.shape[0]))
 
 
@@ -99,7 +113,7 @@ def fig_saturation(curve: pd.DataFrame, n_keys: int, d: int, tr: Translator) -> 
 def fig_alignment(alignment: np.ndarray, input_tokens: Sequence[str], output_tokens: Sequence[str],
                   tr: Translator) -> go.Figure:
     """Where the decoder looked: rows are output tokens, columns input words, rows sum to 1."""
-    fig = _heatmap(alignment, list(output_tokens), list(input_tokens), scale=SEQUENTIAL, zmin=0.0, zmax=1.0,
+    fig = _heatmap(alignment, list(output_tokens), list(input_tokens), scale=SEQUENTIAL, zmin=0.0, zmax=1.0, decimals=2,
                    colorbar=tr("weight"), hover=tr("weight"))
     fig.update_xaxes(tickangle=-35)
     return style(fig, tr("alignment_title"), tr("axis_input"), tr("axis_output"),

@@ -11,7 +11,7 @@ the slope — unless the same mask is drawn every time.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -35,7 +35,9 @@ PARAM_NAMES = ("W1", "b1", "W2", "b2")
 # Rounding alone (float32, no bug, any ε, seeds 0–2, 4 sizes) never put one parameter more than
 # 7.3× above the next; the planted bugs stand 70–35,000× above the rest wherever ε is usable.
 STANDOUT_GAP = 30.0
-MAX_EVALS = (1 + len(SWEEP_EPS)) * 2 * (16 * 16 + 16 + NUM_OUTPUTS * 16 + NUM_OUTPUTS)   # J calls at the largest size
+# J calls at the largest size: the check, one reference check (float64, or dropout off), the ε sweep
+MAX_EVALS = (2 + len(SWEEP_EPS)) * 2 * (16 * 16 + 16 + NUM_OUTPUTS * 16 + NUM_OUTPUTS)
+UNIT_ROUNDOFF = {"float64": 2.0 ** -53, "float32": 2.0 ** -24}
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,9 @@ class Result:
     located: tuple[str, ...]      # the parameters whose gradient is wrong (rel_error ≥ 1e-3)
     sweep: pd.DataFrame           # eps, rel_error: the correct network (same precision, no dropout)
     stop_reason: str | None = None
+    # The same check under one changed condition, so the verdict can name the cause rather than guess:
+    rel_float64: dict | None = None       # float32 only: the errors float64 gives at the same ε
+    rel_no_dropout: dict | None = None    # fresh masks only: the errors with dropout off (same ε, precision)
 
     @property
     def num_params(self) -> int:
@@ -243,28 +248,61 @@ class Diagnosis:
     gap: float = math.nan
 
 
-def diagnose(r: Result) -> Diagnosis:
-    """The verdict from the numbers. In float32 the difference quotient keeps few digits and a
-    correct gradient can fail; a parameter is still located when its error stands out
-    (``standout``), and only then."""
-    s, rel = r.settings, r.rel_errors
-    if s.dropout == "fresh_mask":
-        return Diagnosis("dropout_fail")
-    if not r.located:
+def located(d: Diagnosis) -> tuple[str, ...]:
+    """The parameters a verdict says have a wrong gradient ("wrong gradient in"): none when it blames ε."""
+    return d.params if d.key.startswith(("bug_found", "dropout_fail_bug")) else ()
+
+
+def _rel_errors(grads: dict, nums: dict) -> dict[str, float]:
+    return {k: relative_error(nums[k].flatten(), grads[k].flatten()) for k in PARAM_NAMES}
+
+
+def _diagnose(s: Settings, rel: dict[str, float], rel_float64: dict | None = None) -> Diagnosis:
+    """The verdict for settings ``s`` (without dropout) from its errors per parameter."""
+    located = tuple(k for k in PARAM_NAMES if rel[k] >= THRESHOLDS[-1])
+    if not located:
         if s.bug == "b2_mean" and s.batch_size == 1:
             return Diagnosis("bug_hidden")
         return Diagnosis("passed" if verdict(max(rel.values())) == "fine" else "passed_loose")
-    blamed = r.standout if s.dtype == "float32" else r.located
+    blamed = standout(rel) if s.dtype == "float32" else located
     others = tuple(k for k in PARAM_NAMES if k not in blamed)
     rest_max = max((rel[k] for k in others), default=math.nan)
     gap = min(rel[k] for k in blamed) / rest_max if blamed and rest_max > 0 else math.inf
     if s.dtype == "float32":
         if not blamed:
+            if s.bug == "none" and rel_float64 is not None and _truncation(rel, rel_float64):
+                return Diagnosis("eps_large", located, tuple(k for k in PARAM_NAMES if k not in located))
             return Diagnosis("float32_fail" if s.bug == "none" else "float32_unclear", others=PARAM_NAMES)
         return Diagnosis("bug_found_float32", blamed, others, rest_max, gap)
     if s.bug == "none":      # nothing planted: the difference quotient itself is off (truncation or rounding)
-        return Diagnosis("eps_fail", blamed, others, rest_max, gap)
+        # rounding errs by about u/ε; an error far above it is the ε² truncation term: ε is too large
+        rounding = UNIT_ROUNDOFF[s.dtype] / s.eps
+        return Diagnosis("eps_large" if min(rel[k] for k in blamed) > 100 * rounding else "eps_fail",
+                         blamed, others, rest_max, gap)
     return Diagnosis("bug_found", blamed, others, rest_max, gap)
+
+
+def _truncation(rel: dict[str, float], rel_float64: dict[str, float]) -> bool:
+    """Float64 at the same ε errs about as much (within 3×) and fails too: the error is the ε² term
+    of the difference quotient, which no precision removes — not rounding."""
+    return all(math.isfinite(rel_float64[k]) and rel_float64[k] >= rel[k] / 3 for k in PARAM_NAMES) \
+        and max(rel_float64.values()) >= THRESHOLDS[-1]
+
+
+def diagnose(r: Result) -> Diagnosis:
+    """The verdict from the numbers. In float32 the difference quotient keeps few digits and a
+    correct gradient can fail; a parameter is still located when its error stands out
+    (``standout``), and only then. With fresh dropout masks the check fails whatever the backward
+    pass does; a planted bug is then told apart by the same check with dropout off."""
+    s = r.settings
+    if s.dropout == "fresh_mask":
+        if s.bug == "none" or r.rel_no_dropout is None:
+            return Diagnosis("dropout_fail")
+        off = _diagnose(replace(s, dropout="off"), r.rel_no_dropout)
+        if off.key in ("bug_found", "bug_found_float32"):
+            return Diagnosis("dropout_fail_bug", off.params, off.others, off.rest_max, off.gap)
+        return Diagnosis("dropout_fail_bug_unseen")
+    return _diagnose(s, r.rel_errors, r.rel_float64)
 
 
 def run(settings: Settings, seed: int = 0, device="cpu", on_step: Callable | None = None,
@@ -289,6 +327,11 @@ def run(settings: Settings, seed: int = 0, device="cpu", on_step: Callable | Non
         overall = relative_error(torch.cat([nums[k].flatten() for k in PARAM_NAMES]),
                                  torch.cat([grads[k].flatten() for k in PARAM_NAMES]))
         params = pd.DataFrame(rows)
+        rel_float64 = rel_no_dropout = None
+        if s.dtype == "float32" and s.dropout != "fresh_mask":
+            rel_float64 = _rel_errors(*check(replace(s, dtype="float64"), seed, budget=budget))
+        if s.dropout == "fresh_mask" and s.bug != "none":
+            rel_no_dropout = _rel_errors(*check(replace(s, dropout="off"), seed, budget=budget))
         clean = Settings(num_hiddens=s.num_hiddens, batch_size=s.batch_size, dtype=s.dtype)
         sweep = []
         for e in SWEEP_EPS:
@@ -297,4 +340,5 @@ def run(settings: Settings, seed: int = 0, device="cpu", on_step: Callable | Non
                                                                 torch.cat([g[k].flatten() for k in PARAM_NAMES]))})
         return Result(settings=s, params=params, entries=pd.DataFrame(entries), overall=overall,
                       located=tuple(params.loc[params["rel_error"] >= THRESHOLDS[-1], "param"]),
-                      sweep=pd.DataFrame(sweep), stop_reason=budget.reason)
+                      sweep=pd.DataFrame(sweep), stop_reason=budget.reason,
+                      rel_float64=rel_float64, rel_no_dropout=rel_no_dropout)

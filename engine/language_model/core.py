@@ -17,6 +17,7 @@ from engine.language_model.concise import RNNModel
 from engine.language_model.scratch import GATES, RNNModelScratch
 from engine.numerics import Divergence
 from engine.text import tokenize
+from engine.text.vocab import join_words_zh
 
 # The work budget, in FLOPs of training (forward + backward ≈ 3 × the forward products) plus a fixed
 # charge per time step and layer for the per-step overhead (small models are overhead-bound: the
@@ -241,8 +242,11 @@ class Result:
 
 
 def join_tokens(tokens, token: str, lang: str) -> str:
-    """Tokens back to text: characters are concatenated, English words joined by spaces."""
-    return " ".join(tokens) if token == "word" and lang != "zh" else "".join(tokens)
+    """Tokens back to text: characters are concatenated, English words joined by spaces, Chinese
+    words without (but with a space between two Latin words of a mixed text)."""
+    if token == "word":
+        return " ".join(tokens) if lang != "zh" else join_words_zh(tokens)
+    return "".join(tokens)
 
 
 # ---- typed text ----------------------------------------------------------------------------------

@@ -45,22 +45,63 @@ def _cut_words_zh(line: str) -> list[str]:
     return [w for w in _jieba.lcut(line) if w.strip()]
 
 
+# Chinese writing (and Japanese, read the same way): ideographs, kana, CJK and full-width punctuation
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_CJK_RUN = re.compile(f"([{_CJK}]+)")
+_SPACE_BETWEEN_LATIN = re.compile(f"(?<=[^\\s{_CJK}])\\s+(?=[^\\s{_CJK}])")
+
+
+def _cjk(c: str) -> bool:
+    return bool(_CJK_RUN.fullmatch(c))
+
+
+def _chars_zh(line: str) -> list[str]:
+    """Chinese characters without the spaces, except one space between two Latin words: a Chinese
+    text with English terms ("用 deep learning 训练") keeps "deep learning" two words."""
+    out, at = [], 0
+    for m in _SPACE_BETWEEN_LATIN.finditer(line):
+        out += [c for c in line[at:m.start()] if not c.isspace()] + [" "]
+        at = m.end()
+    return out + [c for c in line[at:] if not c.isspace()]
+
+
+def _words_mixed(line: str) -> list[str]:
+    """Words of a line that may mix scripts: jieba for its Chinese runs, the English rule (white
+    space, punctuation on its own) for the rest. A line without Chinese never loads jieba."""
+    if not _CJK_RUN.search(line):
+        return _WORD.findall(line)
+    out = []
+    for i, run in enumerate(_CJK_RUN.split(line)):
+        out += _cut_words_zh(run) if i % 2 else _WORD.findall(run)
+    return out
+
+
+def join_words_zh(words: Sequence[str]) -> str:
+    """Chinese word tokens back to text: no space, except between two Latin words."""
+    out = ""
+    for w in words:
+        if out and w and not _cjk(out[-1]) and not _cjk(w[0]) and (out[-1].isalnum() and w[0].isalnum()):
+            out += " "
+        out += w
+    return out
+
+
 def tokenize(lines: Iterable[str], token: str = "char", lang: str = "en") -> list[list[str]]:
     """Split each line into tokens (d2l §9.2.2).
 
     English: ``"char"`` keeps every character (spaces too), as the book; ``"word"`` splits on white space
     as the book and also cuts punctuation off as tokens of its own (``"mat."`` → ``"mat"``, ``"."``),
     which changes nothing on the book's cleaned Time Machine and keeps "cat" and "cat," one word elsewhere.
-    Chinese: ``"char"`` keeps every non-space character (the default: Chinese has no spaces between words);
-    ``"word"`` cuts words with jieba."""
+    Chinese: ``"char"`` keeps every non-space character (the default: Chinese has no spaces between words)
+    but one space between two Latin words; ``"word"`` cuts words with jieba.
+    A text that mixes both is cut run by run, whichever its language: word tokens come from jieba for
+    the Chinese runs and from white space for the Latin ones."""
     if token not in ("char", "word"):
         raise ValueError(f"unknown token type: {token!r}")
-    if lang == "zh":
-        if token == "char":
-            return [[c for c in line if not c.isspace()] for line in lines]
-        return [_cut_words_zh(line) for line in lines]
     if token == "word":
-        return [_WORD.findall(line) for line in lines]
+        return [_words_mixed(line) for line in lines]
+    if lang == "zh":
+        return [_chars_zh(line) for line in lines]
     return [list(line) for line in lines]
 
 

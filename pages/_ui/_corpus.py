@@ -28,6 +28,8 @@ _REFUSED = "_corpus_refused"          # session: {"name", "error"} of the last r
 _TM_ERROR = "_corpus_tm_error"         # session: (message, when) of the last failed download
 _LINK_NOTICE = "_corpus_upload_link"
 _EXPIRED = "_corpus_upload_expired"    # session: the id a link named that the store no longer has
+_FALLBACK = "_corpus_fallback"         # session: the generated corpus this page falls back to
+_SUBSTITUTE = "_corpus_substitute"     # session: {"page", "chosen", "used", "why"} when this run's choice could not be had
 TM_RETRY_S = 60                        # a failed download is not retried on every rerun
 TM_OPENER = None                       # tests replace it to serve bytes without a network
 
@@ -204,10 +206,12 @@ def corpus_picker(tr: Translator, *, default: str = "english", container=None,
             st.session_state[_LINK_NOTICE] = True
     s = settings_form(CorpusSettings, ctr, container=container)
     fallback = default if default in GENERATED else "english"
+    st.session_state[_FALLBACK] = fallback
     if s.corpus != "upload":
         st.session_state.pop(_LINK_NOTICE, None)
         st.session_state.pop(_EXPIRED, None)
     corpus = None
+    st.session_state.pop(_SUBSTITUTE, None)
     with (container or st.sidebar):
         if s.corpus == "upload":
             corpus = _upload(ctr, max_chars, fallback)
@@ -218,7 +222,35 @@ def corpus_picker(tr: Translator, *, default: str = "english", container=None,
             corpus = _time_machine_or_none(ctr, fallback)
     if corpus is None:
         corpus = _generated(s.corpus if s.corpus in GENERATED else fallback, current_seed())
+        if s.corpus not in GENERATED:
+            why = ("time_machine" if s.corpus == "time_machine" else "refused" if st.session_state.get(_REFUSED)
+                   else "expired" if st.session_state.get(_EXPIRED) else "waiting")
+            st.session_state[_SUBSTITUTE] = {"page": st.session_state.get("_page"), "chosen": s.corpus,
+                                             "used": corpus.name, "why": why}
     return corpus
+
+
+def substitute_notice(tr: Translator) -> None:
+    """In the main area (``ui.header`` calls it): when the chosen corpus could not be had, which text
+    the model trained on instead — the sidebar's notice alone is easy to miss."""
+    sub = st.session_state.pop(_SUBSTITUTE, None)
+    if not sub or sub["page"] != st.session_state.get("_page"):
+        return
+    ctr = Translator(tr.lang, CORPUS_STRINGS, *tr.tables)
+    st.warning(ctr("corpus_used", used=ctr(f"corpus.{sub['used']}"), chosen=ctr(f"corpus.{sub['chosen']}"),
+                   why=ctr(f"corpus_used.{sub['why']}")), icon="📚")
+
+
+def share_note(tr: Translator) -> str | None:
+    """For the share box: why its link cannot carry the student's upload (the store refused it: too
+    large, or the disk), or None when it can or no upload is in use."""
+    kept = st.session_state.get(UPLOAD_KEY)
+    if corpus_choice() != "upload" or not kept or kept.get("stored", True) is True:
+        return None
+    ctr = Translator(tr.lang, CORPUS_STRINGS, *tr.tables)
+    stored = kept["stored"]
+    return ctr("corpus_share_unlinked", name=_md_escape(kept["name"]), reason=ctr(stored["key"], **stored["details"]),
+               fallback=ctr(f"corpus.{st.session_state.get(_FALLBACK, 'english')}"))
 
 
 def corpus_choice() -> str | None:

@@ -12,7 +12,7 @@ import streamlit as st
 from engine import diagnosis, plotting
 from engine import settings as S
 from engine.i18n import Translator
-from pages._ui import _compare, _summary
+from pages._ui import _compare, _corpus, _summary
 from pages._ui._memo import shared_call
 from pages._ui._state import current_lang, show_url_notices, url_now
 
@@ -28,6 +28,7 @@ def header(tr: Translator) -> None:
     st.caption(tr("summary"))
     _compare.note_header(tr("title"), tr("summary"))
     show_url_notices(tr)
+    _corpus.substitute_notice(tr)
 
 
 LESSON_PARAM = "lesson"          # /?lesson=<page>&<settings>: the form of link the share box gives
@@ -50,6 +51,9 @@ def share_link(tr: Translator) -> None:
     with st.expander(tr("share"), icon=":material/link:"):
         st.caption(tr("share_help"))
         st.code(link, language=None, wrap_lines=True)
+        note = _corpus.share_note(tr)
+        if note:
+            st.warning(note, icon="🔗")
     _summary.finish(tr, link)
 
 

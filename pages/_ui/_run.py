@@ -137,6 +137,16 @@ def progress_of() -> SharedCache:
     return SharedCache(max_entries=256, ttl=3 * 3600)
 
 
+def max_seconds() -> float:
+    """The wall-clock cap of one run: ``MAX_SECONDS``, or less where ``DEEPDIVE_MAX_SECONDS`` says so
+    (a test server that needs the pages and their charts, not trained models; never more)."""
+    try:
+        cap = float(os.environ.get("DEEPDIVE_MAX_SECONDS", MAX_SECONDS))
+    except ValueError:
+        return MAX_SECONDS
+    return min(MAX_SECONDS, cap) if cap > 0 else MAX_SECONDS
+
+
 def budget_total(done: int, planned: int, budget: Budget) -> int:
     """The steps this run will really do: ``planned``, unless the work budget ends it sooner —
     then the step where it will, projected from the work spent per step so far (the bar then
@@ -386,7 +396,7 @@ def _run_once(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[
                     pending.append(e)
             return bool(pending)
 
-        budget = Budget(max_seconds=MAX_SECONDS, stop=stop_requested)
+        budget = Budget(max_seconds=max_seconds(), stop=stop_requested)
 
         def on_step(event: dict) -> None:
             if pending:

@@ -1,5 +1,7 @@
 """Neural network playground (d2l §5.1–5.2, after TensorFlow Playground): a small MLP learns a
 2-D decision boundary, redrawn live while it trains."""
+import math
+
 import streamlit as st
 
 import engine.mlp.playground as P
@@ -30,6 +32,8 @@ elif r.worse_than_chance:
     st.warning(tr("not_yet_better_than_chance" if r.still_descending else "worse_than_chance",
                   loss=fmt(final["train_loss"]), lr=fmt(s.lr), initial=fmt(r.curve["train_loss"].iloc[0]),
                   epochs=s.num_epochs), icon="📉")
+else:   # past chance: overfitting or still improving, with the advice that fits
+    ui.verdict(list(r.curve["train_loss"]), list(r.curve["test_loss"]), chance=math.log(2), settings=s)
 ui.budget_notice(r.stop_reason, tr, P.MAX_STEPS)
 
 left, right = st.columns([3, 2])

@@ -33,6 +33,8 @@ if r.stop_reason == "units":
     st.warning(tr("budget_capped", units=f"{L.MAX_UNITS:,}", step_cost=L.STEP_COST, epoch=fmt(r.last("epoch"), 3)), icon="⏱️")
 else:
     ui.budget_notice(r.stop_reason, tr, L.MAX_UNITS)
+ui.verdict(list(r.epochs["train_loss"]), chance=math.log(len(r.class_names)),
+           diverged_at=getattr(r.divergence, "step", None), settings=s)
 if r.dataset == "digits" and s.batch_size >= 128 and s.num_epochs <= 10 and r.divergence is None:
     st.caption(tr("digits_note", steps=r.steps))
 

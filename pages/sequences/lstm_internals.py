@@ -1,8 +1,10 @@
 """Inside the LSTM (d2l §10.1, §9.7): the gates on your sentence, gradient flow, long-range memory."""
 import dataclasses
+import math
 
 import numpy as np
 import pandas as pd
+
 import streamlit as st
 
 import engine.language_model as L
@@ -35,6 +37,8 @@ r = ui.run_cached(L.run, s, tr, seed=ui.current_seed(), device=ui.current_device
 if r.divergence:
     st.error(tr("diverged", kind=r.divergence.kind, step=r.divergence.step, epoch=r.divergence.epoch,
                 last=fmt(r.divergence.last_finite), lr=fmt(s.lr), theta=fmt(s.theta), move=fmt(s.lr * s.theta)), icon="💥")
+ui.verdict(list(r.epochs["train_ppl"].map(math.log)), list(r.epochs["heldout_ppl"].map(math.log)),
+           chance=math.log(r.vocab_size), settings=s)     # gates of a model stuck at chance mean little
 
 # ---- your sentence, gate by gate -------------------------------------------------------------
 st.subheader(tr("gates_header"))

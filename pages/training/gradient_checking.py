@@ -19,7 +19,7 @@ p = r.params.set_index("param")
 d = GC.diagnose(r)
 ui.metrics(r, [ui.Metric(tr("metric_overall"), lambda r: r.overall, "lower", text="{:.2e}".format),
                ui.Metric(tr("metric_verdict"), lambda r: tr(f"verdict.{GC.verdict(r.overall)}")),
-               ui.Metric(tr("metric_located"), lambda r: ", ".join(GC.diagnose(r).params) or tr("nothing")),
+               ui.Metric(tr("metric_located"), lambda r: ", ".join(GC.located(GC.diagnose(r))) or tr("nothing")),
                ui.Metric(tr("metric_evals"), lambda r: r.evaluations, text="{:,}".format)])
 
 rels = lambda names: ", ".join(f"{p.loc[k, 'rel_error']:.1e}" for k in names)
@@ -27,9 +27,13 @@ worst = float(r.params["rel_error"].max())
 fields = dict(two_eps=fmt(2 * s.eps), eps=fmt(s.eps), params=", ".join(d.params), rel=rels(d.params),
               others=", ".join(d.others), all_rel=rels(GC.PARAM_NAMES), rest=f"{d.rest_max:.1e}", gap=f"{d.gap:,.0f}",
               hint=tr(f"hint.{s.bug}", batch=s.batch_size) if s.bug != "none" else "",
+              rel_off=", ".join(f"{r.rel_no_dropout[k]:.1e}" for k in d.params) if r.rel_no_dropout else "",
+              float64_note=tr("float64_same", rel64=", ".join(f"{v:.1e}" for v in r.rel_float64.values()))
+              if r.rel_float64 else "",
               worst=f"{worst:.1e}", verdict=tr(f"verdict.{GC.verdict(worst)}"), dtype=s.dtype)
 show, icon = {"dropout_fail": (st.warning, "🎲"), "float32_fail": (st.warning, "🔢"), "float32_unclear": (st.warning, "🔢"),
-              "eps_fail": (st.warning, "📏"), "bug_found": (st.warning, "🐞"), "bug_found_float32": (st.warning, "🐞"),
+              "eps_fail": (st.warning, "📏"), "eps_large": (st.warning, "📏"),
+              "dropout_fail_bug": (st.error, "🐞"), "dropout_fail_bug_unseen": (st.warning, "🎲"), "bug_found": (st.warning, "🐞"), "bug_found_float32": (st.warning, "🐞"),
               "bug_hidden": (st.info, "🙈"), "passed": (st.success, "✅"), "passed_loose": (st.info, "🔎")}[d.key]
 show(tr(d.key, **fields), icon=icon)
 if s.dropout == "fixed_mask":

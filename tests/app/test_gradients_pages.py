@@ -188,9 +188,10 @@ def test_a_large_or_tiny_eps_is_blamed_not_the_backward_pass(app_at):
     """No bug planted: a failing check at ε = 0.1 is the difference quotient's error, and a passing
     one whose worst error is above 1e-7 does not claim to be below it."""
     at = open_page(app_at, CHECKING, {"eps": "0.1"})
-    assert metrics(at)["Wrong gradient in"] != "—"
+    assert metrics(at)["Wrong gradient in"] == "—"          # no gradient is wrong: the quotient is
     (warning,) = at.warning
     assert warning.icon == "📏" and "no bug is planted" in warning.value and "🐞" not in [w.icon for w in at.warning]
+    assert "too large" in warning.value
     at = open_page(app_at, CHECKING, {"eps": "1e-10"})
     worst = GC.run(GC.Settings(eps=1e-10), seed=0).params["rel_error"].max()
     assert 1e-7 < worst < 1e-3
@@ -207,6 +208,37 @@ def test_float32_still_names_a_bug_that_stands_out(app_at):
     at = open_page(app_at, CHECKING, {"dtype": "float32", "bug": "b2_mean"})
     assert metrics(at)["Wrong gradient in"] == "—"
     assert "cannot locate" in at.warning[0].value and "without any bug" not in at.warning[0].value
+
+
+def test_float32_with_a_large_eps_blames_eps_as_float64_does(app_at):
+    """issue 15: float32 at ε = 0.1 blamed float32 rounding, while float64 gives the same errors and
+    says ε is too large. Both precisions now blame ε, and the float32 page quotes float64's errors."""
+    r64 = GC.run(GC.Settings(eps=0.1), seed=0)
+    texts = {}
+    for dtype in ("float64", "float32"):
+        at = open_page(app_at, CHECKING, {"eps": "0.1", "dtype": dtype})
+        (warning,) = at.warning
+        assert warning.icon == "📏" and "ε = 0.1 is too large" in warning.value
+        assert "rounding" not in warning.value.split("Rounding")[0] and "without any bug" not in warning.value
+        texts[dtype] = warning.value
+    assert ", ".join(f"{v:.1e}" for v in r64.rel_errors.values()) in texts["float32"]
+    # at ε = 1e-4 float32's error is rounding (float64 checks out there): rounding stays blamed
+    at = open_page(app_at, CHECKING, {"eps": "0.0001", "dtype": "float32"})
+    assert at.warning[0].icon == "🔢" and "without any bug" in at.warning[0].value
+
+
+def test_dropout_with_a_planted_bug_says_both(app_at):
+    """issue 15: tanh′ planted and dropout on said 'not the backward pass's fault'."""
+    at = open_page(app_at, CHECKING, {"dropout": "fresh_mask", "bug": "tanh_derivative"})
+    (msg,) = at.error
+    assert msg.icon == "🐞" and "two reasons" in msg.value and "new mask" in msg.value
+    assert "∂J/∂W1, b1" in msg.value and "TanhFunction.backward" in msg.value
+    assert "not the backward pass's fault" not in msg.value
+    assert metrics(at)["Wrong gradient in"] == "W1, b1"
+    off = GC.run(GC.Settings(bug="tanh_derivative"), seed=0).rel_errors
+    assert f"{off['W1']:.1e}, {off['b1']:.1e}" in msg.value          # the errors with dropout off
+    at = open_page(app_at, CHECKING, {"dropout": "fresh_mask", "bug": "b2_mean", "batch_size": "1", "lang": "zh"})
+    assert at.warning[0].icon == "🎲" and "也植入了错误" in at.warning[0].value
 
 
 def test_exploding_link_with_a_long_w_snaps_and_shows_the_exact_power(app_at):

@@ -1,6 +1,8 @@
 """The softmax regression page through AppTest, offline (an empty data cache and
 DEEPDIVE_OFFLINE=1): it says which data it uses and why, a link reproduces the numbers,
 divergence is explained, the stability slider shows the NaN, Chinese reaches the charts."""
+import math
+
 import pytest
 
 import engine.softmax_regression as L
@@ -43,7 +45,7 @@ def test_link_reproduces_the_experiment(app_at):
              "num_train": "1000", "seed": "5"}
     first = app_at(query)
     first.switch_page(PAGE).run()
-    assert not first.exception and not first.warning and not first.info
+    assert not first.exception and not first.warning and [i.icon for i in first.info] == ["📈"]   # 3 epochs: still improving
     link = dict(first.query_params)
     assert {k: link[k] for k in query} == query
     second = app_at(link)
@@ -86,3 +88,18 @@ def test_chinese_reaches_the_explanation_and_charts(app_at):
     assert any("交叉熵" in m.value for m in at.markdown)
     specs = [chart_text(c) for c in at.get("plotly_chart")]
     assert any("测试准确率" in spec for spec in specs) and any("混淆矩阵" in spec for spec in specs)
+
+
+def test_verdict_says_stuck_or_slow_at_chance_and_nothing_when_trained(app_at):
+    """issue 15: the shared verdict under the curves: at η = 0.001 for one epoch the loss has barely
+    left ln 10 (chance for ten classes), and the advice is to raise η; the book's settings learn."""
+    at = app_at({"dataset": "digits", "lr": "0.001", "num_epochs": "2"})
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    r = L.run(L.Settings(dataset="digits", lr=0.001, num_epochs=2), seed=0)
+    assert r.last("train_loss") > 0.97 * math.log(10)
+    notes = [w.value for w in list(at.warning) + list(at.info) if "chance" in w.value]
+    assert notes and "ln q = 2.3 " in notes[0] and ("Raise the learning rate" in notes[0] or "raise the learning rate" in notes[0])
+    at = app_at({"dataset": "digits"})
+    at.switch_page(PAGE).run()
+    assert not [w.value for w in at.warning if "chance" in w.value]

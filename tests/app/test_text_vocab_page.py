@@ -297,3 +297,54 @@ def test_long_tail_smoothing_and_partitioning_numbers(app_at, no_cached_tm):
     code = " ".join(c.value for c in at.code)
     assert "X: [[" in code and "Y: [[" in code
     assert "随机采样" in " ".join(x.value for x in open_page(app_at, {"lang": "zh"}).markdown)
+
+
+# ---- issue 15: the corpus actually used is named in the main area, and the share box says when ----
+# ---- its link cannot carry the upload -------------------------------------------------------------
+
+def used_notices(at):
+    return [w.value for w in at.main.warning if w.icon == "📚"]
+
+
+def test_main_area_names_the_text_trained_on_when_the_choice_is_unavailable(app_at, isolated_tm):
+    def offline(url, timeout):
+        raise urllib.error.URLError("no network")
+    isolated_tm.setattr(picker, "TM_OPENER", offline)
+    at = open_page(app_at, {"corpus": "time_machine"})
+    (note,) = used_notices(at)
+    assert "trained on “Simple English (generated)”" in note and "The Time Machine" in note and "downloaded" in note
+    at = open_page(app_at, {"corpus": "upload"})                             # no file yet
+    (note,) = used_notices(at)
+    assert "Simple English (generated)" in note and "no file is uploaded" in note
+    at = open_page(app_at, {"corpus": "upload:0123456789abcdef", "lang": "zh"})   # an upload not on this server
+    (note,) = used_notices(at)
+    assert "本页是在“简单英文（生成）”上训练的" in note and "不在这台服务器上" in note
+    upload(at, "mine.txt", ZH.encode("utf-8"))                             # once a file is in use: no notice
+    assert not used_notices(at)
+    at = open_page(app_at, {"corpus": "english"})                          # a generated choice: none either
+    assert not used_notices(at)
+
+
+@pytest.mark.parametrize("page", ["pages/sequences/lstm_internals.py", "pages/attention/transformer_corpus.py"])
+def test_training_pages_name_the_substitute_corpus(app_at, page, monkeypatch):
+    monkeypatch.setenv("DEEPDIVE_MAX_SECONDS", "1")
+    at = app_at({"corpus": "upload"})
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("no file is uploaded" in v for v in used_notices(at))
+
+
+def test_share_box_says_when_its_link_cannot_carry_the_upload(app_at, monkeypatch):
+    at = open_page(app_at, {"corpus": "upload"})
+    upload(at, "kept.txt", ZH.encode("utf-8"))
+    assert not [w for w in at.main.warning if w.icon == "🔗"]              # kept in the store: the link carries it
+    monkeypatch.setenv("DEEPDIVE_UPLOADS_MB", "0.0001")                    # a store too small for this file
+    picker.upload_store.clear()
+    try:
+        at = open_page(app_at, {"corpus": "upload"})
+        upload(at, "big.txt", (ZH * 3).encode("utf-8"))
+        (note,) = [w.value for w in at.main.warning if w.icon == "🔗"]
+        assert "cannot carry your uploaded text “big\\.txt”" in note and "bytes" in note
+        assert "Simple English (generated)" in note
+    finally:
+        picker.upload_store.clear()

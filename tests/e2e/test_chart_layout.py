@@ -6,6 +6,11 @@ to look at.
 
 The extreme links are made the way a student could make them: the page's own share link, with every
 setting it carries set to ``1e308`` (clamped to each field's maximum) or ``-1e308`` (its minimum).
+
+Cheap enough for CI on 2 cores: the layout needs the charts, not trained models, so the pages are
+served by a server of this module whose runs stop after ``WALL_S`` seconds (``DEEPDIVE_MAX_SECONDS``,
+honoured by ``pages/_ui/_run.py``; a capped run draws what it trained and says so), and one tab
+visits every link.
 """
 from __future__ import annotations
 
@@ -17,10 +22,12 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.e2e.conftest import HAVE_CHROMIUM, SKIP_REASON
+from tests.e2e.server import StreamlitServer
 from tests.e2e.test_browser import CHART, LESSONS, open_app, query, stem
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not HAVE_CHROMIUM, reason=SKIP_REASON)]
 
+WALL_S = "2"        # seconds a run may train on this module's server
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "chart-layout"
 
 # For every drawn Plotly figure: the boxes (viewport px) of the figure, legend, titles, tick labels.
@@ -115,8 +122,24 @@ def check(page, name: str) -> list[str]:
     return [f"{name}: {p}" for p in layout_problems(charts)]
 
 
+@pytest.fixture(scope="module")
+def layout_server(browser):
+    """One server for the module, its runs capped at ``WALL_S`` seconds of training."""
+    with StreamlitServer(env={"DEEPDIVE_MAX_SECONDS": WALL_S}) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def layout_page(context):
+    """One tab for every link of the module (each visit is still a session of its own)."""
+    tab = context.new_page()
+    yield tab
+    tab.close()
+
+
 @pytest.mark.parametrize("lesson", LESSONS, ids=stem)
-def test_charts_fit_at_default_and_extreme_settings(server, page, lesson):
+def test_charts_fit_at_default_and_extreme_settings(layout_server, layout_page, lesson):
+    server, page = layout_server, layout_page
     name = stem(lesson)
     open_app(page, f"{server.url}/?lesson={name}")
     problems = check(page, f"{name}-default")

@@ -290,3 +290,25 @@ def test_settings_bounds_and_strings():
     assert not missing(P.STRINGS) and not missing(T.STRINGS)
     with pytest.raises(ValueError):
         T.Settings(num_epochs=1000)
+
+
+def test_playground_heatmaps_are_readable():
+    """issue 15: the Q and K heatmaps (a third of the page each) had unreadably small numbers and a
+    squashed colour bar. One decimal (two for weights), a fixed cell font, a thin colour bar, and a
+    height that grows with the rows; a matrix too wide for its numbers shows them on hover only."""
+    from engine.attention import figures as AF
+    from engine.i18n import Translator
+    tr = Translator("en", P.STRINGS)
+    Q = np.array([[-0.534, 1.25, 0.0], [2.0, -1.0, 0.333]])
+    fig = AF.fig_matrix(Q, "Q", "q", "d", tr).to_plotly_json()
+    (trace,) = fig["data"]
+    assert [list(r) for r in trace["text"]] == [["−0.5", "1.2", "0.0"], ["2.0", "−1.0", "0.3"]]
+    assert trace["textfont"]["size"] >= 12
+    bar = fig["layout"]["coloraxis"]["colorbar"]
+    assert bar["thickness"] <= 14 and bar["len"] == 1.0
+    tall = AF.fig_matrix(np.zeros((8, 3)), "Q", "q", "d", tr).layout.height
+    assert tall > fig["layout"]["height"] >= 260 and tall >= 8 * AF.ROW_PX
+    wide = AF.fig_matrix(np.ones((3, 64)), "Q", "q", "d", tr).to_plotly_json()["data"][0]
+    assert all(t == "" for row in wide["text"] for t in row) and "%{z:.4g}" in wide["hovertemplate"]
+    w = AF.fig_weights(np.array([[0.25, 0.75]]), "W", tr).to_plotly_json()["data"][0]
+    assert list(w["text"][0]) == ["0.25", "0.75"]

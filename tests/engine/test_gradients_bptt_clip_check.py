@@ -229,6 +229,36 @@ def test_float32_is_too_coarse_for_the_check_and_the_sweep_shows_why():
     assert big_eps[0.1] > 1e-4 > big_eps[1e-4]               # truncation error O(ε²) for large ε
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_a_large_eps_is_blamed_in_either_precision(dtype):
+    """ε = 0.1, no bug: the ε² truncation term gives the same errors in both precisions, so the
+    verdict blames ε, never float32 rounding; at ε = 1e-4 float32's failure is rounding."""
+    r = GC.run(GC.Settings(eps=0.1, dtype=dtype), seed=0)
+    assert max(r.rel_errors.values()) > 1e-3
+    assert GC.diagnose(r).key == "eps_large" and GC.located(GC.diagnose(r)) == ()
+    if dtype == "float32":
+        r64 = GC.run(GC.Settings(eps=0.1), seed=0)
+        assert r.rel_float64 == pytest.approx(r64.rel_errors)
+        assert r.rel_errors == pytest.approx(r64.rel_errors, rel=0.2)        # truncation, not rounding
+        small = GC.run(GC.Settings(eps=1e-4, dtype=dtype), seed=0)
+        assert max(small.rel_float64.values()) < 1e-7 < 1e-3 < max(small.rel_errors.values())
+        assert GC.diagnose(small).key == "float32_fail"
+    else:
+        assert r.rel_float64 is None
+
+
+@pytest.mark.parametrize("bug, wrong", [("W1_transposed", ("W1",)), ("tanh_derivative", ("W1", "b1")),
+                                        ("b2_mean", ("b2",))])
+def test_dropout_and_a_planted_bug_are_both_named(bug, wrong):
+    r = GC.run(GC.Settings(bug=bug, dropout="fresh_mask"), seed=0)
+    d = GC.diagnose(r)
+    assert d.key == "dropout_fail_bug" and d.params == wrong
+    assert r.rel_no_dropout == pytest.approx(GC.run(GC.Settings(bug=bug), seed=0).rel_errors)
+    assert GC.diagnose(GC.run(GC.Settings(dropout="fresh_mask"), seed=0)).key == "dropout_fail"   # no bug
+    hidden = GC.run(GC.Settings(bug="b2_mean", batch_size=1, dropout="fresh_mask"), seed=0)
+    assert GC.diagnose(hidden).key == "dropout_fail_bug_unseen"
+
+
 def test_relative_error_and_verdicts():
     assert GC.relative_error([0.0], [0.0]) == 0.0
     assert GC.relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
@@ -273,7 +303,7 @@ def test_float32_diagnosis_names_the_located_parameter():
     assert d.key == "float32_fail" and d.params == ()                   # W1, b1 above 1e-3, yet only rounding
     assert GC.diagnose(GC.run(GC.Settings(bug="b2_mean"), seed=0)) == GC.Diagnosis(
         "bug_found", ("b2",), ("W1", "b1", "W2"), *_rest_and_gap(GC.run(GC.Settings(bug="b2_mean"), seed=0)))
-    assert GC.diagnose(GC.run(GC.Settings(eps=0.1), seed=0)).key == "eps_fail"
+    assert GC.diagnose(GC.run(GC.Settings(eps=0.1), seed=0)).key == "eps_large"     # truncation: ε too large
     assert GC.diagnose(GC.run(GC.Settings(), seed=0)).key == "passed"
 
 

@@ -276,6 +276,57 @@ def test_mixed_chinese_and_english_is_chinese_and_cut_into_words():
     assert not is_chinese(english)
 
 
+_ENGLISH_PARA = ("The Time Traveller was expounding a recondite matter to us. His grey eyes shone and "
+                 "twinkled, and his usually pale face was flushed and animated.\n")
+
+
+def test_mostly_english_upload_with_some_chinese_is_english_and_keeps_its_spaces():
+    """issue 15: 3,000 Latin characters with 500 Chinese ones were called Chinese and cut into single
+    letters with the spaces dropped. The share of the text decides; Latin runs keep their spaces
+    (character tokens) and their white-space words (word tokens), Chinese runs go through jieba."""
+    from engine.language_model.core import join_tokens
+    from engine.text import decode_upload_info, is_chinese
+
+    english = (_ENGLISH_PARA * 40)[:3000]
+    chinese = ("我们在这一章学习循环神经网络和注意力机制，模型根据前面的词元预测下一个词元。\n" * 20)[:500]
+    text = english + "\n" + chinese
+    assert sum("\u4e00" <= c <= "\u9fff" for c in text) > 400
+    assert not is_chinese(text)
+    info = decode_upload_info(text.encode("utf-8"), 100_000, "mixed.txt")
+    assert info.corpus.lang == "en"
+    line = info.corpus.lines[0]
+    for lang in ("en", "zh"):        # whichever the label, a Latin line keeps its spaces between words
+        chars = T.tokenize([line], "char", lang)[0]
+        assert "".join(chars) == line and chars.count(" ") == line.count(" ") > 10
+        assert T.tokenize([line], "word", lang)[0][:4] == ["The", "Time", "Traveller", "was"]
+    zh_line = next(li for li in info.corpus.lines if "循环" in li)
+    words = T.tokenize([zh_line], "word", "en")[0]
+    assert "循环" in words and ("神经网络" in words or "神经" in words)     # jieba, not one \w+ blob
+    assert max(len(w) for w in words) <= 4
+    # character tokens of a Chinese text with English terms keep one space between Latin words
+    mixed = "我们用 deep  learning 训练模型， the model 学习 attention。"
+    chars = T.tokenize([mixed], "char", "zh")[0]
+    assert "".join(chars) == "我们用deep learning训练模型，the model学习attention。"
+    w = T.tokenize([mixed], "word", "zh")[0]
+    assert w[:4] == ["我们", "用", "deep", "learning"] and "attention" in w
+    assert join_tokens(w, "word", "zh") == "我们用deep learning训练模型，the model学习attention。"
+
+
+def test_mostly_chinese_upload_with_english_terms_is_chinese():
+    from engine.text import decode_upload_info, is_chinese
+
+    zh = ("深度学习（deep learning）使用反向传播（backpropagation）计算梯度，再用随机梯度下降更新参数。"
+          "循环神经网络（RNN）和长短期记忆网络（LSTM）处理序列数据。\n") * 30
+    zh += _ENGLISH_PARA * 3                     # a quoted English paragraph does not change that
+    assert is_chinese(zh)
+    info = decode_upload_info(zh.encode("utf-8"), 100_000, "zh_terms.txt")
+    assert info.corpus.lang == "zh"
+    chars = T.tokenize(info.corpus.lines[:1], "char", "zh")[0]
+    assert "深" in chars and chars.count(" ") == 1 and "（deep learning）" in "".join(chars)   # the one Latin-Latin space
+    words = T.tokenize(info.corpus.lines[:1], "word", "zh")[0]
+    assert "deep" in words and "learning" in words and "backpropagation" in words and "深度" in words
+
+
 def test_japanese_upload_is_named_japanese_and_read_like_chinese():
     from engine.text import decode_upload_info
 
