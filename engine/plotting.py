@@ -256,7 +256,25 @@ def decade_ticks(fig: go.Figure, most: int = 8) -> go.Figure:
         if span >= 0.9:
             axis.update(dtick=max(1, math.ceil(span / most)), exponentformat="power", showexponent="all",
                         minor=dict(ticks="outside", ticklen=3, showgrid=False))
+        elif axis.tickvals is None:
+            # less than a decade: plotly's own choice can be its "D1/D2" labels (a bare '2', '5'); write
+            # the numbers out in full at round values inside the range instead
+            vals = _round_values(10 ** lo, 10 ** hi)
+            if len(vals) >= 2:
+                axis.update(tickvals=vals, ticktext=[f"{v:g}" for v in vals])
     return fig
+
+
+def _round_values(lo: float, hi: float, most: int = 6) -> list[float]:
+    """Round numbers (1, 2, 5, then every digit, then halves) between ``lo`` and ``hi`` (> 0), at most
+    ``most`` of them, for the ticks of a log axis that spans less than a decade."""
+    for mantissas in ((1, 2, 5), (1, 2, 3, 4, 5, 6, 7, 8, 9), tuple(x / 2 for x in range(2, 20))):
+        vals = sorted({float(f"{m * 10 ** e:.6g}") for e in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1)
+                       for m in mantissas if lo <= m * 10 ** e <= hi})
+        if len(vals) >= 3 or mantissas[-1] == 9.5:
+            step = max(1, math.ceil(len(vals) / most))
+            return vals[::step]
+    return []
 
 
 def title_over_panels(fig: go.Figure) -> go.Figure:

@@ -55,3 +55,16 @@ def test_every_figure_keeps_the_templates_legend_placement():
     offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
                  if p.name != "plotting.py" and re.search(r"legend\s*=\s*dict\(|legend_y\s*=", p.read_text())]
     assert not offenders, offenders
+
+
+def test_a_log_axis_within_a_decade_writes_its_numbers_out():
+    """A loss between 0.25 and 0.51 on a log axis: plotly's own labels can be its bare 'D2' digits ('2',
+    '5'); round values written in full instead (found on the minibatch-SGD page by the layout check)."""
+    import plotly.graph_objects as go
+
+    from engine.plotting import finish
+    fig = finish(go.Figure(go.Scatter(x=[1, 2, 3], y=[0.51, 0.3, 0.249])).update_yaxes(type="log"))
+    assert list(fig.layout.yaxis.tickvals) == [0.3, 0.4, 0.5]
+    assert list(fig.layout.yaxis.ticktext) == ["0.3", "0.4", "0.5"]
+    wide = finish(go.Figure(go.Scatter(x=[1, 2], y=[1e-3, 10])).update_yaxes(type="log"))
+    assert wide.layout.yaxis.tickvals is None and wide.layout.yaxis.dtick == 1
