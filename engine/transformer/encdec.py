@@ -26,6 +26,7 @@ from engine.device import intra_op_threads
 from engine.numerics import Divergence
 from engine.text import Vocab
 from engine.transformer.blocks import EncoderDecoderTransformer, num_params
+from engine.transformer.toy import EPOCH_COLUMNS, epochs_frame     # the same per-epoch record as the toy tasks'
 
 # Work budget in token·parameters (as the toy tasks), plus a fixed charge per step.
 MAX_UNITS = 6e10
@@ -121,13 +122,6 @@ class Result:
     @property
     def final_accuracy(self) -> float:
         return float(self.epochs["valid_acc"].iloc[-1])
-
-
-EPOCH_COLUMNS = ["epoch", "step", "loss", "train_acc", "valid_acc"]
-
-
-def epochs_frame(rows) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=EPOCH_COLUMNS)
 
 
 def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
