@@ -83,11 +83,16 @@ class Bound:
 
     def on_grid(self, x: float) -> Any:
         """The value of the grid ``lo + k·step`` nearest to x (half up), written exactly as the decimal the
-        slider shows (0.1 + 2·0.1 is 0.30000000000000004 in floats; here it is 0.3). Never above hi."""
-        lo, step = Decimal(repr(self.lo)), Decimal(repr(self.step))
-        k_max = int((Decimal(repr(self.hi)) - lo) / step)
-        k = int(((Decimal(repr(float(x))) - lo) / step + Decimal("0.5")).to_integral_value(ROUND_FLOOR))
+        slider shows (0.1 + 2·0.1 is 0.30000000000000004 in floats; here it is 0.3). Never above hi;
+        hi itself is a value even when it is off the grid."""
+        lo, step, hi = Decimal(repr(self.lo)), Decimal(repr(self.step)), Decimal(repr(self.hi))
+        k_max = int((hi - lo) / step)
+        xd = Decimal(repr(float(x)))
+        k = int(((xd - lo) / step + Decimal("0.5")).to_integral_value(ROUND_FLOOR))
         v = lo + min(k_max, max(0, k)) * step
+        last = lo + k_max * step
+        if last < hi and xd > last and hi - xd <= xd - last:
+            v = hi          # the top of the range is a value too (60,000 images on a slider of 256-steps)
         return int(v) if self.kind == "int" else float(v)
 
 

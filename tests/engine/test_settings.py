@@ -124,8 +124,9 @@ def test_from_query_rounds_a_float_between_steps_with_a_notice():
 
 
 def test_the_grid_never_goes_above_hi_when_the_range_is_not_whole_steps():
-    b = S.Bound("float", 0.0, 1.0, 0.3)                      # 0, 0.3, 0.6, 0.9
-    assert b.adjust("1.0") == (0.9, "rounded") and b.adjust("0.8") == (0.9, "rounded")
+    b = S.Bound("float", 0.0, 1.0, 0.3)                      # 0, 0.3, 0.6, 0.9 — and hi itself
+    assert b.adjust("0.8") == (0.9, "rounded") and b.adjust("0.94") == (0.9, "rounded")
+    assert b.adjust("1.0") == (1.0, None) and b.adjust("0.96") == (1.0, "rounded") and b.adjust("7")[0] == 1.0
 
 
 def test_check_accepts_values_between_steps_but_not_fractions_or_off_log_grid():
@@ -134,3 +135,13 @@ def test_check_accepts_values_between_steps_but_not_fractions_or_off_log_grid():
         Demo(n=2.5)
     with pytest.raises(ValueError):
         Demo(x=1.01)
+
+
+def test_the_top_of_a_range_off_the_step_grid_is_a_value():
+    """num_train in 256..60,000 by 256: the book's 60,000 (off the grid, whose last point is 59,904) stays
+    60,000 from a link or a preset; values nearer 59,904 still snap to it."""
+    from engine.settings import Bound
+    b = Bound("int", 256, 60_000, 256)
+    assert b.adjust(60_000) == (60_000, None)
+    assert b.adjust(59_990)[0] == 60_000 and b.adjust(59_950)[0] == 59_904
+    assert b.adjust(70_000) == (60_000, "clamped")
