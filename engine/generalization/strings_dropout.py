@@ -27,6 +27,8 @@ STRINGS = {
     "test_acc": {"en": "test accuracy", "zh": "测试精度"},
     "curves_title": {"en": "With and without dropout: training (solid) and test (dotted)", "zh": "使用与不使用暂退法：训练（实线）与测试（虚线）"},
     "mask_title": {"en": "One minibatch through the trained network: kept, dropped, already zero", "zh": "一个小批量通过训练好的网络：保留、丢弃、本来为零"},
+    "mask_none": {"en": "No minibatch has gone through the trained network yet (the run stopped before its first step), so there are no dropout masks to show.",
+                  "zh": "还没有小批量通过训练好的网络（训练在第一步之前就停止了），所以没有可显示的暂退掩码。"},
     "mask_panel": {"en": "after layer {layer}: p = {p}, {dropped} dropped", "zh": "第 {layer} 层之后：p = {p}，丢弃 {dropped}"},
     "mask_hover": {"en": "example %{y}, unit %{x}: %{z} (1 kept, 0 dropped, 0.5 zero from the ReLU)",
                    "zh": "样本 %{y}，单元 %{x}：%{z}（1 保留，0 丢弃，0.5 为 ReLU 输出的零）"},

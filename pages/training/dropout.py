@@ -37,7 +37,10 @@ ui.budget_notice(r.stop_reason, tr, f"{D.M.MAX_UNITS:.2g}")
 ui.plot(F.fig_dropout_curves, r.history, tr, s.num_epochs, compare=True)
 left, right = st.columns([3, 2])
 with left:
-    ui.plot(F.fig_masks, r.masks, (s.dropout1, s.dropout2), tr)
+    if r.masks:
+        ui.plot(F.fig_masks, r.masks, (s.dropout1, s.dropout2), tr)
+    else:                   # the run stopped before a minibatch went through the trained network
+        st.caption(tr("mask_none"))
 with right:
     table, err = ui.shared_call(D.book_demo, ui.current_seed())
     st.markdown(tr("layer_demo", draws=10_000, err=fmt(err, 2)))
