@@ -28,6 +28,10 @@ def app_at():
     from streamlit.testing.v1 import AppTest
 
     def make(query: dict | None = None, timeout: float = 120):
+        # Every AppTest session has the same (empty) session id, and the server keeps each session's last
+        # stopped or time-capped run to show it again: one test's cut run must not reach another test.
+        from pages._ui import _run
+        _run.stopped_runs().clear()
         at = AppTest.from_file(APP, default_timeout=timeout)
         if query:
             at.query_params.update(query)
