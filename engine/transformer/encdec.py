@@ -26,7 +26,7 @@ from engine.device import intra_op_threads
 from engine.numerics import Divergence
 from engine.text import Vocab
 from engine.transformer.blocks import EncoderDecoderTransformer, num_params
-from engine.transformer.toy import EPOCH_COLUMNS, epochs_frame     # the same per-epoch record as the toy tasks'
+from engine.transformer.toy import EPOCH_COLUMNS, epoch_loop, epochs_frame     # the toy tasks' epochs and record
 
 # Work budget in token·parameters (as the toy tasks), plus a fixed charge per step.
 MAX_UNITS = 6e10
@@ -155,35 +155,13 @@ def _train(s: Settings, seed: int, device, on_step, budget) -> Result:
         return train_acc, valid_acc
 
     loss, trainer = nn.CrossEntropyLoss(), torch.optim.Adam(net.parameters(), lr=s.lr)
-    total = s.num_epochs * s.steps_per_epoch
-    scheduler = torch.optim.lr_scheduler.LambdaLR(trainer, lambda t: 0.5 * (1 + math.cos(math.pi * t / total)))
     gen = torch.Generator().manual_seed(seed)
-    rows = [(0, 0, float("nan"), *evaluate())]
-    steps, divergence = 0, None
     tokens_per_pair = X.shape[1] + Y.shape[1]
-    for epoch in range(1, s.num_epochs + 1):
-        order = torch.randperm(s.num_train, generator=gen).to(device)
-        l_sum, n = 0.0, 0
-        for i in range(0, s.num_train, s.batch_size):
-            idx = order[i: i + s.batch_size]
-            if not budget.spend(len(idx) * tokens_per_pair * n_params + STEP_UNITS):
-                break
-            l = train_step(net, X[idx], X_valid_len[idx], Y[idx], tgt_vocab, loss, trainer)
-            scheduler.step()
-            steps += 1
-            if not math.isfinite(l):
-                last = next((r[2] for r in reversed(rows) if math.isfinite(r[2])), None)
-                divergence = Divergence(step=steps, epoch=epoch, value=l, last_finite=last)
-                break
-            l_sum, n = l_sum + l * len(idx), n + len(idx)
-            if on_step is not None:
-                on_step({"done": steps, "total": total, "epochs": rows})
-        if n:
-            rows.append((epoch if n == s.num_train else epoch - 1 + n / s.num_train, steps, l_sum / n, *evaluate()))
-        if on_step is not None:
-            on_step({"done": steps, "total": total, "epochs": rows})
-        if divergence is not None or budget.reason is not None:
-            break
+    rows, divergence = epoch_loop(
+        trainer, num_examples=s.num_train, batch_size=s.batch_size, num_epochs=s.num_epochs,
+        total=s.num_epochs * s.steps_per_epoch, gen=gen, device=device, budget=budget, on_step=on_step,
+        units=lambda idx: len(idx) * tokens_per_pair * n_params + STEP_UNITS,
+        step=lambda idx: train_step(net, X[idx], X_valid_len[idx], Y[idx], tgt_vocab, loss, trainer), evaluate=evaluate)
     net.eval()
     return Result(s, seed, net, src_vocab, tgt_vocab, int(X.shape[1]), epochs_frame(rows), n_params,
                   divergence, budget.reason)

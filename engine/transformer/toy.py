@@ -142,6 +142,43 @@ def epochs_frame(rows) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=EPOCH_COLUMNS)
 
 
+def epoch_loop(trainer, *, num_examples: int, batch_size: int, num_epochs: int, total: int, gen, device,
+               budget: Budget, on_step, units, step, evaluate) -> tuple[list, Divergence | None]:
+    """The epochs of the toy tasks and of the encoder–decoder: shuffled minibatches (``gen``), each
+    charged ``units(batch)`` to the budget before ``step(batch)`` trains on it and returns its loss; the
+    learning rate decays to 0 on a cosine over ``total`` steps (big steps first, then settle: no end-of-run
+    wobble); a non-finite loss is a recorded divergence with its step. One row per (possibly cut) epoch:
+    (epoch, step, mean loss, *evaluate()), after a first row before any training. Stops at divergence
+    or when the budget says so; ``on_step`` hears every step and every epoch's end."""
+    scheduler = torch.optim.lr_scheduler.LambdaLR(trainer, lambda t: 0.5 * (1 + math.cos(math.pi * t / total)))
+    rows = [(0, 0, float("nan"), *evaluate())]
+    steps, divergence = 0, None
+    for epoch in range(1, num_epochs + 1):
+        order = torch.randperm(num_examples, generator=gen).to(device)
+        l_sum, n = 0.0, 0
+        for i in range(0, num_examples, batch_size):
+            batch = order[i: i + batch_size]
+            if not budget.spend(units(batch)):
+                break
+            l = step(batch)
+            scheduler.step()
+            steps += 1
+            if not math.isfinite(l):
+                last = next((r[2] for r in reversed(rows) if math.isfinite(r[2])), None)
+                divergence = Divergence(step=steps, epoch=epoch, value=l, last_finite=last)
+                break
+            l_sum, n = l_sum + l * len(batch), n + len(batch)
+            if on_step is not None:
+                on_step({"done": steps, "total": total, "epochs": rows})
+        if n:
+            rows.append((epoch if n == num_examples else epoch - 1 + n / num_examples, steps, l_sum / n, *evaluate()))
+        if on_step is not None:
+            on_step({"done": steps, "total": total, "epochs": rows})
+        if divergence is not None or budget.reason is not None:
+            break
+    return rows, divergence
+
+
 def train_step(net, X, Y, loss_mask, loss, trainer) -> float:
     """One minibatch: next-token cross-entropy on the output positions only."""
     Y_hat, _ = net(X)
@@ -193,36 +230,12 @@ def _train(settings: Settings, seed: int, device, on_step, budget) -> Result:
         return exact_match(net, x_train_eval, y_train_eval), exact_match(net, x_valid, y_valid)
 
     loss, trainer = nn.CrossEntropyLoss(), torch.optim.Adam(net.parameters(), lr=s.lr)
-    total = s.num_epochs * s.steps_per_epoch
-    # cosine decay of the learning rate to 0: big steps first, then settle (no end-of-run wobble)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(trainer, lambda t: 0.5 * (1 + math.cos(math.pi * t / total)))
-    rows = [(0, 0, float("nan"), *evaluate())]
-    steps, divergence = 0, None
     net.train()
-    for epoch in range(1, s.num_epochs + 1):
-        order = torch.randperm(s.num_examples, generator=gen).to(device)
-        l_sum, n = 0.0, 0
-        for i in range(0, s.num_examples, s.batch_size):
-            batch = order[i: i + s.batch_size]
-            if not budget.spend(len(batch) * X.shape[1] * n_params + STEP_UNITS):
-                break
-            l = train_step(net, X[batch], Y[batch], loss_mask, loss, trainer)
-            scheduler.step()
-            steps += 1
-            if not math.isfinite(l):
-                last = next((r[2] for r in reversed(rows) if math.isfinite(r[2])), None)
-                divergence = Divergence(step=steps, epoch=epoch, value=l, last_finite=last)
-                break
-            l_sum, n = l_sum + l * len(batch), n + len(batch)
-            if on_step is not None:
-                on_step({"done": steps, "total": total, "epochs": rows})
-        if n:
-            rows.append((epoch if n == s.num_examples else epoch - 1 + n / s.num_examples,
-                         steps, l_sum / n, *evaluate()))
-        if on_step is not None:
-            on_step({"done": steps, "total": total, "epochs": rows})
-        if divergence is not None or budget.reason is not None:
-            break
+    rows, divergence = epoch_loop(
+        trainer, num_examples=s.num_examples, batch_size=s.batch_size, num_epochs=s.num_epochs,
+        total=s.num_epochs * s.steps_per_epoch, gen=gen, device=device, budget=budget, on_step=on_step,
+        units=lambda batch: len(batch) * X.shape[1] * n_params + STEP_UNITS,
+        step=lambda batch: train_step(net, X[batch], Y[batch], loss_mask, loss, trainer), evaluate=evaluate)
     net.eval()
     return Result(settings=s, seed=seed, net=net, vocab=vocab, epochs=epochs_frame(rows),
                   example=example, num_params=n_params, divergence=divergence, stop_reason=budget.reason)
