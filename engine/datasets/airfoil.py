@@ -9,9 +9,6 @@ variance, so the book's losses near 0.24 are in reach), and ``fallback_reason`` 
 """
 from __future__ import annotations
 
-import threading
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -19,8 +16,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from engine.datasets.download import CACHE_DIR, DownloadError, fetch
-from engine.datasets.images import TIMEOUT, RETRY_AFTER, offline
+from engine.datasets.hub import HubFiles
 
 DATA_URL = "http://d2l-data.s3-accelerate.amazonaws.com/"
 AIRFOIL = ("airfoil_self_noise.dat", "76e5be1548fd8222e5074cf0faae75edff8cf93f")     # d2l's DATA_HUB['airfoil']
@@ -59,15 +55,21 @@ def synthetic(rows: int = ROWS, seed: int = SYNTHETIC_SEED) -> np.ndarray:
     return np.column_stack([X, y]).astype(np.float32)
 
 
-_lock = threading.Lock()
-_loaded: dict[str, RegressionData] = {}
-_failed: list = []                 # [(when, reason)] of the last failed download
-
-
 def _as_data(name: str, table: np.ndarray, reason: str | None) -> RegressionData:
     table = standardise(table)
     return RegressionData(name, torch.from_numpy(np.ascontiguousarray(table[:, :-1])),
                           torch.from_numpy(np.ascontiguousarray(table[:, -1])), reason)
+
+
+def _read(paths: list[Path]) -> RegressionData:
+    return _as_data("airfoil", parse_airfoil(paths[0]), None)
+
+
+def _synthetic(reason: str | None) -> RegressionData:
+    return _as_data("synthetic", synthetic(), reason)
+
+
+_hub = HubFiles(DATA_URL, lambda: [AIRFOIL], _read, _synthetic)
 
 
 def load_airfoil(prefer: str = "airfoil", cache_dir: Path | str | None = None,
@@ -76,43 +78,8 @@ def load_airfoil(prefer: str = "airfoil", cache_dir: Path | str | None = None,
     ``prefer='synthetic'`` gives the generated data directly. Never raises for network trouble."""
     if prefer == "synthetic":
         return _synthetic(None)
-    cache_dir = Path(cache_dir or CACHE_DIR)
-    key = str(cache_dir)
-    with _lock:
-        if key in _loaded:
-            return _loaded[key]
-        may_download = not offline()
-        if opener is None and _failed and time.monotonic() - _failed[0][0] < RETRY_AFTER:
-            return _synthetic(_failed[0][1])
-        name, sha1 = AIRFOIL
-        try:
-            if may_download:
-                path = fetch(DATA_URL + name, sha1, name, cache_dir=cache_dir, timeout=TIMEOUT,
-                             opener=opener or urllib.request.urlopen)
-            elif (cache_dir / name).exists():
-                path = fetch(DATA_URL + name, sha1, name, cache_dir=cache_dir, opener=_refuse)
-            else:
-                raise DownloadError(f"{name} is not cached in {cache_dir} and downloads are off (DEEPDIVE_OFFLINE=1)")
-            data = _as_data("airfoil", parse_airfoil(path), None)
-        except (DownloadError, ValueError, OSError) as e:
-            reason = str(e) if len(str(e)) <= 200 else str(e)[:197] + "…"
-            if opener is None and may_download:
-                _failed[:] = [(time.monotonic(), reason)]
-            return _synthetic(reason)
-        _failed.clear()
-        _loaded[key] = data
-        return data
-
-
-def _refuse(url, timeout=None):
-    raise OSError("downloads are off")
-
-
-def _synthetic(reason: str | None) -> RegressionData:
-    return _as_data("synthetic", synthetic(), reason)
+    return _hub.load(cache_dir, opener)
 
 
 def clear_cache() -> None:
-    with _lock:
-        _loaded.clear()
-        _failed.clear()
+    _hub.clear()

@@ -11,9 +11,6 @@ package: a real regression table with a positive target, so the book's log-RMSE 
 """
 from __future__ import annotations
 
-import threading
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -22,8 +19,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from engine.datasets.download import CACHE_DIR, DownloadError, fetch
-from engine.datasets.images import RETRY_AFTER, TIMEOUT, offline
+from engine.datasets.hub import HubFiles
 
 DATA_URL = "http://d2l-data.s3-accelerate.amazonaws.com/"
 # d2l's DATA_HUB['kaggle_house_train'] and ['kaggle_house_test']
@@ -62,51 +58,22 @@ def load_diabetes(reason: str | None = None) -> TableData:
                      torch.tensor(d.target.reshape(-1, 1), dtype=torch.float32), reason)
 
 
-_lock = threading.Lock()
-_loaded: dict[str, TableData] = {}
-_failed: list = []
+def _read(paths: list[Path]) -> TableData:
+    X, y = preprocess(pd.read_csv(paths[0]), pd.read_csv(paths[1]))
+    if len(X) < 10 or not torch.isfinite(X).all() or not (y > 0).all():
+        raise ValueError(f"{paths[0].name}: not the house-prices table the book describes")
+    return TableData("kaggle_house", X, y, None)
 
 
-def _refuse(url, timeout=None):
-    raise OSError("downloads are off")
+_hub = HubFiles(DATA_URL, lambda: [KAGGLE_HOUSE_TRAIN, KAGGLE_HOUSE_TEST], _read, load_diabetes,
+                errors=(KeyError, pd.errors.ParserError))
 
 
 def load_house(cache_dir: Path | str | None = None, opener: Callable | None = None) -> TableData:
     """The Kaggle house data when cached or downloadable; otherwise the diabetes data, with the reason.
     Never raises for network trouble."""
-    cache_dir = Path(cache_dir or CACHE_DIR)
-    key = str(cache_dir)
-    with _lock:
-        if key in _loaded:
-            return _loaded[key]
-        may_download = not offline()
-        if opener is None and _failed and time.monotonic() - _failed[0][0] < RETRY_AFTER:
-            return load_diabetes(_failed[0][1])
-        try:
-            paths = []
-            for name, sha1 in (KAGGLE_HOUSE_TRAIN, KAGGLE_HOUSE_TEST):
-                if may_download:
-                    paths.append(fetch(DATA_URL + name, sha1, name, cache_dir=cache_dir, timeout=TIMEOUT,
-                                       opener=opener or urllib.request.urlopen))
-                elif (cache_dir / name).exists():
-                    paths.append(fetch(DATA_URL + name, sha1, name, cache_dir=cache_dir, opener=_refuse))
-                else:
-                    raise DownloadError(f"{name} is not cached in {cache_dir} and downloads are off (DEEPDIVE_OFFLINE=1)")
-            X, y = preprocess(pd.read_csv(paths[0]), pd.read_csv(paths[1]))
-            if len(X) < 10 or not torch.isfinite(X).all() or not (y > 0).all():
-                raise ValueError(f"{paths[0].name}: not the house-prices table the book describes")
-            data = TableData("kaggle_house", X, y, None)
-        except (DownloadError, ValueError, OSError, KeyError, pd.errors.ParserError) as e:
-            reason = str(e) if len(str(e)) <= 200 else str(e)[:197] + "…"
-            if opener is None and may_download:
-                _failed[:] = [(time.monotonic(), reason)]
-            return load_diabetes(reason)
-        _failed.clear()
-        _loaded[key] = data
-        return data
+    return _hub.load(cache_dir, opener)
 
 
 def clear_cache() -> None:
-    with _lock:
-        _loaded.clear()
-        _failed.clear()
+    _hub.clear()
