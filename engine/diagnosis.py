@@ -1,9 +1,16 @@
 """What a training run's curves say, in one place for every lesson: it diverged, it is stuck at
 chance, it overfits, it is still improving, or it is fine — and the advice that fits the case.
 
-Pure: it reads loss curves (their start first) and a few facts of the run, never a model. The
-chance level is the loss of guessing uniformly: ln q for q classes, ln |V| for a vocabulary of |V|
-tokens (perplexity |V|)."""
+Pure: it reads loss curves (their start first) and a few facts of the run, never a model. Two kinds
+of reference tell "learned nothing" from "learned all there is":
+
+- classification and language models: the chance level, the loss of guessing uniformly: ln q for q
+  classes, ln |V| for a vocabulary of |V| tokens (perplexity |V|);
+- regression (squared loss): the baseline, the loss of always predicting the mean of y (nothing
+  learned; for ½(ŷ − y)² it is ½ Var y), and the noise floor, the loss the noise in the data leaves
+  even to the true model (σ²/2 for ε ~ N(0, σ²) and ½(ŷ − y)²; 0 for noiseless data). Their
+  messages are keyed ``verdict.baseline.<kind>[.<cause>]``; the kinds add 'floor' (the noise floor
+  reached) and 'unstable' (it had come down and was thrown back up)."""
 from __future__ import annotations
 
 import math
@@ -14,31 +21,82 @@ from engine.numerics import fmt, still_falling
 
 NEAR_CHANCE = 0.97      # a final loss above 97 % of ln q has learned (almost) nothing
 OVERFIT_RISE = 1.10     # held-out loss 10 % above its best while training loss kept falling
+FLOOR_NEAR = 1.5        # a loss within 1.5× the noise floor has learned what there is to learn (the
+                        # training loss of a fitted sample spreads around σ²/2 by sampling alone)
+THROWN_BACK = 4.0       # a regression loss 4× as far above the floor as its best was thrown back up
+FLOOR_ABS = 1e-6        # … or within a millionth of the baseline of it (a noiseless floor of 0)
 
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: str                  # 'diverged' | 'stuck' | 'overfitting' | 'improving' | 'fine'
-    cause: str = ""            # the likely cause, for the advice: 'lr_high', 'lr_low', 'regularized', 'flat', 'beyond_chance'
+    kind: str                  # 'diverged' | 'stuck' | 'overfitting' | 'improving' | 'floor' | 'unstable' | 'fine'
+    cause: str = ""            # the likely cause, for the advice: 'lr_high', 'lr_low', 'regularized', 'flat',
+                               # 'beyond_chance', 'slow'; 'above_floor' (settled, but above the noise floor)
     values: dict = field(default_factory=dict, compare=False, hash=False)
+    reference: str = "chance"  # what "nothing learned" was measured against: 'chance' (ln q) or 'baseline'
 
     @property
     def key(self) -> str:
-        """The string key of the message: ``verdict.<kind>`` or ``verdict.<kind>.<cause>``."""
-        return f"verdict.{self.kind}" + (f".{self.cause}" if self.cause else "")
+        """The string key of the message: ``verdict.<kind>`` or ``verdict.<kind>.<cause>``; against a
+        regression baseline ``verdict.baseline.<kind>[.<cause>]`` (divergence has one message for all)."""
+        ref = ".baseline" if self.reference == "baseline" and self.kind != "diverged" else ""
+        return f"verdict{ref}.{self.kind}" + (f".{self.cause}" if self.cause else "")
 
 
 def _finite(values: Sequence[float] | None) -> list[float]:
     return [float(v) for v in (values or []) if v is not None and math.isfinite(float(v))]
 
 
+def _stuck_cause(losses: list[float], lr_position: float | None, regularization: float) -> str:
+    """Why a run that never left its reference is stuck: the facts of the run before the shape of
+    the curve — heavy dropout also lifts the training loss (it is measured with units dropped),
+    which is no sign of a large η."""
+    if regularization >= 0.5:
+        return "regularized"
+    if lr_position is not None and lr_position <= 0.33:
+        return "lr_low"
+    if max(losses) > losses[0] * 1.05 or (lr_position is not None and lr_position >= 0.67):
+        return "lr_high"          # the first updates threw the weights into saturation (or up the wall)
+    return "flat"
+
+
+def _against_baseline(losses: list[float], baseline: float, floor: float, lr_position: float | None,
+                      regularization: float) -> Verdict:
+    """The verdict of a regression run: stuck near the baseline (no better than predicting the mean
+    of y), still improving, the noise floor reached, thrown back up after it had come down, or
+    settled above the floor."""
+    last, floor = losses[-1], max(0.0, floor)
+    values = {"loss": fmt(last), "start": fmt(losses[0]), "baseline": fmt(baseline), "floor": fmt(floor)}
+    verdict = lambda kind, cause="": Verdict(kind, cause, values, reference="baseline")   # noqa: E731
+    if last <= FLOOR_NEAR * floor + FLOOR_ABS * max(baseline, 0.0):
+        return verdict("floor")
+    # a loss that is a new low against everything before the last tenth of the curve is still falling;
+    # one that jitters around a level is not (minibatch noise on a per-step curve)
+    cut = len(losses) - max(1, len(losses) // 10)
+    falling = len(losses) >= 2 and last < min(losses[:cut])
+    if baseline > floor and last >= floor + NEAR_CHANCE * (baseline - floor):
+        if falling and last < losses[0] * 0.98:
+            return verdict("improving", "slow")
+        return verdict("stuck", _stuck_cause(losses, lr_position, regularization))
+    best = min(losses)
+    if last - floor > THROWN_BACK * (best - floor) and last - best > 0.25 * (baseline - floor):
+        values["best"] = fmt(best)
+        return verdict("unstable")          # it had come down, a step on a steep wall threw it back up
+    if falling:
+        return verdict("improving")
+    return verdict("fine", "above_floor")
+
+
 def diagnose(train: Sequence[float], valid: Sequence[float] | None = None, *, chance: float | None = None,
+             baseline: float | None = None, floor: float | None = None,
              diverged_at: int | None = None, lr_position: float | None = None,
              regularization: float = 0.0) -> Verdict:
     """The verdict on one run.
 
     ``train``, ``valid``: loss per epoch (or per evaluation), start first; ``chance``: the loss of
-    uniform guessing (ln q); ``diverged_at``: the step of the first inf/NaN, if any;
+    uniform guessing (ln q); for regression instead ``baseline``, the loss of predicting the mean of
+    y, and ``floor``, the loss the data's noise leaves (default 0); ``diverged_at``: the step of the
+    first inf/NaN, if any;
     ``lr_position``: where η sits in its slider's range, 0 (lowest) to 1 (highest), on the
     slider's scale; ``regularization``: the dropout probability (or another 0–1 measure of how
     hard the model is held back)."""
@@ -50,6 +108,8 @@ def diagnose(train: Sequence[float], valid: Sequence[float] | None = None, *, ch
     losses, held = _finite(train), _finite(valid)
     if not losses:
         return Verdict("fine")
+    if baseline is not None and chance is None:
+        return _against_baseline(losses, float(baseline), float(floor or 0.0), lr_position, regularization)
     last = losses[-1]
     values = {"loss": fmt(last), "start": fmt(losses[0])}
     if chance is not None and chance > 0:
@@ -58,17 +118,7 @@ def diagnose(train: Sequence[float], valid: Sequence[float] | None = None, *, ch
     if chance is not None and last >= NEAR_CHANCE * chance:
         if still_falling(losses) and last < losses[0] * 0.98:
             return Verdict("improving", "slow", values)
-        # the facts of the run before the shape of the curve: heavy dropout also lifts the training
-        # loss (it is measured with units dropped), which is no sign of a large η
-        if regularization >= 0.5:
-            cause = "regularized"
-        elif lr_position is not None and lr_position <= 0.33:
-            cause = "lr_low"
-        elif max(losses) > losses[0] * 1.05 or (lr_position is not None and lr_position >= 0.67):
-            cause = "lr_high"          # the first updates threw the weights into saturation
-        else:
-            cause = "flat"
-        return Verdict("stuck", cause, values)
+        return Verdict("stuck", _stuck_cause(losses, lr_position, regularization), values)
     # overfitting: the held-out loss rose well above its best while the training loss fell on
     if len(held) >= 2:
         best = min(held)
@@ -120,4 +170,32 @@ STRINGS = {
     "verdict.fine": {
         "en": "**Trained:** the loss settled at {loss}.",
         "zh": "**训练完成：** 损失稳定在 {loss}。"},
+    # against a regression baseline (½ Var y: predicting the mean of y) and the noise floor
+    "verdict.baseline.stuck.lr_low": {
+        "en": "**No better than predicting the mean:** the training loss {loss} stays near (or above) the baseline {baseline}, the loss of always predicting the mean of y (nothing learned). The learning rate is at the low end of its range: the updates are too small to move the weights in this many steps. Raise the learning rate or train for longer.",
+        "zh": "**不比预测均值更好：** 训练损失 {loss} 始终接近（或高于）基线 {baseline}，即总是预测 y 的均值时的损失（什么都没学到）。学习率处于其范围的低端：在这么多步内更新太小，权重几乎没动。请提高学习率或训练更久（更多迭代周期）。"},
+    "verdict.baseline.stuck.lr_high": {
+        "en": "**No better than predicting the mean:** the training loss {loss} stays near (or above) the baseline {baseline}, the loss of always predicting the mean of y (it started at {start}): with this large a learning rate the steps overshoot the minimum instead of settling into it. Lower the learning rate (or clip the gradient).",
+        "zh": "**不比预测均值更好：** 训练损失 {loss} 始终接近（或高于）基线 {baseline}，即总是预测 y 的均值时的损失（起点为 {start}）：学习率这么大，每一步都越过最小值而无法停在那里。请降低学习率（或裁剪梯度）。"},
+    "verdict.baseline.stuck.flat": {
+        "en": "**No better than predicting the mean:** the training loss {loss} stays flat near the baseline {baseline}, the loss of always predicting the mean of y (nothing learned): the updates barely moved the weights. Raise the learning rate or train for longer.",
+        "zh": "**不比预测均值更好：** 训练损失 {loss} 一直平稳地停在基线 {baseline} 附近，即总是预测 y 的均值时的损失（什么都没学到）：更新几乎没有移动权重。请提高学习率或训练更久。"},
+    "verdict.baseline.stuck.regularized": {
+        "en": "**No better than predicting the mean:** the training loss {loss} stays near the baseline {baseline}, the loss of always predicting the mean of y. The model is held back too hard: lower the weight decay (or the dropout).",
+        "zh": "**不比预测均值更好：** 训练损失 {loss} 始终接近基线 {baseline}，即总是预测 y 的均值时的损失。模型被约束得太强：请降低权重衰减（或暂退概率）。"},
+    "verdict.baseline.improving.slow": {
+        "en": "**Not better than predicting the mean yet, but improving:** the training loss fell from {start} to {loss} and is still falling, but it is still near (or above) the baseline {baseline}, the loss of always predicting the mean of y. The updates are too small or too few: raise the learning rate or train for longer.",
+        "zh": "**尚未超过预测均值的水平，但在进步：** 训练损失从 {start} 降到 {loss} 并仍在下降，但仍接近（或高于）基线 {baseline}，即总是预测 y 的均值时的损失。更新太小或太少：请提高学习率或训练更久。"},
+    "verdict.baseline.improving": {
+        "en": "**Still improving:** the training loss {loss} is still falling, above the noise floor {floor} (the loss the noise in the data leaves even to the true model). Training for longer (more epochs or updates, or a larger learning rate) would take it further down.",
+        "zh": "**仍在进步：** 训练损失 {loss} 仍在下降，尚高于噪声下限 {floor}（数据中的噪声即使对真实模型也会留下的损失）。训练更久（更多迭代周期或更新次数，或更大的学习率）还会让它继续下降。"},
+    "verdict.baseline.floor": {
+        "en": "**Reached the noise floor:** the training loss {loss} is at the noise floor {floor}, the loss the noise in the data leaves even to the true model (the baseline, predicting the mean of y, is {baseline}). The remaining loss is the noise in the data: no model can do better, and training for longer would not lower it.",
+        "zh": "**达到噪声下限：** 训练损失 {loss} 已到噪声下限 {floor}，即数据中的噪声即使对真实模型也会留下的损失（基线，即预测 y 的均值，为 {baseline}）。剩下的损失就是数据中的噪声：任何模型都无法做得更好，训练更久也不会再降低它。"},
+    "verdict.baseline.unstable": {
+        "en": "**Unstable:** the training loss came down to {best} but was thrown back up to {loss}: a step that lands where the loss is steep gets a huge gradient and is thrown far away. Lower the learning rate (or clip the gradient to a smaller norm θ).",
+        "zh": "**不稳定：** 训练损失曾降到 {best}，却又被甩回到 {loss}：落在损失陡峭处的一步会得到巨大的梯度，被甩到很远的地方。请降低学习率（或把梯度裁剪到更小的范数 θ）。"},
+    "verdict.baseline.fine.above_floor": {
+        "en": "**Settled above the noise floor:** the training loss stopped falling at {loss}, above the noise floor {floor}. Each minibatch's gradient is noisy, so at this learning rate the steps keep jittering around the minimum instead of settling in it: lower the learning rate (or use larger minibatches) to get closer.",
+        "zh": "**停在噪声下限之上：** 训练损失停在 {loss}，高于噪声下限 {floor}。每个小批量的梯度都带有噪声，在这个学习率下参数会一直在最小值附近抖动而无法停在那里：请降低学习率（或增大批量大小）以更接近它。"},
 }

@@ -163,6 +163,15 @@ class Result:
     def loss_at_start(self) -> float:
         return float(self.plain["loss"].iloc[0])
 
+    @property
+    def baseline_loss(self) -> float:
+        """The expected loss of predicting the mean of y, which is 0 (x_t ~ N(0, 1)): L(w, 0) = E y² =
+        Σ_k (u*·w*^k)², what a model that learned nothing scores (the verdict's "stuck" reference)."""
+        return self.loss_at(0.0, 0.0)
+
+    #: the teacher is a model of the same form and the data has no noise: the expected loss can reach 0
+    noise_floor = 0.0
+
     def loss_at(self, w: float, u: float = TRUE_U) -> float:
         return float(expected_loss(w, u, self.settings.true_w, self.settings.num_steps))
 

@@ -4,6 +4,7 @@ appeared, labelled with what they became."""
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -216,22 +217,41 @@ def fig_clip_norms(result, tr: Translator) -> go.Figure:
 BAND_COLOURS = ("rgba(0,158,115,0.12)", "rgba(86,180,233,0.12)", "rgba(230,159,0,0.15)", "rgba(213,94,0,0.15)")
 
 
+BAND_NAME_SIZE = 11                     # px: the font of the band names in the right margin
+
+
+def _text_px(text: str, size: int = BAND_NAME_SIZE) -> float:
+    """About how wide ``text`` is drawn: a CJK character is a full em, a Latin one about 0.6 em."""
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else 0.62 * size for c in text)
+
+
 def _bands(fig, lo: float, hi: float, tr: Translator):
-    """Shaded bands: fine < 1e-7 ≤ acceptable < 1e-5 ≤ suspicious < 1e-3 ≤ bug."""
+    """Shaded bands: fine < 1e-7 ≤ acceptable < 1e-5 ≤ suspicious < 1e-3 ≤ bug. Their names sit in
+    the right margin, each beside the middle of its band, where no bar, point or bar label can be
+    (inside the plot area the names collided with the bars' values); the margin is made as wide as
+    the longest name."""
     edges = [lo, *THRESHOLDS, hi]
+    names = []
     for (a, b), colour, key in zip(zip(edges, edges[1:]), BAND_COLOURS, ("fine", "acceptable", "suspicious", "bug")):
         fig.add_hrect(y0=a, y1=b, fillcolor=colour, line_width=0, layer="below")
-        _note_log_y(fig, math.sqrt(a * b) if key != "fine" else b / 1e3, tr(f"verdict.{key}"), PALETTE[7],
-                    x=0.99, xanchor="right")
+        names.append(tr(f"verdict.{key}"))
+        fig.add_annotation(x=1.0, xref="paper", xanchor="left", xshift=4, y=math.log10(math.sqrt(a * b)), yref="y",
+                           yanchor="middle", text=names[-1], showarrow=False,
+                           font=dict(color=PALETTE[7], size=BAND_NAME_SIZE))
+    fig.update_layout(margin_r=math.ceil(12 + max(_text_px(n) for n in names)))
+
+
+REL_TOP = 2.0         # log₁₀ of the top of the relative-error axis: 10², two decades above the largest
+                      # possible error (1), so a bar's value written above it is never cut
 
 
 def fig_rel_errors(result, tr: Translator) -> go.Figure:
     p = result.params
     y = [max(v, 1e-16) if math.isfinite(v) else None for v in p["rel_error"]]
     fig = go.Figure(go.Bar(x=p["param"], y=y, marker_color=PALETTE[0], text=[f"{v:.1e}" for v in p["rel_error"]],
-                           textposition="outside", name=tr("rel_error")))
-    _bands(fig, 1e-16, 10.0, tr)
-    _log_y(fig, range=[-16, 1])
+                           textposition="outside", cliponaxis=False, name=tr("rel_error")))
+    _bands(fig, 1e-16, 10.0 ** REL_TOP, tr)
+    _log_y(fig, range=[-16, REL_TOP])
     return _finish(fig, tr("rel_title"), tr("param_axis"), tr("rel_axis"), legend=False)
 
 

@@ -152,6 +152,19 @@ class Result:
     def final_loss(self) -> float:
         return float(self.epochs["loss"].iloc[-1])
 
+    @property
+    def baseline_loss(self) -> float:
+        """The loss of predicting the mean of y for every example, ½·mean((y − ȳ)²) = ½ Var y: what a
+        model that learned nothing from X scores (the verdict's "stuck" reference)."""
+        y = self.y.astype(np.float64)
+        return float(0.5 * np.mean((y - y.mean()) ** 2))
+
+    @property
+    def noise_floor(self) -> float:
+        """σ²/2: the expected ½(ŷ − y)² of the true w and b themselves, since y − (Xw + b) = ε ~ N(0, σ²).
+        No model scores better on average; the training loss of a fitted sample lands near it."""
+        return self.settings.noise ** 2 / 2
+
 
 BATCH_COLUMNS = ["step", "epoch", "loss", "w1", "w2", "b"]
 

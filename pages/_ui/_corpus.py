@@ -236,9 +236,22 @@ def substitute_notice(tr: Translator) -> None:
     sub = st.session_state.pop(_SUBSTITUTE, None)
     if not sub or sub["page"] != st.session_state.get("_page"):
         return
+    if sub.get("text"):                 # the page's own words for it (substitute_instead)
+        st.warning(sub["text"], icon=sub["icon"])
+        return
     ctr = Translator(tr.lang, CORPUS_STRINGS, *tr.tables)
     st.warning(ctr("corpus_used", used=ctr(f"corpus.{sub['used']}"), chosen=ctr(f"corpus.{sub['chosen']}"),
                    why=ctr(f"corpus_used.{sub['why']}")), icon="📚")
+
+
+def substitute_instead(text: str, icon: str) -> None:
+    """When the chosen corpus could not be had, the page's own notice (Markdown it wrote, never uploaded
+    text) in place of the generic one ``substitute_notice`` gives: a page whose run needed that corpus
+    (the book's run on The Time Machine) says it once, with what it means for that run, not twice. Call
+    it before ``ui.header``; nothing happens when the choice was had."""
+    sub = st.session_state.get(_SUBSTITUTE)
+    if sub:
+        sub.update(text=text, icon=icon)
 
 
 def share_note(tr: Translator) -> str | None:

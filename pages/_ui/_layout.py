@@ -120,26 +120,35 @@ def budget_notice(reason: str | None, tr: Translator, units) -> None:
         st.info(tr("stopped_short"), icon="⏹️")
 
 
-def verdict(train, valid=None, *, chance=None, diverged_at=None, settings=None,
-            regularization: float = 0.0, show_diverged: bool = False) -> diagnosis.Verdict:
+def verdict(train, valid=None, *, chance=None, baseline=None, floor=None, diverged_at=None, settings=None,
+            regularization: float = 0.0, show_diverged: bool = False, label: str | None = None) -> diagnosis.Verdict:
     """The one verdict every training lesson gives under its charts (``engine.diagnosis``): stuck at
-    chance, overfitting, still improving — with the advice that fits the case. ``settings``: the
-    run's Settings; where its ``lr`` sits in its bounds tells the advice whether η is at the low or
-    the high end. Divergence is shown by the pages themselves (with the step and the last finite
-    loss), so it is left out here unless ``show_diverged``."""
+    chance, overfitting, still improving — with the advice that fits the case. A regression lesson
+    gives ``baseline`` (the loss of predicting the mean of y) and ``floor`` (the noise floor) instead
+    of ``chance``; it is also told when the floor is reached or the run settled above it.
+    ``settings``: the run's Settings; where its ``lr`` sits in its bounds tells the advice whether η
+    is at the low or the high end. Divergence is shown by the pages themselves (with the step and the
+    last finite loss), so it is left out here unless ``show_diverged``. ``label`` names the run when
+    a page gives more than one verdict."""
     lr_bound = S.bounds(type(settings)).get("lr") if settings is not None else None
     position = (diagnosis.lr_position(settings.lr, lr_bound.lo, lr_bound.hi)
                 if lr_bound is not None and lr_bound.kind != "choice" else None)
-    v = diagnosis.diagnose(train, valid, chance=chance, diverged_at=diverged_at, lr_position=position,
-                           regularization=regularization)
+    v = diagnosis.diagnose(train, valid, chance=chance, baseline=baseline, floor=floor, diverged_at=diverged_at,
+                           lr_position=position, regularization=regularization)
     text = Translator(current_lang(), diagnosis.STRINGS)(v.key, **v.values)
+    if label:
+        text = f"{label} — {text}"
     if v.kind == "diverged":
         if show_diverged:
             st.error(text, icon="💥")
-    elif v.kind in ("stuck", "overfitting"):
+    elif v.kind in ("stuck", "overfitting", "unstable"):
         st.warning(text, icon="📉")
     elif v.kind == "improving":
         st.info(text, icon="📈")
+    elif v.cause == "above_floor":
+        st.info(text, icon="ℹ️")
+    elif v.kind == "floor":
+        st.success(text, icon="🎯")
     return v
 
 

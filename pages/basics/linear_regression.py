@@ -27,6 +27,9 @@ if r.divergence:
                 crit=fmt(r.lr_critical, 3), lr=fmt(s.lr), batch=s.batch_size, two_over_lr=fmt(2 / s.lr, 3),
                 every=fmt(r.lr_every_batch, 3)), icon="💥")
 ui.budget_notice(r.stop_reason, tr, L.MAX_STEPS)
+# stuck near the baseline (predicting the mean of y), still improving, or at the noise floor σ²/2
+ui.verdict(list(r.epochs["loss"]), baseline=r.baseline_loss, floor=r.noise_floor,
+           diverged_at=r.divergence.step if r.divergence else None, settings=s)
 
 ui.plot(L.fig_loss, r.batches, r.epochs, tr, r.divergence, compare=True)
 left, right = st.columns(2)

@@ -11,7 +11,7 @@ from engine.numerics import fmt
 from engine.sections import cite
 from engine.text import CorpusSettings
 from pages import _ui as ui
-from pages._ui._corpus import corpus_choice, corpus_label, corpus_picker, corpus_preview
+from pages._ui._corpus import corpus_choice, corpus_label, corpus_picker, corpus_preview, substitute_instead
 from pages._ui._slices import continue_button, run_slices, slices_follow
 from pages._ui._state import adapted, url_text_input
 from engine.language_model import fit as F
@@ -43,14 +43,21 @@ s = ui.settings_form(L.Settings, tr, ["token", "max_tokens", "partition", "batch
 st.sidebar.subheader(tr("gen_header"))
 g = ui.settings_form(L.Sampling, tr)
 s = slices_follow(dataclasses.replace(s, text_corpus=corpus))
+words_refused = s.token == "word" and F.words_refused(stats)
+if words_refused:
+    s = dataclasses.replace(s, token="char")
+book = dict(model=tr(f"model.{s.model}"), section=cite(L.BOOK_SECTION[s.model], tr.lang), book=f"{L.BOOK_PERPLEXITY[s.model]:.1f}")
+is_book = L.is_book_run(s)
+is_fast = L.is_fast_run(s)
+if (is_book or is_fast) and corpus_choice() == "time_machine" and corpus.source != "time_machine":
+    # one notice at the top, in place of the generic "trained on … instead": which text, what it means, what to do
+    substitute_instead(tr("book_offline", corpus=corpus_label(corpus, tr), **book), icon="📡")
 ui.header(tr)
-if s.token == "word" and F.words_refused(stats):
+if words_refused:
     st.warning(tr("words_refused", words=f"{stats.num_words:,}", distinct=f"{stats.distinct_words:,}",
                   repeats=fmt(stats.num_words / max(1, stats.distinct_words), 2), min_repeats=F.MIN_WORD_REPEATS,
                   min_words=f"{F.MIN_WORDS:,}"), icon="🔤")
-    s = dataclasses.replace(s, token="char")
 changes = adapted(L.Settings, suggested)
-book = dict(model=tr(f"model.{s.model}"), section=cite(L.BOOK_SECTION[s.model], tr.lang), book=f"{L.BOOK_PERPLEXITY[s.model]:.1f}")
 st.button(tr("book_button", **book), on_click=book_preset, icon=":material/menu_book:", help=tr("book_button_help"))
 st.button(tr("fast_button", model=book["model"]), on_click=fast_preset, icon=":material/speed:", help=tr("fast_button_help"))
 corpus_preview(corpus, tr)
@@ -79,11 +86,7 @@ elif r.final_heldout_ppl > r.vocab_size and r.final_train_ppl > r.vocab_size:
     st.error(tr("worse_than_uniform", ppl=fmt(r.final_heldout_ppl), V=r.vocab_size, lr=fmt(s.lr), theta=fmt(s.theta),
                 move=fmt(s.lr * s.theta)), icon="💥")
 epochs_done = fmt(float(r.epochs["epoch"].iloc[-1]), 3)
-is_book = L.is_book_run(s)
-is_fast = L.is_fast_run(s)
-if (is_book or is_fast) and corpus_choice() == "time_machine" and corpus.source != "time_machine":
-    st.warning(tr("book_offline", corpus=corpus_label(corpus, tr), **book), icon="📡")
-elif is_fast and corpus.source == "time_machine" and r.stop_reason in (None, "units"):
+if is_fast and corpus.source == "time_machine" and r.stop_reason in (None, "units"):
     at = L.first_epoch_at(r.epochs)
     done = dict(model=book["model"], target=fmt(L.FAST_TARGET), train=fmt(r.final_train_ppl), book=book["book"])
     if at is None:

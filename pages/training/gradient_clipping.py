@@ -30,6 +30,10 @@ if r.divergence_clipped:
     d = r.divergence_clipped
     st.error(tr("clipped_diverged", step=d.step, kind=d.kind, move=fmt(s.lr * s.theta)), icon="💥")
 ui.budget_notice(r.stop_reason, tr, CL.MAX_UNITS)
+# each run against predicting the mean of y (0) and the floor 0 (a noiseless teacher of the same form)
+for frame, d, name in ((plain, r.divergence_plain, "run_plain"), (clipped, r.divergence_clipped, "run_clipped")):
+    ui.verdict(list(frame["loss"]), baseline=r.baseline_loss, floor=r.noise_floor,
+               diverged_at=d.step if d else None, settings=s, label=f"**{tr(name)}**")
 
 left, right = st.columns([5, 4])
 with left:

@@ -141,6 +141,33 @@ def test_clipping_threshold_slider_changes_the_run(app_at):
     assert metrics(at)["Final loss, clipped at θ"] == fmt(CL.run(CL.Settings(theta=0.5)).clipped["loss"].iloc[-1]) != before
 
 
+def clip_verdicts(at) -> list[str]:
+    """The shared verdicts (engine.diagnosis) under the clipping charts, one per run that did not diverge."""
+    return [e.value for e in [*at.warning, *at.info, *at.success] if e.icon in ("📉", "📈", "🎯", "ℹ️")]
+
+
+def test_clipping_verdict_per_run_against_predicting_the_mean(app_at):
+    """issue 15: each run gets the verdict that fits its squared loss: the baseline is predicting the
+    mean of y (0), Σ (u*·w*^k)², and the floor is 0 (a noiseless teacher of the same form)."""
+    at = open_page(app_at, CLIPPING)                  # no clipping diverges (💥, above); clipping still improving
+    r = CL.run(CL.Settings(), seed=0)
+    (v,) = clip_verdicts(at)
+    assert v.startswith("**clipped at θ** — **Still improving:**") and fmt(r.clipped["loss"].iloc[-1]) in v
+    # a large θ clips nothing: the run came down, then a step on the cliff threw it back up
+    wild = open_page(app_at, CLIPPING, {"theta": "100"})
+    (v,) = clip_verdicts(wild)
+    assert "**Unstable:**" in v and "thrown back up" in v and "Lower the learning rate" in v
+    # η at its minimum for 10 updates: both runs still near the baseline, told to raise η, not lower it
+    slow = open_page(app_at, CLIPPING, {"lr": "0.001", "num_iters": "10"})
+    both = clip_verdicts(slow)
+    assert len(both) == 2 and all("No better than predicting the mean" in v and "Raise the learning rate" in v
+                                  for v in both)
+    assert fmt(r.baseline_loss) in both[0] and "Lower the learning rate" not in " ".join(both)
+    zh = open_page(app_at, CLIPPING, {"lr": "0.001", "num_iters": "10", "lang": "zh"})
+    assert [v.split(" — ")[0] for v in clip_verdicts(zh)] == ["**不裁剪**", "**裁剪到 θ**"]
+    assert all("不比预测均值更好" in v and "请提高学习率" in v for v in clip_verdicts(zh))
+
+
 # ---- gradient checking --------------------------------------------------------------------------
 
 def test_checking_passes_by_default(app_at):

@@ -231,6 +231,34 @@ def test_book_preset_offline_says_so(app_at, serve_tm):
     assert not any(w.icon == "📖" for w in at.warning)
 
 
+def download_notices(at) -> list[str]:
+    """The main area's notices that The Time Machine could not be had (the sidebar's picker has its own)."""
+    return [e.value for e in [*at.main.warning, *at.main.info, *at.main.error]
+            if "could not be downloaded" in e.value or "无法下载" in e.value or "trained on" in e.value
+            or "训练的" in e.value]
+
+
+@pytest.mark.parametrize("preset", ["book", "fast"])
+def test_book_preset_offline_gives_one_notice_with_the_text_used_and_what_to_do(app_at, serve_tm, preset):
+    """issue 15: offline, the book's preset showed two notices in the main area saying overlapping things
+    ("this page trained on … not on the chosen The Time Machine" and "the book's run needs The Time
+    Machine…"): now one, at the top, saying which text was used instead and what to do."""
+    serve_tm(False)
+    query = {**(BOOK_QUERY if preset == "book" else FAST_QUERY), "model": "lstm"}
+    at = open_page(app_at, LM, query)
+    (notice,) = download_notices(at)
+    assert "so this run trained on “Simple English (generated)” instead" in notice
+    assert "book's perplexity" in notice and "after a minute" in notice and "data/cache/" in notice
+    assert at.main.warning[0].value == notice and at.main.warning[0].icon == "📡"      # at the top
+    zh = open_page(app_at, LM, {**query, "lang": "zh"})
+    (notice,) = download_notices(zh)
+    assert "因此本次改在" in notice and "一分钟后" in notice and "data/cache/" in notice
+    # another corpus chosen offline (not the book's run) keeps the generic notice, once
+    other = open_page(app_at, LM, {"corpus": "time_machine", "model": "lstm"})
+    (notice,) = download_notices(other)
+    assert notice.startswith("**This page trained on “Simple English (generated)”**")
+
+
 
 FAST_QUERY = {**BOOK_QUERY, "optimizer": "adam", "lr": "0.01", "num_epochs": "60"}
 

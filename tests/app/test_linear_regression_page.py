@@ -148,3 +148,48 @@ def test_sgd_divergence_below_the_gd_bound_names_the_minibatches(app_at):
     assert not at.exception and len(at.error) == 1
     text = at.error[0].value
     assert "below 2/λmax" in text and "full-batch" in text and "|B| = 1" in text and "above that bound" not in text
+
+
+# ---- the shared verdict (engine.diagnosis) against the baseline ½ Var y and the noise floor σ²/2 ----
+
+VERDICT_ICONS = ("📉", "📈", "🎯", "ℹ️")
+
+
+def verdicts(at) -> list[str]:
+    return [e.value for e in [*at.warning, *at.info, *at.success] if e.icon in VERDICT_ICONS]
+
+
+def test_defaults_reach_the_noise_floor_and_say_no_model_does_better(app_at):
+    at = app_at()
+    at.switch_page(PAGE).run()
+    r = L.run(L.Settings(), seed=0)
+    (v,) = verdicts(at)
+    assert v.startswith("**Reached the noise floor:**") and "no model can do better" in v
+    assert f"noise floor {fmt(r.noise_floor)}" in v and fmt(r.final_loss) in v and fmt(r.baseline_loss) in v
+    assert at.success[0].icon == "🎯"
+    zh = app_at({"lang": "zh"})
+    zh.switch_page(PAGE).run()
+    (v,) = verdicts(zh)
+    assert v.startswith("**达到噪声下限：**") and "任何模型都无法做得更好" in v
+
+
+def test_the_largest_learning_rate_diverges_and_gets_no_other_verdict(app_at):
+    from engine.settings import bounds
+    at = app_at({"lr": "1e308"})               # clamped to the slider's top
+    assert bounds(L.Settings)["lr"].hi == 10.0
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    boom = [e.value for e in at.error if e.icon == "💥"]
+    assert boom and "diverged" in boom[0]
+    assert verdicts(at) == []          # not "stuck" nor "settled": the divergence is the verdict
+
+
+def test_a_tiny_learning_rate_for_one_epoch_is_told_to_raise_it_or_train_longer(app_at):
+    for lang, raise_it, mean in (("en", "raise the learning rate or train for longer", "predicting the mean"),
+                                 ("zh", "请提高学习率或训练更久", "预测均值")):
+        at = app_at({"lr": "0.001", "num_epochs": "1", "lang": lang})
+        at.switch_page(PAGE).run()
+        (v,) = verdicts(at)
+        assert raise_it in v and mean in v, v
+        assert "Lower the learning rate" not in v and "降低学习率" not in v
+        assert any(e.icon == "📈" and e.value == v for e in at.info)

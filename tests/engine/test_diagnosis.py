@@ -89,3 +89,88 @@ def test_every_verdict_message_exists_in_both_languages_and_formats():
         for lang in ("en", "zh"):
             text = Translator(lang, STRINGS)(v.key, **v.values)
             assert "{" not in text and text != v.key, (v, lang, text)
+
+
+# ---- regression: the baseline (predicting the mean of y) and the noise floor ------------------------
+
+BASE, FLOOR = 8.18, 5e-5          # linear regression at the book's data: ½ Var y, σ²/2 with σ = 0.01
+en = Translator("en", STRINGS)
+
+
+def say(v) -> str:
+    return en(v.key, **v.values)
+
+
+def test_regression_divergence_is_divergence_whatever_the_reference():
+    v = diagnose([16.4, float("inf")], baseline=BASE, floor=FLOOR)
+    assert (v.kind, v.key, v.values["step"]) == ("diverged", "verdict.diverged", 1)
+    assert diagnose([16.4, 1e30], baseline=BASE, floor=FLOOR, diverged_at=21).values["step"] == 21
+
+
+def test_a_loss_at_the_noise_floor_is_told_that_no_model_does_better():
+    # the book's run: 16.4 → 0.039 → 1.4e-4 → 4.7e-5 (σ²/2 = 5e-5; the least-squares loss 4.6e-5)
+    v = diagnose([16.36, 0.0393, 1.43e-4, 4.68e-5], baseline=BASE, floor=FLOOR, lr_position=0.37)
+    assert (v.kind, v.key) == ("floor", "verdict.baseline.floor")
+    assert "no model can do better" in say(v) and "5.000e-05" in say(v)
+    # below the floor (a fitted sample's noise) is at the floor too; 2× above it is not
+    assert diagnose([17.8, 1.90, 1.85], baseline=9.8, floor=2.0).kind == "floor"
+    assert diagnose([16.36, 0.0393, 1.43e-4, 1e-4], baseline=BASE, floor=FLOOR).kind != "floor"
+
+
+def test_a_tiny_learning_rate_for_one_epoch_is_told_to_raise_it_not_lower_it():
+    # η = 0.001, one epoch: 16.4 → 13.4, above ½ Var y = 8.2 — no better than predicting the mean yet
+    v = diagnose([16.36, 13.43], baseline=BASE, floor=FLOOR, lr_position=0.0)
+    assert (v.kind, v.cause, v.key) == ("improving", "slow", "verdict.baseline.improving.slow")
+    assert "raise the learning rate or train for longer" in say(v) and "Lower" not in say(v)
+
+
+def test_flat_at_the_baseline_blames_the_cause_that_fits():
+    flat = [8.30, 8.25, 8.26, 8.25]
+    v = diagnose(flat, baseline=BASE, floor=FLOOR, lr_position=0.0)
+    assert (v.kind, v.cause) == ("stuck", "lr_low") and "Raise the learning rate" in say(v)
+    v = diagnose(flat, baseline=BASE, floor=FLOOR, lr_position=0.5)
+    assert (v.kind, v.cause) == ("stuck", "flat") and "Raise the learning rate" in say(v)
+    v = diagnose([9.6, 38.5, 36.2, 36.1], baseline=9.78, lr_position=1.0)       # thrown up the wall
+    assert (v.kind, v.cause) == ("stuck", "lr_high") and "Lower the learning rate" in say(v)
+    assert "Raise" not in say(v)
+
+
+def test_falling_below_the_baseline_but_above_the_floor_is_still_improving():
+    # η = 0.001 for 50 epochs: 16.4 → … → 9.1e-4, still falling, 18× the floor
+    curve = [16.36 * 0.82 ** k for k in range(50)]
+    v = diagnose(curve, baseline=BASE, floor=FLOOR, lr_position=0.0)
+    assert (v.kind, v.key) == ("improving", "verdict.baseline.improving")
+    assert "Training for longer" in say(v) and "Lower" not in say(v)
+
+
+def test_settled_above_the_floor_is_told_the_minibatch_noise():
+    # η = 0.5 with batches of 1: down to 6e-5 in one epoch, then jittering at 10–30× the floor
+    v = diagnose([16.36, 6.06e-5, 1.69e-3, 6.19e-4], baseline=BASE, floor=FLOOR, lr_position=0.8)
+    assert (v.kind, v.cause, v.key) == ("fine", "above_floor", "verdict.baseline.fine.above_floor")
+    assert "lower the learning rate (or use larger minibatches)" in say(v)
+
+
+def test_a_loss_thrown_back_up_after_coming_down_is_unstable():
+    # the gradient-clipping lesson with θ = 100: it reached 0.1, a step on the cliff threw it back to 8.2
+    v = diagnose([9.59, 7.1, 0.10, 8.5, 5.9, 8.24], baseline=9.78, floor=0.0, lr_position=0.5)
+    assert (v.kind, v.key, v.values["best"]) == ("unstable", "verdict.baseline.unstable", "0.1")
+    assert "thrown back up to 8.24" in say(v) and "Lower the learning rate" in say(v)
+
+
+def test_a_noiseless_floor_of_zero_is_reached_only_near_zero():
+    assert diagnose([9.6, 1e-3, 1e-7], baseline=9.78, floor=0.0).kind == "floor"
+    assert diagnose([9.6, 0.5, 0.098], baseline=9.78, floor=0.0).kind == "improving"
+
+
+def test_every_regression_verdict_message_exists_in_both_languages_and_formats():
+    cases = [diagnose([16.4, 4.7e-5], baseline=BASE, floor=FLOOR), diagnose([16.4, 13.4], baseline=BASE, floor=FLOOR),
+             diagnose([16.4, 1.0, 0.1], baseline=BASE, floor=FLOOR), diagnose([16.4, 6e-5, 1.7e-3, 6.2e-4], baseline=BASE, floor=FLOOR),
+             diagnose([9.6, 0.1, 8.2], baseline=9.78), diagnose([16.4, float("nan")], baseline=BASE, floor=FLOOR)]
+    cases += [diagnose([8.3, 8.25, 8.26], baseline=BASE, floor=FLOOR, lr_position=p, regularization=r)
+              for p, r in ((0, 0), (1, 0), (0.5, 0.9), (0.5, 0))]
+    keys = {v.key for v in cases}
+    assert {k for k in STRINGS if k.startswith("verdict.baseline.")} <= keys
+    for v in cases:
+        for lang in ("en", "zh"):
+            text = Translator(lang, STRINGS)(v.key, **v.values)
+            assert "{" not in text and text != v.key, (v, lang, text)

@@ -320,3 +320,36 @@ def test_two_sided_difference_error_is_the_third_derivative_term():
         two_sided = (m.exp(eps) - m.exp(-eps)) / (2 * eps) - 1
         one_sided = (m.exp(eps) - 1) / eps - 1
         assert abs(two_sided - eps ** 2 / 6) < eps ** 4 / 100 and abs(one_sided - eps / 2) < eps ** 2
+
+
+def test_band_names_stay_off_the_bars_and_the_largest_error_is_not_cut():
+    """issue 15: the band names ("fine", "acceptable", …) were written inside the plot at its right edge,
+    over the last bar and its value; a relative error of 1 (dropout) wrote "1.0e+00" above the axis top
+    (10¹), cut off. Now the names sit in the right margin, beside their band, the margin as wide as the
+    longest name, and the axis reaches two decades above the largest possible error."""
+    from engine.gradients import figures as F
+    from engine.gradients.strings_checking import STRINGS
+    from engine.i18n import Translator
+
+    for lang in ("en", "zh"):
+        tr = Translator(lang, STRINGS)
+        for s in (GC.Settings(), GC.Settings(dropout="fresh_mask")):
+            r = GC.run(s, seed=0)
+            for fig in (F.fig_rel_errors(r, tr), F.fig_sweep(r, tr)):
+                names = {tr(f"verdict.{k}"): k for k in GC.VERDICTS}
+                notes = [a for a in fig.layout.annotations if a.text in names]
+                assert len(notes) == 4, (lang, [a.text for a in fig.layout.annotations])
+                bottom, top = fig.layout.yaxis.range
+                edges = [bottom, *(math.log10(t) for t in GC.THRESHOLDS), top]
+                for a in notes:
+                    # beyond the plot area's right edge (where the bars end), written rightwards into the margin
+                    assert a.xref == "paper" and a.x >= 1.0 and a.xanchor == "left" and (a.xshift or 0) >= 0
+                    assert fig.layout.margin.r >= (a.xshift or 0) + F._text_px(a.text), (lang, a.text)
+                    i = GC.VERDICTS.index(names[a.text])
+                    assert edges[i] < a.y < edges[i + 1]                 # beside its own band
+            bars = F.fig_rel_errors(r, tr)
+            bar = bars.data[0]
+            highest = max(math.log10(v) for v in bar.y if v)
+            assert bar.textposition == "outside" and bar.cliponaxis is False
+            # the value written above the tallest bar needs about one decade at this chart's height
+            assert bars.layout.yaxis.range[1] - highest >= 1.5, (s, highest)
