@@ -171,3 +171,29 @@ def test_every_kind_of_widget_takes_the_browsers_value(app_at):
     _, new = reconnect(app_at, POLY, query, act)
     got = {k: new.query_params[k] for k in ("degree", "noise", "n_train", "lr", "learning_curve")}
     assert got == {"degree": "5", "noise": "0.2", "n_train": "80", "lr": "0.05", "learning_curve": "1"}
+
+
+def _view_script():
+    import streamlit as st
+
+    from engine import settings as S
+    from pages._ui._state import url_flush, url_widget_done, url_widget_value
+    url_widget_value("colour", S.Bound("choice", options=("c", "h")), "view_colour", "c", "view")
+    colour = st.radio("colour", ("c", "h"), key="view_colour")
+    url_widget_done("colour", "view_colour", "view")
+    st.write(f"colour={colour}")
+    url_flush()
+
+
+def test_a_page_built_widget_in_the_url_takes_the_browsers_value_at_reconnecting():
+    from streamlit.testing.v1 import AppTest
+    browser = AppTest.from_function(_view_script)
+    browser.query_params["colour"] = "c"
+    browser.run()
+    browser.radio(key="view_colour").set_value("h")
+    for states, want in ((browser._tree.get_widget_states(), "h"), (None, "c")):     # reconnected; fresh
+        new = AppTest.from_function(_view_script)
+        new.query_params["colour"] = "c"
+        new._run(states)
+        assert not problems(new), problems(new)
+        assert new.markdown[0].value == f"colour={want}" and new.query_params["colour"] == want
