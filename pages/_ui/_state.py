@@ -92,6 +92,30 @@ def _url_value(name: str, bound: S.Bound, default: Any, shown_default: Any = Non
     return v
 
 
+def sent_by_browser(key: str) -> bool:
+    """True when this run's request carries the browser's value of the widget keyed ``key`` although this
+    session never made that widget: the browser got the page from another session and reconnected to this
+    one — its replica died and the balancer sent it here, where it is a new session. Streamlit's browser
+    does not rerun on reconnecting; the student's first action then sends every widget's value along,
+    the one just changed included. That value is newer than the URL's, so the caller leaves it to the
+    widget (a fresh browser sends no widget values: the URL applies).
+
+    Streamlit 1.67 has no public way to ask this: its session state holds the browser's values by
+    widget id (``$$ID-<hash>-<key>`` for a keyed widget, ``_new_widget_state``) and learns a key's id
+    only when the widget is made (``register_widget``). Everything private is read here, in one place:
+    if any of it changes, this answers False and the URL applies, as before this check existed."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        from streamlit.runtime.state.common import is_keyed_element_id, user_key_from_element_id
+        state = get_script_run_ctx().session_state._state
+        if state.get_widget_id_from_key(key) is not None:   # made in this session: Streamlit maps it itself
+            return False
+        return any(is_keyed_element_id(wid) and user_key_from_element_id(wid) == key
+                   for wid in list(state._new_widget_state.states))
+    except Exception:           # noqa: BLE001 - Streamlit's internals moved: the URL applies
+        return False
+
+
 def init_language() -> None:
     """On a session's first run, take the language from the link before anything is drawn,
     so even the navigation of a shared ?lang=zh link is in Chinese."""
@@ -141,25 +165,35 @@ def _label(tr: Translator, name: str, option: Any) -> str:
     return str(option) if text == f"{name}.{option}" else text
 
 
-def _widget(name: str, b: S.Bound, key: str, tr: Translator) -> None:
+def _widget(name: str, b: S.Bound, key: str, tr: Translator, initial: Any = None) -> None:
+    """The widget of field ``name``. Its value normally comes from ``st.session_state[key]``; ``initial``
+    (only when that key is unset) is the value it takes if Streamlit has none for it."""
     label = tr(name)
     help_ = tr(name + "_help")
     help_ = None if help_ == name + "_help" else help_
+    if initial is not None:     # of the widget's type and within its range, or none (Streamlit refuses others)
+        try:
+            initial = b.clamp(initial)[0]
+            initial = {"int": int, "float": float, "bool": bool}.get("choice" if b.log else b.kind, lambda v: v)(initial)
+        except (TypeError, ValueError, OverflowError):
+            initial = None
+    value = {} if initial is None else {"value": initial}
     if b.kind == "bool":
-        st.toggle(label, key=key, help=help_)
+        st.toggle(label, key=key, help=help_, **value)
     elif b.kind == "choice":
         show = lambda o: _label(tr, name, o)
+        index = {} if initial not in b.options else {"index": b.options.index(initial)}
         if len(b.options) <= 3:
-            st.radio(label, b.options, key=key, format_func=show, horizontal=True, help=help_)
+            st.radio(label, b.options, key=key, format_func=show, horizontal=True, help=help_, **index)
         else:
-            st.selectbox(label, b.options, key=key, format_func=show, help=help_)
+            st.selectbox(label, b.options, key=key, format_func=show, help=help_, **index)
     elif b.log:
-        st.select_slider(label, options=b.options, key=key, format_func=fmt, help=help_)
+        st.select_slider(label, options=b.options, key=key, format_func=fmt, help=help_, **value)
     elif b.kind == "int":
-        st.slider(label, int(b.lo), int(b.hi), step=int(b.step or 1), key=key, help=help_)
+        st.slider(label, int(b.lo), int(b.hi), step=int(b.step or 1), key=key, help=help_, **value)
     else:
         st.slider(label, float(b.lo), float(b.hi), step=float(b.step or (b.hi - b.lo) / 100),
-                  key=key, help=help_)
+                  key=key, help=help_, **value)
 
 
 def _follow(ns: str, name: str, key: str, target: Any) -> None:
@@ -182,7 +216,9 @@ def settings_form(cls, tr: Translator, names: Iterable[str] | None = None, conta
 
     Each value comes, in order of precedence, from the widget, the URL (on arriving at the
     page; clamped to the field's bounds with a notice), the value kept from an earlier visit,
-    or the default. The resulting settings are written back to the URL.
+    or the default. The resulting settings are written back to the URL. A browser that reconnected
+    to a new session (``sent_by_browser``) brings its widgets' values with its first action: they
+    are newer than the URL's and win, held to the bounds as well.
     ``suggested``: defaults that depend on the data ({field: value}, e.g. from the corpus); a field
     takes its suggestion for as long as neither the student nor the link has set it, and follows the data
     when it changes. The URL's ``auto`` lists the fields that follow, so a shared link or a reload keeps
@@ -199,13 +235,26 @@ def settings_form(cls, tr: Translator, names: Iterable[str] | None = None, conta
         # every field of the class at once, before any of them is written back to the URL
         loaded.add(load_id)
         for name, b in bounds.items():
-            st.session_state[f"{ns}.{name}"] = _url_value(name, b, kept.get(name, getattr(defaults, name)))
+            value = _url_value(name, b, kept.get(name, getattr(defaults, name)))
+            if sent_by_browser(f"{ns}.{name}"):
+                kept[name] = value      # a reconnected browser's value wins; the link's, if the widget has none
+            else:
+                st.session_state[f"{ns}.{name}"] = value
             if suggested is not None and name in suggested and name in st.query_params and \
                     name not in st.query_params.get(AUTO_PARAM, "").split(","):
                 st.session_state.setdefault(_AUTO, {}).setdefault(ns, {})[name] = _OWNED   # the link chose it
+    browser = set()             # fields whose widget took a reconnected browser's value (sent_by_browser)
     with (container or st.sidebar):
         for name in wanted:
             key = f"{ns}.{name}"
+            if key not in st.session_state and sent_by_browser(key):
+                browser.add(name)
+                _widget(name, bounds[name], key, tr, initial=kept.get(name, getattr(defaults, name)))
+                if suggested is not None and name in suggested:     # as _follow would next run
+                    auto = st.session_state.setdefault(_AUTO, {}).setdefault(ns, {})
+                    if auto.get(name) != _OWNED:
+                        auto[name] = suggested[name] if st.session_state[key] == suggested[name] else _OWNED
+                continue
             if suggested is not None and name in suggested:
                 _follow(ns, name, key, suggested[name])
             # Written every run, even unchanged: Streamlit then sends the value with the widget.
@@ -218,6 +267,15 @@ def settings_form(cls, tr: Translator, names: Iterable[str] | None = None, conta
     for name in bounds:
         key = f"{ns}.{name}"
         values[name] = st.session_state[key] if key in st.session_state else kept.get(name, getattr(defaults, name))
+        if name in browser:
+            # bounded: Streamlit's widgets already give their initial value (the link's) for a value out of
+            # range; should one not, the link's value replaces it here (not the defaults of the whole form)
+            try:
+                inside = bounds[name].adjust(values[name])[1] != "clamped"
+            except (TypeError, ValueError, OverflowError):
+                inside = False
+            if not inside:
+                values[name] = kept.get(name, getattr(defaults, name))
     try:
         obj = cls(**values)
     except (TypeError, ValueError):          # can only happen if a widget misbehaves
@@ -259,10 +317,14 @@ def url_widget_value(param: str, bound: S.Bound, key: str, default: Any, namespa
     the link's ``?param=`` (clamped to ``bound``, with a notice); otherwise the widget's own value, else the value
     this student left in this widget before (a visit elsewhere), clamped to ``bound`` again, else ``default``.
     ``default`` may be None (the page decides later; ``shown_default`` names it in a notice). Call it before
-    ``header`` so a notice shows in this run; after the widget, ``url_widget_done(param, key, namespace)``."""
+    ``header`` so a notice shows in this run; after the widget, ``url_widget_done(param, key, namespace)``.
+    When a reconnected browser sent the widget's value (``sent_by_browser(key)``), nothing is set: the
+    widget takes that value (the page must not set the key either)."""
     kept = st.session_state.setdefault(_KEPT, {}).setdefault(namespace, {})
     loaded = st.session_state.setdefault("_url_loaded", set())
     load_id = f"{namespace}:{param}"
+    if key not in st.session_state and sent_by_browser(key):
+        return
     if entered() and load_id not in loaded:
         loaded.add(load_id)
         if param in st.query_params:
@@ -295,10 +357,19 @@ def url_text_input(param: str, label: str, key: str, default: str = "", max_char
                    limit: int | None = None, **widget) -> tuple[str, bool]:
     """A text box whose text lives in the URL like the settings (``?param=``): on arriving, the link's
     text; otherwise what this student typed here before (also after a visit to another page or Back),
-    else ``default``. Returns (text, cut): cut when the link's text was longer than ``limit``
-    (default ``max_chars``) characters, for the page to say so."""
+    else ``default``; a reconnected browser's text (``sent_by_browser``) over all of them. Returns
+    (text, cut): cut when the text was longer than ``limit`` (default ``max_chars``) characters, for the
+    page to say so."""
     limit = max_chars if limit is None else limit
     kept = st.session_state.setdefault("_kept_text", {})
+    if key not in st.session_state and sent_by_browser(key):
+        initial = st.query_params[param] if entered() and param in st.query_params else kept.get(key, default)
+        typed = st.text_input(label, initial[:limit], key=key, max_chars=max_chars, **widget)
+        cut = limit is not None and len(typed) > limit
+        typed = typed[:limit] if cut else typed
+        kept[key] = typed
+        url_set({param: typed or ""})
+        return typed, cut
     if entered() and param in st.query_params:
         value = st.query_params[param]
     else:

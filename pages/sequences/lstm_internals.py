@@ -14,7 +14,7 @@ from engine.language_model.strings_inside import STRINGS
 from engine.numerics import fmt
 from pages import _ui as ui
 from pages._ui._corpus import corpus_label, corpus_picker
-from pages._ui._state import url_text_input, url_widget_done, url_widget_value
+from pages._ui._state import sent_by_browser, url_text_input, url_widget_done, url_widget_value
 from engine import settings as S
 
 tr = ui.translator(STRINGS, L.STRINGS)
@@ -73,7 +73,8 @@ for k, q in enumerate(("i", "f", "o", "g", "c", "h")):
 st.subheader(tr("unit_header"))
 C = ui.shared_call(I.gate_matrix, traces, "c", layer)
 busiest = int(np.argmax(C.std(axis=1))) if C.size else 0
-st.session_state.setdefault(unit_key, busiest)
+if not sent_by_browser(unit_key):            # a reconnected browser's unit wins (pages/_ui/_state.py)
+    st.session_state.setdefault(unit_key, busiest)
 unit = st.slider(tr("unit"), 0, s.num_hiddens - 1, key=unit_key, help=tr("unit_help"))
 colour = st.radio(tr("colour_by"), QUANTITIES, format_func=lambda q: tr(f"q.{q}"), horizontal=True, key="inside_colour")
 url_widget_done("unit", unit_key, "inside_view")

@@ -1,12 +1,13 @@
 """Two ``streamlit run`` replicas behind HAProxy on 127.0.0.1 (``deploy.serve.Balanced``): sticky
 sessions, health checks that take a replica out and bring it back, an upload link opened on the replica
 that did not receive the upload, and a replica killed under a live Chromium session (the student's
-lesson, settings and upload come back on the other one). Skipped with a message without HAProxy
-(``.ci/run`` installs it) or without Debian's Chromium. About a minute."""
+lesson, settings and upload come back on the other one, and the first click there counts). Skipped with
+a message without HAProxy (``.ci/run`` installs it) or without Debian's Chromium. About a minute."""
 from __future__ import annotations
 
 import http.cookiejar
 import os
+import re
 import time
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
@@ -144,8 +145,8 @@ def test_upload_link_on_the_other_replica_and_a_killed_replica(cluster, tmp_path
             # B's replica dies under the open page: the browser reconnects through the balancer to the
             # live replica (a new Streamlit session there). Streamlit's browser side does not rerun on
             # reconnecting, so the page stays as it was until the student acts; that first run of the new
-            # session takes the lesson and settings from the URL (also over the widget just clicked:
-            # README, "A class beyond one process") and the text from the store.
+            # session takes the lesson and settings from the URL, the text from the store, and the value
+            # of the widget just clicked from the browser (README, "A class beyond one process").
             victim = cluster.replicas[int(other[1]) - 1]
             victim.kill(hold=True)
             try:
@@ -161,18 +162,21 @@ def test_upload_link_on_the_other_replica_and_a_killed_replica(cluster, tmp_path
                                              timeout=10_000, polling=50)
                 except Exception:
                     pass                                 # a run too quick to see: the checks below still hold
+                page_b.wait_for_url(lambda url: "token=char" in url, timeout=60_000)   # the click counted
                 wait_idle(page_b, timeout=90_000)
                 assert_no_failure(page_b)
                 assert [c["value"] for c in b.cookies() if c["name"] == COOKIE] == [replica_a]
                 assert urlsplit(page_b.url).path == "/text_vocab"
-                assert parse_qs(urlsplit(page_b.url).query)["corpus"] == [f"upload:{uid}"]
+                query = parse_qs(urlsplit(page_b.url).query)
+                assert query["corpus"] == [f"upload:{uid}"] and query["token"] == ["char"]
                 assert metric.locator('[data-testid="stMetricValue"]').inner_text() == chars
-                assert page_b.get_by_role("radio", name="words").is_checked()
+                assert page_b.get_by_role("radio", name="characters").is_checked()
                 assert uid in page_b.locator(SIDEBAR).inner_text()
                 # from then on the session is an ordinary one on its new replica
-                chars_radio.click()
-                page_b.wait_for_url(lambda url: "token=char" in url, timeout=60_000)
+                page_b.locator('[data-testid="stRadio"] label').filter(has_text=re.compile(r"^\s*words\s*$")).first.click()
+                page_b.wait_for_url(lambda url: "token=word" in url, timeout=60_000)
                 wait_idle(page_b)
+                assert page_b.get_by_role("radio", name="words").is_checked()
                 assert metric.locator('[data-testid="stMetricValue"]').inner_text() == chars
                 assert_no_failure(page_b)
             finally:
