@@ -21,9 +21,11 @@ def chart_figure(chart) -> dict:
 def fits(text, share: float, font_size: float = 16) -> bool:
     """Every line of ``text`` fits across a chart drawn in ``share`` of the page's width: a display
     column is half a Chinese character, about half the font size wide, and the chart keeps 16 px of
-    margins (``engine.plotting.columns``)."""
+    margins (``engine.plotting.columns``); a line of up to 8 columns (a word, '像素 (1,') is never broken
+    further, however narrow the panel."""
     from engine.plotting import PAGE_WIDTH, width
-    return all(width(line) * font_size / 2 <= share * PAGE_WIDTH - 16 for line in str(text).split("<br>"))
+    return all(width(line) <= 8 or width(line) * font_size / 2 <= share * PAGE_WIDTH - 16
+               for line in str(text).split("<br>"))
 
 
 def overflowing_titles(figure: dict, share: float) -> list[str]:

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from engine.i18n import Translator
+from engine.numerics import fmt
 from engine.plotting import (DIVERGING, PALETTE, SEQUENTIAL, finite_or_none, mark_divergence, style,
                              wrap_panel_titles)
 
@@ -81,16 +82,22 @@ def fig_size_curve(ns, sizes, r, tr: Translator) -> go.Figure:
                  tr("input_size"), tr("out_size"), height=330)
 
 
+def _short(a: np.ndarray) -> list[list[str]]:
+    """A grid's numbers as short text (3 significant digits, inf/NaN named) to write in its cells."""
+    return [[fmt(float(v), 3) for v in row] for row in np.asarray(a, dtype=float)]
+
+
 def fig_one_by_one(d: dict, tr: Translator) -> go.Figure:
     """W (c_out × c_in) applied to the channels of one pixel = the 1×1 convolution's output there."""
     fig = make_subplots(rows=1, cols=3, subplot_titles=(tr("w_1x1"), tr("pixel_vec", i=d["at"][0], j=d["at"][1]),
                                                         tr("dense_out")), column_widths=[0.5, 0.2, 0.3])
     W = d["W"]
-    fig.add_trace(go.Heatmap(z=W, colorscale=DIVERGING, zmid=0, showscale=False, text=np.round(W, 2), texttemplate="%{text}"), 1, 1)
+    # the numbers written as text: float32 rounded to 2 places still prints 1.5399999618530273
+    fig.add_trace(go.Heatmap(z=W, colorscale=DIVERGING, zmid=0, showscale=False, text=_short(W), texttemplate="%{text}"), 1, 1)
     fig.add_trace(go.Heatmap(z=d["pixel"][:, None], colorscale=SEQUENTIAL, showscale=False,
-                             text=np.round(d["pixel"][:, None], 3), texttemplate="%{text}"), 1, 2)
+                             text=_short(d["pixel"][:, None]), texttemplate="%{text}"), 1, 2)
     fig.add_trace(go.Heatmap(z=d["dense"][:, None], colorscale=DIVERGING, zmid=0, showscale=False,
-                             text=np.round(d["dense"][:, None], 3), texttemplate="%{text}"), 1, 3)
+                             text=_short(d["dense"][:, None]), texttemplate="%{text}"), 1, 3)
     for c in (1, 2, 3):
         fig.update_yaxes(autorange="reversed", showgrid=False, row=1, col=c)
         fig.update_xaxes(showgrid=False, showticklabels=False, row=1, col=c)

@@ -99,3 +99,17 @@ def test_wrap_panel_titles_wraps_each_to_its_own_panel():
     rows = make_subplots(rows=2, cols=1, subplot_titles=["a", "b"], row_titles=[long, long])
     wrap_panel_titles(rows, 0.2)
     assert [a.text for a in rows.layout.annotations if a.textangle] == [long, long]     # row titles: not panel titles
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_one_by_one_panels_fit_and_write_short_numbers(lang):
+    """The 1×1 figure (half the page, three panels): its panel titles fit their panels ('W · pixel =
+    output' was cut at the figure's right edge), and its cells read 1.54, not float32's 1.5399999618530273."""
+    from engine.vision import conv as C
+    r = C.run(C.Settings(in_channels=3, out_channels=3, row=40, col=40))
+    fig = F.fig_one_by_one(r.one_by_one, Translator(lang, CONV))
+    assert overflowing_titles(fig.to_plotly_json(), 1 / 2) == []
+    cells = [t for trace in fig.data for row in trace.text for t in row]
+    assert len(cells) == 9 + 3 + 3 and all(len(t) <= 6 for t in cells), cells
+    W = r.one_by_one["W"]
+    assert [float(t) for t in fig.data[0].text[0]] == pytest.approx(W[0], rel=5e-3)
