@@ -47,6 +47,15 @@ pio.templates[TEMPLATE] = go.layout.Template(
 
 _SUP = re.compile(r"</?sup>")
 TITLE_WIDTH = 48        # display columns (a Chinese character is two) that fit a half-width chart
+PAGE_WIDTH = 800        # px across the page's main area (a laptop's browser, the sidebar open): share 1
+
+
+def columns(share: float, font_size: float = 16) -> int:
+    """Display columns of text at ``font_size`` px that fit across a chart shown in ``share`` of the
+    page's width (the middle of ``st.columns([2, 1, 2])`` is 1/5; a panel of a subplot grid is its
+    domain's part of that). A column is half a Chinese character, about half the font size wide;
+    ``columns(0.5) == TITLE_WIDTH``."""
+    return max(8, int((share * PAGE_WIDTH - 16) / (font_size / 2)))
 
 
 def width(text: str) -> int:
@@ -73,15 +82,35 @@ def wrap(text: str, columns: int = TITLE_WIDTH) -> str:
 
 
 def style(fig: go.Figure, title: str, x: str | None = None, y: str | None = None,
-          height: int = 380) -> go.Figure:
-    """Apply the shared template, a title and axis labels (with units)."""
+          height: int = 380, share: float = 0.5) -> go.Figure:
+    """Apply the shared template, a title (wrapped to a chart shown in ``share`` of the page's width)
+    and axis labels (with units)."""
     main, _, sub = title.partition("<br>")
     fig.update_layout(template=TEMPLATE, height=height,
-                      title=dict(text=wrap(main), x=0.01, subtitle=dict(text=_SUP.sub("", sub))))
+                      title=dict(text=wrap(main, columns(share)), x=0.01, subtitle=dict(text=_SUP.sub("", sub))))
     if x is not None:
         fig.update_xaxes(title_text=x)
     if y is not None:
         fig.update_yaxes(title_text=y)
+    return fig
+
+
+def _panel_title(ann) -> bool:
+    """A title ``make_subplots`` put over a panel: centred on the panel, standing on its top edge."""
+    return (ann.xref == "paper" and ann.yref == "paper" and ann.xanchor == "center" and ann.yanchor == "bottom"
+            and not ann.showarrow and ann.textangle in (None, 0) and bool(ann.text))
+
+
+def wrap_panel_titles(fig: go.Figure, share: float = 1.0) -> go.Figure:
+    """Wrap the panel titles of ``make_subplots`` to their panel's width, for a figure shown in
+    ``share`` of the page's width: plotly centres a panel title over its panel and never wraps it, so
+    a long one (a Chinese one, a narrow panel) ran over its neighbour's or out of the figure."""
+    domains = [tuple(ax.domain) for ax in fig.select_xaxes() if ax.domain is not None]
+    for ann in fig.layout.annotations:
+        if not _panel_title(ann) or ann.x is None:
+            continue
+        panel = min((hi - lo for lo, hi in domains if lo - 1e-9 <= ann.x <= hi + 1e-9), default=1.0)
+        ann.text = wrap(str(ann.text), columns(share * panel, ann.font.size or 16))
     return fig
 
 

@@ -12,7 +12,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from engine.i18n import Translator
-from engine.plotting import DIVERGING, PALETTE, SEQUENTIAL, finite_or_none, mark_divergence, style
+from engine.numerics import fmt
+from engine.plotting import (DIVERGING, PALETTE, SEQUENTIAL, finite_or_none, mark_divergence, style,
+                             wrap_panel_titles)
 
 MODEL_COLOURS = {"book": PALETTE[0], "modern": PALETTE[1], "mlp": PALETTE[7], "alexnet": PALETTE[2], "nin": PALETTE[3]}
 
@@ -22,9 +24,10 @@ def _signed(a: np.ndarray) -> bool:
 
 
 def fig_grid(a: np.ndarray, title: str, box=None, box2=None, offset: int = 0, height: int = 330,
-             colour: str | None = None) -> go.Figure:
+             colour: str | None = None, share: float = 0.5) -> go.Figure:
     """A 2-D array as a heatmap; ``box``/``box2`` = (r0, r1, c0, c1) in the array's own coordinates
-    minus ``offset`` (so a window in unpadded input coordinates lands right on a padded array)."""
+    minus ``offset`` (so a window in unpadded input coordinates lands right on a padded array).
+    ``share``: the part of the page's width the chart is shown in (its title is wrapped to fit)."""
     a = np.asarray(a, dtype=float)
     signed = _signed(a)
     m = float(np.nanmax(np.abs(a))) if a.size else 1.0
@@ -39,31 +42,33 @@ def fig_grid(a: np.ndarray, title: str, box=None, box2=None, offset: int = 0, he
     fig.update_layout(margin=dict(l=10, r=10, t=50, b=10), coloraxis_showscale=a.size > 100)
     fig.update_xaxes(showgrid=False, title_text=None)
     fig.update_yaxes(showgrid=False, title_text=None)
-    return style(fig, title, height=height)
+    return style(fig, title, height=height, share=share)
 
 
-def fig_input(r, tr: Translator) -> go.Figure:
+def fig_input(r, tr: Translator, share: float = 0.5) -> go.Figure:
     """Channel 0 of the input, with the padding, and the window of the chosen output cell."""
     p = r.settings.padding
     X = np.pad(r.X[0], p)
-    return fig_grid(X, tr("fig_input", h=r.X.shape[1], w=r.X.shape[2], p=p), box=r.cell_window, offset=p)
+    return fig_grid(X, tr("fig_input", h=r.X.shape[1], w=r.X.shape[2], p=p), box=r.cell_window, offset=p,
+                    share=share)
 
 
-def fig_kernel(K: np.ndarray, title: str) -> go.Figure:
-    return fig_grid(K, title, height=260)
+def fig_kernel(K: np.ndarray, title: str, share: float = 0.5) -> go.Figure:
+    return fig_grid(K, title, height=260, share=share)
 
 
-def fig_output(Y: np.ndarray, cell, title: str) -> go.Figure:
+def fig_output(Y: np.ndarray, cell, title: str, share: float = 0.5) -> go.Figure:
     i, j = cell
-    return fig_grid(Y, title, box=(i, i, j, j))
+    return fig_grid(Y, title, box=(i, i, j, j), share=share)
 
 
-def fig_field2(r, tr: Translator) -> go.Figure:
+def fig_field2(r, tr: Translator, share: float = 0.5) -> go.Figure:
     """The input (channel 0, padded) with the windows a cell of the second layer reads: in the first
     layer's output (its own window, orange) and, through it, in the input (red)."""
     p = r.settings.padding
     X = np.pad(r.X[0], p)
-    return fig_grid(X, tr("fig_field2", i=r.cell2[0], j=r.cell2[1]), box=r.field2_in, offset=p)
+    return fig_grid(X, tr("fig_field2", i=r.cell2[0], j=r.cell2[1]), box=r.field2_in, offset=p,
+                    share=share)
 
 
 def fig_size_curve(ns, sizes, r, tr: Translator) -> go.Figure:
@@ -77,21 +82,27 @@ def fig_size_curve(ns, sizes, r, tr: Translator) -> go.Figure:
                  tr("input_size"), tr("out_size"), height=330)
 
 
+def _short(a: np.ndarray) -> list[list[str]]:
+    """A grid's numbers as short text (3 significant digits, inf/NaN named) to write in its cells."""
+    return [[fmt(float(v), 3) for v in row] for row in np.asarray(a, dtype=float)]
+
+
 def fig_one_by_one(d: dict, tr: Translator) -> go.Figure:
     """W (c_out × c_in) applied to the channels of one pixel = the 1×1 convolution's output there."""
     fig = make_subplots(rows=1, cols=3, subplot_titles=(tr("w_1x1"), tr("pixel_vec", i=d["at"][0], j=d["at"][1]),
                                                         tr("dense_out")), column_widths=[0.5, 0.2, 0.3])
     W = d["W"]
-    fig.add_trace(go.Heatmap(z=W, colorscale=DIVERGING, zmid=0, showscale=False, text=np.round(W, 2), texttemplate="%{text}"), 1, 1)
+    # the numbers written as text: float32 rounded to 2 places still prints 1.5399999618530273
+    fig.add_trace(go.Heatmap(z=W, colorscale=DIVERGING, zmid=0, showscale=False, text=_short(W), texttemplate="%{text}"), 1, 1)
     fig.add_trace(go.Heatmap(z=d["pixel"][:, None], colorscale=SEQUENTIAL, showscale=False,
-                             text=np.round(d["pixel"][:, None], 3), texttemplate="%{text}"), 1, 2)
+                             text=_short(d["pixel"][:, None]), texttemplate="%{text}"), 1, 2)
     fig.add_trace(go.Heatmap(z=d["dense"][:, None], colorscale=DIVERGING, zmid=0, showscale=False,
-                             text=np.round(d["dense"][:, None], 3), texttemplate="%{text}"), 1, 3)
+                             text=_short(d["dense"][:, None]), texttemplate="%{text}"), 1, 3)
     for c in (1, 2, 3):
         fig.update_yaxes(autorange="reversed", showgrid=False, row=1, col=c)
         fig.update_xaxes(showgrid=False, showticklabels=False, row=1, col=c)
     fig.update_layout(margin=dict(l=40, r=10, t=70, b=20))
-    return style(fig, tr("fig_1x1"), height=300)
+    return style(wrap_panel_titles(fig, 0.5), tr("fig_1x1"), height=300)
 
 
 # ---- learning a kernel ----------------------------------------------------------------------------
@@ -139,7 +150,7 @@ def fig_history(history: pd.DataFrame, tr: Translator, divergence: dict | None =
     if num_epochs:
         fig.update_xaxes(range=[0, num_epochs + 0.2])
     fig.update_xaxes(title_text=tr("epoch"))
-    return style(fig, tr("fig_history"), height=380)
+    return style(wrap_panel_titles(fig), tr("fig_history"), height=380, share=1)
 
 
 def fig_feature_maps(maps: list, tr: Translator, max_channels: int = 16) -> go.Figure:
@@ -159,9 +170,9 @@ def fig_feature_maps(maps: list, tr: Translator, max_channels: int = 16) -> go.F
     return style(fig, tr("fig_maps"), height=110 * len(layers) + 60)
 
 
-def fig_unit(inspection, tr: Translator) -> go.Figure:
+def fig_unit(inspection, tr: Translator, share: float = 0.6) -> go.Figure:
     """The input image with the window the chosen unit reads (its receptive field), beside the
-    unit's own map with the unit marked."""
+    unit's own map with the unit marked; ``share``: the part of the page's width it is shown in."""
     layer, i, j = inspection.unit
     name, t, a = inspection.maps[layer]
     fig = make_subplots(rows=1, cols=2, subplot_titles=(tr("unit_field"), tr("unit_map", layer=t, i=i, j=j)))
@@ -174,17 +185,17 @@ def fig_unit(inspection, tr: Translator) -> go.Figure:
     fig.update_yaxes(autorange="reversed", showgrid=False, scaleanchor="x")
     fig.update_yaxes(scaleanchor="x2", row=1, col=2)
     fig.update_xaxes(showgrid=False)
-    return style(fig, tr("fig_unit"), height=360)
+    return style(wrap_panel_titles(fig, share), tr("fig_unit"), height=360, share=share)
 
 
-def fig_first_kernels(K: np.ndarray, tr: Translator) -> go.Figure:
+def fig_first_kernels(K: np.ndarray, tr: Translator, share: float = 0.5) -> go.Figure:
     m = float(np.abs(K).max()) or 1.0
     fig = make_subplots(rows=1, cols=len(K), subplot_titles=[f"{i}" for i in range(len(K))], horizontal_spacing=0.02)
     for i, k in enumerate(K):
         fig.add_trace(go.Heatmap(z=k, colorscale=DIVERGING, zmin=-m, zmax=m, showscale=i == len(K) - 1), 1, i + 1)
     fig.update_yaxes(autorange="reversed", showticklabels=False, showgrid=False)
     fig.update_xaxes(showticklabels=False, showgrid=False)
-    return style(fig, tr("fig_kernels1"), height=230)
+    return style(fig, tr("fig_kernels1"), height=230, share=share)
 
 
 def fig_params(tables: dict, tr: Translator) -> go.Figure:
@@ -198,4 +209,4 @@ def fig_params(tables: dict, tr: Translator) -> go.Figure:
         fig.add_trace(go.Bar(x=labels, y=t["macs"], name=tr(f"model.{model}"), marker_color=c, legendgroup=model,
                              showlegend=False), 1, 2)
     fig.update_yaxes(type="log", exponentformat="power")
-    return style(fig, tr("fig_params"), height=400)
+    return style(wrap_panel_titles(fig), tr("fig_params"), height=400, share=1)

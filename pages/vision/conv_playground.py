@@ -41,24 +41,24 @@ i, j = r.cell
 r0, r1, c0, c1 = r.cell_window
 st.markdown(tr("cell_md", i=i, j=j, r0=r0, r1=r1, c0=c0, c1=c1, c=c_i, value=fmt(r.cell_value)))
 
-a, b, c = st.columns([2, 1, 2])
+a, b, c = st.columns([2, 1, 2])        # the charts' titles are wrapped to their columns' share of the page
 with a:
-    ui.plot(F.fig_input, r, tr)
+    ui.plot(F.fig_input, r, tr, share=2 / 5)
 with b:
-    ui.plot(F.fig_kernel, r.K[0, 0], tr("fig_kernel"))
-    ui.plot(F.fig_grid, r.cell_terms[0], tr("fig_terms"), height=260)
+    ui.plot(F.fig_kernel, r.K[0, 0], tr("fig_kernel"), share=1 / 5)
+    ui.plot(F.fig_grid, r.cell_terms[0], tr("fig_terms"), height=260, share=1 / 5)
 with c:
-    ui.plot(F.fig_output, r.Y[0], r.cell, tr("fig_output", o=0))
+    ui.plot(F.fig_output, r.Y[0], r.cell, tr("fig_output", o=0), share=2 / 5)
 for o in range(1, c_o):
-    ui.plot(F.fig_output, r.Y[o], r.cell, tr("fig_output", o=o))
+    ui.plot(F.fig_output, r.Y[o], r.cell, tr("fig_output", o=o), share=1)
 a, b, c = st.columns([1, 2, 2])
 with a:
-    ui.plot(F.fig_kernel, r.K[0, 0, ::-1, ::-1].copy(), tr("fig_flipped"))
+    ui.plot(F.fig_kernel, r.K[0, 0, ::-1, ::-1].copy(), tr("fig_flipped"), share=1 / 5)
 with b:
-    ui.plot(F.fig_output, r.Y_true[0], r.cell, tr("fig_true"))
+    ui.plot(F.fig_output, r.Y_true[0], r.cell, tr("fig_true"), share=2 / 5)
 with c:
     if r.field2_in is not None:
-        ui.plot(F.fig_field2, r, tr)
+        ui.plot(F.fig_field2, r, tr, share=2 / 5)
 left, right = st.columns(2)
 with left:
     ui.plot(F.fig_size_curve, *ui.shared_call(C.size_curve, s, (k_h, k_w)), r, tr, compare=True)

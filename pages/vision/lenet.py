@@ -59,9 +59,9 @@ r0, r1, c0, c1 = ins.fields[-1]
 st.markdown(tr("field_md", layer=layer, type=ins.maps[layer][1], i=i, j=j, r0=r0, r1=r1, c0=c0, c1=c1, h=r1 - r0 + 1, w=c1 - c0 + 1))
 a, b = st.columns([3, 2])
 with a:
-    ui.plot(F.fig_unit, ins, tr)
+    ui.plot(F.fig_unit, ins, tr, share=3 / 5)
 with b:
-    ui.plot(F.fig_first_kernels, ins.kernels, tr)
+    ui.plot(F.fig_first_kernels, ins.kernels, tr, share=2 / 5)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     t = r.tables[model]

@@ -41,17 +41,17 @@ other = tr(f"mode.{'avg' if s.mode == 'max' else 'max'}")
 k = r.formula["k"]
 a, b, c = st.columns(3)
 with a:
-    ui.plot(F.fig_grid, r.X, tr("fig_X"))
+    ui.plot(F.fig_grid, r.X, tr("fig_X"), share=1 / 3)
 with b:
-    ui.plot(F.fig_grid, r.Y, tr("fig_Y", mode=mode, k=k))
+    ui.plot(F.fig_grid, r.Y, tr("fig_Y", mode=mode, k=k), share=1 / 3)
 with c:
-    ui.plot(F.fig_grid, r.Y_other, tr("fig_Y", mode=other, k=k))
+    ui.plot(F.fig_grid, r.Y_other, tr("fig_Y", mode=other, k=k), share=1 / 3)
 ui.plot(F.fig_translation, r.translation, d, tr, compare=True)
 cols = st.columns(4)
 for col, (arr, key) in zip(cols, ((r.conv, "fig_conv"), (r.conv_shifted, "fig_conv_shifted"), (r.pooled, "fig_pooled"),
                                   (r.pooled_shifted, "fig_pooled_shifted"))):
     with col:
-        ui.plot(F.fig_grid, arr, tr(key, d=d), height=280)
+        ui.plot(F.fig_grid, arr, tr(key, d=d), height=280, share=1 / 4)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     ui.explanation(tr("explain_md", d=d, conv=pct(t[(d, "conv")]), pooled=pct(t[(d, "pooled")]), mode=mode, k=k))
