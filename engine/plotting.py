@@ -217,14 +217,17 @@ def _range(layout, ax: str):
 
 
 def _axis_values(fig: go.Figure, axis) -> list[float]:
-    """The positive, finite values the traces plot against ``axis`` (a layout x- or y-axis)."""
+    """The positive, finite values the traces plot against ``axis`` (a layout x- or y-axis), and the
+    lines drawn at a value of it (``add_hline``: the noise floor far below the losses widens the
+    axis's range as much as a trace would)."""
     letter = axis.plotly_name[0]                                   # 'x' or 'y'
     ref = letter + axis.plotly_name[5:]                            # 'yaxis2' -> 'y2'
+    columns = [getattr(trace, letter, None) for trace in fig.data
+               if (getattr(trace, f"{letter}axis", None) or letter) == ref]
+    columns += [(shape[f"{letter}0"], shape[f"{letter}1"]) for shape in fig.layout.shapes
+                if shape[f"{letter}ref"] == ref]
     out: list[float] = []
-    for trace in fig.data:
-        if (getattr(trace, f"{letter}axis", None) or letter) != ref:
-            continue
-        values = getattr(trace, letter, None)
+    for values in columns:
         for v in (() if values is None else values):
             try:
                 f = float(v)

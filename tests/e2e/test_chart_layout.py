@@ -140,8 +140,7 @@ def layout_page(context):
 # Lessons added in the same stop as this check, whose charts it still finds at fault (issue 15 stays open
 # for them: the first CI run of the whole tree listed them). Expected to fail until they are fixed; a
 # lesson that starts passing is reported (XPASS), so the list is kept honest.
-KNOWN_LAYOUT_FAULTS = {"minibatch_sgd", "optimizers_network", "under_overfitting", "dropout", "kfold",
-                       "conv_playground", "pooling", "lenet"}
+KNOWN_LAYOUT_FAULTS = {"conv_playground", "pooling", "lenet"}
 
 
 @pytest.mark.parametrize("lesson", [pytest.param(l, marks=pytest.mark.xfail(

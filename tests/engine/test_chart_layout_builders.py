@@ -54,6 +54,22 @@ def test_the_chosen_degree_label_does_not_sit_under_the_title(lang):
     fig = finish(F.fig_u(final, 0, Translator(lang, STRINGS), 400, 0.1))
     assert _top_labels(fig)
     assert fig.layout.title.pad.b >= 12 + 16                   # the pad below the title clears one line
+    true_degree = [a for a in fig.layout.annotations if a.x == 3]
+    assert [(a.y, a.yanchor) for a in true_degree] == [(0, "bottom")]   # inside the plot, not on the x ticks
+
+
+def test_the_noise_floor_far_below_the_losses_gets_decade_labels():
+    """The smallest settings: degree 0 stays at a loss of 8 to 30 while the noise floor σ² is 10⁻⁴; the
+    floor's line stretches the axis over five decades, labelled at each (not 9, 10, 20, 30 crammed
+    into its top)."""
+    from engine.generalization import figures as F
+    from engine.generalization.strings_polynomial import STRINGS
+    history = pd.DataFrame({"degree": 0, "epoch": range(1, 11), "train_loss": 8.5, "test_loss": 30.0})
+    fig = finish(F.fig_poly_curves(history, 0, Translator("en", STRINGS), noise=0.01))
+    assert fig.layout.yaxis.dtick == 1 and fig.layout.yaxis.tickvals is None
+    # the floor's label beside its line: plotly reads an annotation's y on a log axis as its log
+    (label,) = fig.layout.annotations
+    assert (label.yref, label.y, label.yanchor) == ("y", pytest.approx(-4), "bottom")
 
 
 @pytest.mark.parametrize("select", ["degree", "weight_decay"])

@@ -121,3 +121,18 @@ def test_a_title_of_several_lines_always_pushes_the_top_margin():
     assert fig.layout.margin.t <= 16 + fig.layout.title.pad.b
     short = finish(style(go.Figure(), "Short").update_layout(margin_t=90))
     assert short.layout.margin.t == 90                       # one line: placed right under any margin
+
+
+def test_a_line_far_from_the_data_counts_in_the_log_axis_range():
+    """``add_hline`` widens plotly's autorange as a trace does: losses of 8 to 30 over a noise floor of
+    10⁻⁴ span five decades, not the third of one the traces alone span (their round labels 9, 10, 20,
+    30 were crammed into the top of the axis, over each other)."""
+    import plotly.graph_objects as go
+
+    from engine.plotting import finish
+    fig = go.Figure(go.Scatter(x=[1, 2, 3], y=[30, 12, 8.5])).update_yaxes(type="log")
+    fig.add_hline(y=1e-4)
+    finish(fig)
+    assert fig.layout.yaxis.dtick == 1 and fig.layout.yaxis.tickvals is None
+    alone = finish(go.Figure(go.Scatter(x=[1, 2, 3], y=[30, 12, 8.5])).update_yaxes(type="log"))
+    assert alone.layout.yaxis.dtick is None and alone.layout.yaxis.tickvals is not None
