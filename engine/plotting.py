@@ -246,14 +246,17 @@ def _range(layout, ax: str):
 
 
 def _axis_values(fig: go.Figure, axis) -> list[float]:
-    """The positive, finite values the traces plot against ``axis`` (a layout x- or y-axis)."""
+    """The positive, finite values the traces plot against ``axis`` (a layout x- or y-axis), and the
+    lines drawn at a value of it (``add_hline``: the noise floor far below the losses widens the
+    axis's range as much as a trace would)."""
     letter = axis.plotly_name[0]                                   # 'x' or 'y'
     ref = letter + axis.plotly_name[5:]                            # 'yaxis2' -> 'y2'
+    columns = [getattr(trace, letter, None) for trace in fig.data
+               if (getattr(trace, f"{letter}axis", None) or letter) == ref]
+    columns += [(shape[f"{letter}0"], shape[f"{letter}1"]) for shape in fig.layout.shapes
+                if shape[f"{letter}ref"] == ref]
     out: list[float] = []
-    for trace in fig.data:
-        if (getattr(trace, f"{letter}axis", None) or letter) != ref:
-            continue
-        values = getattr(trace, letter, None)
+    for values in columns:
         for v in (() if values is None else values):
             try:
                 f = float(v)
@@ -281,6 +284,10 @@ def decade_ticks(fig: go.Figure, most: int = 8) -> go.Figure:
             if not values:
                 continue
             lo, hi = math.log10(min(values)), math.log10(max(values))
+            if hi == lo:
+                # one value (every optimizer at the same η, every run at the same examples seen):
+                # plotly's autorange shows a decade either side of it, which it labels 10, 2, 5, 100, …
+                lo, hi = lo - 1, hi + 1
         span = hi - lo
         if span >= 0.9:
             axis.update(dtick=max(1, math.ceil(span / most)), exponentformat="power", showexponent="all",
@@ -306,20 +313,50 @@ def _round_values(lo: float, hi: float, most: int = 6) -> list[float]:
     return []
 
 
+def _on_top_edge(fig: go.Figure, ann) -> bool:
+    """Whether ``ann`` sits on the top edge of the plot area, where the title also sits: a panel title
+    of ``make_subplots`` (paper y = 1), or a line's label placed "top" (``add_vline``: y = 1 of the
+    domain of an axis that reaches the top)."""
+    if ann.y is None or ann.y < 0.98 or ann.yanchor != "bottom" or ann.showarrow or not ann.text:
+        return False
+    ref = str(ann.yref)
+    if ref == "paper":
+        return True
+    m = re.fullmatch(r"y(\d*) domain", ref)
+    if not m:
+        return False
+    domain = fig.layout["yaxis" + m.group(1)].domain
+    return domain is None or domain[1] >= 0.98
+
+
 def title_over_panels(fig: go.Figure) -> go.Figure:
-    """Lift the chart's title above the panel titles of ``make_subplots`` (annotations sitting on
-    the top edge of the plot area), by the height of the tallest; the title's automargin then
-    pushes the top margin, so neither is cut nor drawn over the other."""
+    """Lift the chart's title above the panel titles of ``make_subplots`` and the labels of lines
+    marked at the top (annotations sitting on the top edge of the plot area: a 'chosen' label at the
+    left of the x range covered a left-aligned title), by the height of the tallest; the title's
+    automargin then pushes the top margin, so neither is cut nor drawn over the other."""
     tallest = 0.0
     for ann in fig.layout.annotations:
-        if (ann.yref == "paper" and ann.y is not None and ann.y >= 0.98 and ann.yanchor == "bottom"
-                and not ann.showarrow and ann.text):
+        if _on_top_edge(fig, ann):
             lines = str(ann.text).count("<br>") + 1
             tallest = max(tallest, lines * 1.3 * (ann.font.size or 16) + 4)
     if tallest:
         sub = fig.layout.title.subtitle.text
         below = 0.0 if not sub else (str(sub).count("<br>") + 1) * 1.3 * (fig.layout.title.subtitle.font.size or 12) + 4
         fig.update_layout(title_pad_b=12 + tallest + below)     # the subtitle hangs below the pad
+    return _multiline_title_pushes(fig)
+
+
+def _multiline_title_pushes(fig: go.Figure) -> go.Figure:
+    """A title of several lines, anchored at its bottom, has its lines lifted above the plot by plotly
+    only when it pushes the top margin: under a builder's roomier top margin (``t=90``) its second
+    line hung down over the panel titles. The top margin is kept below one line of title plus its
+    pad, so the title always pushes it (to exactly what it needs)."""
+    text = str(fig.layout.title.text or "")
+    if "<br>" not in text:
+        return fig
+    one_line = (fig.layout.title.font.size or 16) + (fig.layout.title.pad.b or 0)
+    if fig.layout.margin.t is None or fig.layout.margin.t > one_line:
+        fig.update_layout(margin_t=one_line)
     return fig
 
 

@@ -1,6 +1,8 @@
 """Figures of the under-/overfitting and weight-decay lessons, in the shared template."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -28,8 +30,10 @@ def fig_poly_curves(history: pd.DataFrame, degree: int, tr: Translator, noise: f
     fig = go.Figure()
     _loss_lines(fig, history[(history["degree"] == degree) & (history["epoch"] > 0)], "epoch", tr)
     if noise:
+        # plotly places an annotation on a log axis at the log of its y (a label at y = 10⁻⁴ was drawn at 1);
+        # at the left, where the falling curves are still far above the floor
         fig.add_hline(y=noise ** 2, line=dict(color=PALETTE[7], dash="dash", width=1),
-                      annotation_text=tr("floor"), annotation_position="bottom right")
+                      annotation_text=tr("floor"), annotation_position="top left", annotation_y=math.log10(noise ** 2))
     fig.update_yaxes(type="log", exponentformat="power")
     return style(fig, tr("curves_title", d=degree), tr("epoch_axis"), tr("loss_axis"))
 
@@ -42,7 +46,7 @@ def fig_u(final: pd.DataFrame, degree: int, tr: Translator, epoch: int, noise: f
     fig.add_vline(x=degree, line=dict(color=PALETTE[2], width=2), annotation_text=tr("chosen"),
                   annotation_position="top")
     fig.add_vline(x=3, line=dict(color=PALETTE[7], dash="dot", width=1), annotation_text=tr("true_degree"),
-                  annotation_position="bottom")
+                  annotation_position="bottom right")      # inside the plot: below it, it covered the ticks
     if noise:
         fig.add_hline(y=noise ** 2, line=dict(color=PALETTE[7], dash="dash", width=1))
     fig.update_yaxes(type="log", exponentformat="power")

@@ -101,7 +101,6 @@ def fig_dropout_curves(history: pd.DataFrame, tr: Translator, num_epochs: int | 
     fig.update_xaxes(title_text=tr("epoch_axis"))
     if num_epochs:
         fig.update_xaxes(range=[0, num_epochs + 0.5])
-    fig.update_layout(margin=dict(t=90))
     return style(fig, tr("curves_title"), height=500)
 
 

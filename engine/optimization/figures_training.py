@@ -68,7 +68,8 @@ def fig_minibatch_curves(records: pd.DataFrame, tr: Translator, x: str = "epoch"
     fig.update_yaxes(type="log", exponentformat="power")
     if x == "seen":
         fig.update_xaxes(type="log", exponentformat="power")
-    return style(fig, tr(f"curve_title.{x}"), tr(f"axis.{x}"), tr("mb_loss_axis"))
+    # a third of the page wide, its legend three rows: the height leaves the y title room under the title
+    return style(fig, tr(f"curve_title.{x}"), tr(f"axis.{x}"), tr("mb_loss_axis"), height=430)
 
 
 def fig_minibatch_paths(records: pd.DataFrame, optimum, tr: Translator) -> go.Figure:

@@ -55,7 +55,7 @@ STRINGS = {
     "axis.epoch": {"en": "epoch", "zh": "轮次（epoch）"},
     "axis.seen": {"en": "examples seen (log scale)", "zh": "看过的样本数（对数坐标）"},
     "axis.seconds": {"en": "training time (s)", "zh": "训练时间（秒）"},
-    "mb_loss_axis": {"en": "loss ½(ŷ − y)² over all data (log scale)", "zh": "全部数据上的损失 ½(ŷ − y)²（对数坐标）"},
+    "mb_loss_axis": {"en": "loss ½(ŷ − y)², all data (log)", "zh": "全部数据的损失 ½(ŷ − y)²（对数）"},
     "mb_paths_title": {"en": "Where (w₁, w₂) went: the noise of the updates", "zh": "(w₁, w₂) 的路径：更新的噪声"},
     "least_squares": {"en": "least squares", "zh": "最小二乘解"},
     "vec_title": {"en": "The same gradient, three ways", "zh": "同一个梯度，三种算法"},

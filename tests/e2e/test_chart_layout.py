@@ -137,15 +137,7 @@ def layout_page(context):
     tab.close()
 
 
-# Lessons added in the same stop as this check, whose charts it still finds at fault (issue 15 stays open
-# for them: the first CI run of the whole tree listed them). Expected to fail until they are fixed; a
-# lesson that starts passing is reported (XPASS), so the list is kept honest.
-KNOWN_LAYOUT_FAULTS = {"minibatch_sgd", "optimizers_network", "under_overfitting", "dropout", "kfold"}
-
-
-@pytest.mark.parametrize("lesson", [pytest.param(l, marks=pytest.mark.xfail(
-    reason="layout faults found by this check, not yet fixed (issue 15)", strict=False))
-    if stem(l) in KNOWN_LAYOUT_FAULTS else l for l in LESSONS], ids=stem)
+@pytest.mark.parametrize("lesson", LESSONS, ids=stem)
 def test_charts_fit_at_default_and_extreme_settings(layout_server, layout_page, lesson):
     server, page = layout_server, layout_page
     name = stem(lesson)

@@ -68,3 +68,71 @@ def test_a_log_axis_within_a_decade_writes_its_numbers_out():
     assert list(fig.layout.yaxis.ticktext) == ["0.3", "0.4", "0.5"]
     wide = finish(go.Figure(go.Scatter(x=[1, 2], y=[1e-3, 10])).update_yaxes(type="log"))
     assert wide.layout.yaxis.tickvals is None and wide.layout.yaxis.dtick == 1
+
+
+def test_a_log_axis_of_one_value_is_labelled_at_powers_of_ten():
+    """One value on a log axis (x, or a secondary y): plotly's autorange shows a decade either side of
+    it and labels the minor ticks with bare digits (10, 2, 5, 100, 2, 5); decades instead."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from engine.plotting import finish
+    x_one = finish(go.Figure(go.Scatter(x=[100, 100, 100], y=[3, 2, 1])).update_xaxes(type="log"))
+    assert x_one.layout.xaxis.dtick == 1 and x_one.layout.xaxis.exponentformat == "power"
+    assert x_one.layout.yaxis.dtick is None                  # a linear axis is left alone
+    panels = make_subplots(rows=1, cols=2)
+    panels.add_trace(go.Scatter(x=[1, 2], y=[0.4, 0.3]), row=1, col=1)
+    panels.add_trace(go.Scatter(x=[1, 2], y=[0.05, 0.05]), row=1, col=2)
+    finish(panels.update_yaxes(type="log"))
+    assert panels.layout.yaxis2.dtick == 1 and panels.layout.yaxis2.exponentformat == "power"
+    assert panels.layout.yaxis.dtick is None and list(panels.layout.yaxis.tickvals) == [0.3, 0.35, 0.4]
+
+
+def test_a_label_on_the_plots_top_edge_lifts_the_title():
+    """``add_vline(annotation_position="top")`` puts its label on the plot's top edge (y = 1 of the y
+    domain), where the title sits: the title goes above it, as above panel titles. A label on the top
+    of a lower panel, or inside the plot, leaves the title where it is."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from engine.plotting import finish, style
+    top = style(go.Figure(go.Scatter(x=[0, 10], y=[1, 2])), "Title")
+    top.add_vline(x=0, annotation_text="chosen", annotation_position="top")
+    assert finish(top).layout.title.pad.b > 12 + 16
+    inside = style(go.Figure(go.Scatter(x=[0, 10], y=[1, 2])), "Title")
+    inside.add_vline(x=0, annotation_text="chosen", annotation_position="top right")
+    assert finish(inside).layout.title.pad.b is None
+    lower = style(make_subplots(rows=2, cols=1), "Title")
+    lower.add_trace(go.Scatter(x=[0, 1], y=[0, 1]), row=2, col=1)
+    lower.add_vline(x=0.5, annotation_text="here", annotation_position="top", row=2, col=1)
+    assert finish(lower).layout.title.pad.b is None
+
+
+def test_a_title_of_several_lines_always_pushes_the_top_margin():
+    """plotly lifts the extra lines of a bottom-anchored title above the plot only when the title
+    pushes the top margin; under a roomier margin set by a builder they hung down over the plot."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from engine.plotting import finish, style
+    long = "With and without dropout: training (solid) and test (dotted)"
+    fig = finish(style(make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy")), long).update_layout(margin_t=90))
+    assert "<br>" in fig.layout.title.text
+    assert fig.layout.margin.t <= 16 + fig.layout.title.pad.b
+    short = finish(style(go.Figure(), "Short").update_layout(margin_t=90))
+    assert short.layout.margin.t == 90                       # one line: placed right under any margin
+
+
+def test_a_line_far_from_the_data_counts_in_the_log_axis_range():
+    """``add_hline`` widens plotly's autorange as a trace does: losses of 8 to 30 over a noise floor of
+    10⁻⁴ span five decades, not the third of one the traces alone span (their round labels 9, 10, 20,
+    30 were crammed into the top of the axis, over each other)."""
+    import plotly.graph_objects as go
+
+    from engine.plotting import finish
+    fig = go.Figure(go.Scatter(x=[1, 2, 3], y=[30, 12, 8.5])).update_yaxes(type="log")
+    fig.add_hline(y=1e-4)
+    finish(fig)
+    assert fig.layout.yaxis.dtick == 1 and fig.layout.yaxis.tickvals is None
+    alone = finish(go.Figure(go.Scatter(x=[1, 2, 3], y=[30, 12, 8.5])).update_yaxes(type="log"))
+    assert alone.layout.yaxis.dtick is None and alone.layout.yaxis.tickvals is not None
