@@ -28,6 +28,9 @@ that records every minibatch's loss and hands a progress event to a callback eve
 The three (lesson, book, bare step) run epoch by epoch in a rotating order (ABC, BCA, CAB, …) so that
 none always goes first, and each ratio is the median over epochs of the ratio within one epoch's
 rotation (``ratio_median``; ``ratio_range`` its extremes), with the load average before and after.
+The same in CPU seconds of each epoch (``cpu_ratio_median``, ``cpu_fraction_of_bare_step``: ``time.thread_time``,
+which one intra-op thread makes the whole cost) tells the loops apart on a loaded machine, where wall
+times swing by 2× from one epoch to the next. Every contender trains 8 minibatches an epoch here.
 ``LM_BENCH_MODELS`` (comma-separated) runs fewer models.
 
 Both loops run with one intra-op thread, as the lesson does (see ``engine.mlp.net.intra_op_threads``);
@@ -145,7 +148,7 @@ def bare_step(kind: str, corpus: torch.Tensor, vocab_size: int, seed: int):
             l.backward()
             with torch.no_grad():
                 torch._foreach_add_(params, [p.grad for p in params], alpha=-0.1)
-        return float(l), len(batches) * y.numel() / (time.perf_counter() - t)
+        return float(l.detach()), len(batches) * y.numel() / (time.perf_counter() - t)
     return epoch
 
 
@@ -179,13 +182,18 @@ def run():
             for e in range(EPOCHS):                    # rotate, so all meet the same load and none always goes first
                 row = {}
                 for name in order[e % 3:] + order[:e % 3]:
-                    t = time.perf_counter()
+                    t, cpu = time.perf_counter(), time.thread_time()
                     ppl, speed = contenders[name]()
-                    row[name] = (ppl, speed, time.perf_counter() - t)
+                    row[name] = (ppl, speed, time.perf_counter() - t, time.thread_time() - cpu)
                 rows.append(row)
             load_after = os.getloadavg()[0]
             best = {name: max(r[name][1] for r in rows) for name in order}   # the fastest epoch: the least disturbed
             vs_book = [r["ours"][1] / r["book"][1] for r in rows]
+            # CPU seconds of the same 8 minibatches (one thread: torch computes in this thread): what the
+            # loop costs, without the time the scheduler gave to other jobs on a loaded machine
+            cpu_vs_book = [r["book"][3] / r["ours"][3] for r in rows]
+            cpu_vs_bare = [r["bare"][3] / r["ours"][3] for r in rows]
+            cpu_book_vs_bare = [r["bare"][3] / r["book"][3] for r in rows]
             vs_bare = [r["ours"][1] / r["bare"][1] for r in rows]
             book_vs_bare = [r["book"][1] / r["bare"][1] for r in rows]
             speed_a, speed_b = best["ours"], best["book"]
@@ -201,6 +209,11 @@ def run():
                    "fraction_of_bare_step": round(statistics.median(vs_bare), 3),
                    "fraction_of_bare_step_range": [round(min(vs_bare), 3), round(max(vs_bare), 3)],
                    "reference_fraction_of_bare_step": round(statistics.median(book_vs_bare), 3),
+                   "cpu_ratio_median": round(statistics.median(cpu_vs_book), 3),
+                   "cpu_ratio_range": [round(min(cpu_vs_book), 3), round(max(cpu_vs_book), 3)],
+                   "cpu_fraction_of_bare_step": round(statistics.median(cpu_vs_bare), 3),
+                   "cpu_fraction_of_bare_step_range": [round(min(cpu_vs_bare), 3), round(max(cpu_vs_bare), 3)],
+                   "reference_cpu_fraction_of_bare_step": round(statistics.median(cpu_book_vs_bare), 3),
                    "load_average": [round(load_before, 2), round(load_after, 2)],
                    "perplexity_by_epoch": [round(r["ours"][0], 3) for r in rows],
                    "reference_perplexity_by_epoch": [round(r["book"][0], 3) for r in rows],
@@ -222,7 +235,9 @@ def run():
     t = time.perf_counter()
     r = L.run(s, seed=0)
     seconds = time.perf_counter() - t
-    yield {"name": "language_model.run.book_setting_budget", "seconds": round(seconds, 2), "stop_reason": r.stop_reason,
+    yield {"name": "language_model.run.book_setting_budget", "seconds": round(seconds, 2),
+           "training_loop_seconds": round(float(r.epochs["seconds"].sum()), 2),   # the rest: held-out, samples, setup
+           "load_average": os.getloadavg()[0], "stop_reason": r.stop_reason,
            "minibatches": len(r.batches), "epochs": round(float(r.epochs["epoch"].iloc[-1]), 2),
            "train_perplexity": round(r.final_train_ppl, 3), "heldout_perplexity": round(r.final_heldout_ppl, 3),
            "tokens_per_s": round(r.tokens_per_s)}
