@@ -67,7 +67,7 @@ def run():
             for e in range(1, epochs + 1):
                 t = time.perf_counter()
                 it = seq_data_iter_sequential(train_ids, setting["batch_size"], setting["num_steps"], gen)
-                ppl, _, _, bad = L.train_epoch_ch8(ours, it, loss, ours_updater, "cpu", False, setting["theta"])
+                ppl, _, _, bad, _ = L.train_epoch_ch8(ours, it, loss, ours_updater, "cpu", False, setting["theta"])
                 seconds[0] += time.perf_counter() - t
                 t = time.perf_counter()
                 book_ppl_now, _ = B.train_epoch_ch8(book, book_iter, loss, book_updater, "cpu", False)

@@ -371,7 +371,10 @@ def finished(builder, *args, **kwargs) -> go.Figure:
     return finish(builder(*args, **kwargs))
 
 
-def decimate(x, y, max_points: int = 2000):
+CURVE_POINTS = 2000    # the most points a long per-minibatch curve sends (``decimate``): ≈ 2 per pixel column
+
+
+def decimate(x, y, max_points: int = CURVE_POINTS):
     """A long curve thinned to at most ``max_points`` points without changing what a chart of it
     shows: x is cut into ``max_points // 2`` equal buckets of consecutive points, and each bucket
     keeps its lowest and highest y in their original order (min/max decimation), so every spike,

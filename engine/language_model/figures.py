@@ -9,7 +9,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from engine.i18n import Translator
-from engine.plotting import DIVERGING, PALETTE, SEQUENTIAL, finite_or_none, mark_divergence, style
+from engine.plotting import DIVERGING, PALETTE, SEQUENTIAL, decimate, finite_or_none, mark_divergence, style
 
 MODEL_COLOURS = {"rnn": PALETTE[3], "gru": PALETTE[2], "lstm": PALETTE[0]}
 MODEL_DASH = {"rnn": "solid", "gru": "dash", "lstm": "solid"}
@@ -24,10 +24,13 @@ def show_token(token: str) -> str:
 
 def fig_perplexity(batches: pd.DataFrame, epochs: pd.DataFrame | None, tr: Translator, vocab_size: int | None = None,
                    divergence=None) -> go.Figure:
-    """Perplexity per minibatch (thin), epoch means and held-out perplexity (markers), log y."""
+    """Perplexity per minibatch (thin), epoch means and held-out perplexity (markers), log y. A long run's
+    per-minibatch curve is thinned to ``CURVE_POINTS`` (min/max per bucket: every spike, the ends and a
+    divergence stay), so the page and its live chart send kilobytes, not megabytes."""
     fig = go.Figure()
     if len(batches):
-        fig.add_trace(go.Scatter(x=batches["epoch"], y=finite_or_none(np.exp(np.minimum(batches["loss"], 700))),
+        x, loss = decimate(batches["epoch"], batches["loss"])
+        fig.add_trace(go.Scatter(x=x, y=finite_or_none(np.exp(np.minimum(loss, 700))),
                                  mode="lines", name=tr("per_batch"), line=dict(width=1, color=PALETTE[5])))
     if epochs is not None and len(epochs):
         e = epochs[epochs["epoch"] > 0]

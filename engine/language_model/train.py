@@ -32,8 +32,9 @@ def grad_clipping(net: nn.Module, theta: float) -> torch.Tensor:
     params = [p for p in net.parameters() if p.requires_grad and p.grad is not None]
     norm = torch.sqrt(sum(torch.sum(p.grad ** 2) for p in params))
     if norm > theta:
+        scale = theta / norm      # once, multiplied in place (the book's ``grad[:] *=`` divides and copies per tensor)
         for param in params:
-            param.grad[:] *= theta / norm
+            param.grad.mul_(scale)
     return norm
 
 
@@ -51,9 +52,9 @@ class SGD:
 
     @torch.no_grad()
     def step(self) -> None:
-        for p in self.params:
-            if p.grad is not None:
-                p.sub_(p.grad, alpha=self.lr)
+        params = [p for p in self.params if p.grad is not None]
+        if params:     # one call for all of them: param − lr·grad, the same arithmetic as p.sub_(grad, alpha=lr)
+            torch._foreach_sub_(params, [p.grad for p in params], alpha=self.lr)
 
 
 def make_updater(params, optimizer: str, lr: float):

@@ -6,15 +6,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from engine.i18n import Translator
-from engine.plotting import PALETTE, SEQUENTIAL, finite_or_none, mark_divergence, style
+from engine.plotting import PALETTE, SEQUENTIAL, decimate, finite_or_none, mark_divergence, style
 
 
 def fig_loss(batches: pd.DataFrame, epochs: pd.DataFrame | None, tr: Translator,
              divergence=None) -> go.Figure:
-    """Loss per minibatch (thin) and over the whole data at each epoch's end (markers), log y."""
+    """Loss per minibatch (thin, a long curve thinned by ``decimate``) and over the whole data at each
+    epoch's end (markers), log y."""
     fig = go.Figure()
     b = batches[batches["step"] > 0]
-    fig.add_trace(go.Scatter(x=b["epoch"], y=finite_or_none(b["loss"]), mode="lines",
+    x, loss = decimate(b["epoch"], b["loss"])
+    fig.add_trace(go.Scatter(x=x, y=finite_or_none(loss), mode="lines",
                              name=tr("per_batch"), line=dict(width=1, color=PALETTE[5])))
     if epochs is not None and len(epochs):
         fig.add_trace(go.Scatter(x=epochs["epoch"], y=finite_or_none(epochs["loss"]), mode="lines+markers",

@@ -7,7 +7,7 @@ from plotly.subplots import make_subplots
 
 from engine.i18n import Translator
 from engine.optimization.figures import COLOURS, positive_or_none
-from engine.plotting import PALETTE, finite_or_none, mark_divergence, style
+from engine.plotting import PALETTE, decimate, finite_or_none, mark_divergence, style
 
 
 # ---- optimizers on the MLP --------------------------------------------------------------------------
@@ -35,9 +35,11 @@ def fig_network_updates(updates: pd.DataFrame, tr: Translator) -> go.Figure:
     """The minibatch loss at every update (noisy) and the learning rate each optimizer used."""
     fig = make_subplots(rows=1, cols=2, subplot_titles=(tr("update_loss_panel"), tr("lr_panel")))
     for name, u in updates.groupby("optimizer", sort=False):
-        fig.add_trace(go.Scatter(x=u["update"], y=positive_or_none(u["loss"]), mode="lines", name=tr(f"opt.{name}"),
+        x, loss = decimate(u["update"], u["loss"])        # a long run's curves thinned, spikes kept
+        fig.add_trace(go.Scatter(x=x, y=positive_or_none(loss), mode="lines", name=tr(f"opt.{name}"),
                                  legendgroup=name, line=dict(color=COLOURS[name], width=1)), row=1, col=1)
-        fig.add_trace(go.Scatter(x=u["update"], y=positive_or_none(u["lr"]), mode="lines", name=tr(f"opt.{name}"),
+        x, lr = decimate(u["update"], u["lr"])
+        fig.add_trace(go.Scatter(x=x, y=positive_or_none(lr), mode="lines", name=tr(f"opt.{name}"),
                                  legendgroup=name, showlegend=False, line=dict(color=COLOURS[name], width=2)), row=1, col=2)
     fig.update_yaxes(type="log", exponentformat="power")
     fig.update_yaxes(title_text=tr("loss_axis"), row=1, col=1)

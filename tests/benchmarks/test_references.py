@@ -54,3 +54,28 @@ def test_the_lenet_reference_reads_the_lessons_28x28_images():
         x, y = ds[i]
         assert x.shape == (1, 28, 28) and torch.allclose(x, X[i], atol=0.5 / 255 + 1e-6)
         assert y == int(data.y_train[i])
+
+
+def test_language_model_contenders_train_the_same_minibatches():
+    """The lesson's loop as the benchmark times it (budget, Stop poll, records, progress events) gives the
+    numbers of the bare ``train_epoch_ch8``; the bare-step floor trains (finite loss) on the same shapes."""
+    import math
+
+    from torch import nn
+
+    import engine.language_model as L
+    from benchmarks.language_model import BOOK, bare_step, ours
+    from engine.language_model.data import seq_data_iter_sequential
+
+    corpus = torch.randint(0, 28, (3 * 32 * 35 + 40,), generator=torch.Generator().manual_seed(1))
+    hooked = ours("lstm", corpus, 28, seed=0)
+    torch.manual_seed(0)
+    net = L.RNNModel(28, BOOK["num_hiddens"], "lstm")
+    updater, gen = L.SGD(net.parameters(), BOOK["lr"]), torch.Generator().manual_seed(0)
+    for _ in range(2):
+        ppl, speed = hooked()
+        it = seq_data_iter_sequential(corpus, BOOK["batch_size"], BOOK["num_steps"], gen)
+        plain = L.train_epoch_ch8(net, it, nn.CrossEntropyLoss(), updater, "cpu", False, BOOK["theta"])
+        assert ppl == plain[0] and speed > 0 and plain[2] == 3
+    loss, speed = bare_step("lstm", corpus, 28, seed=0)()
+    assert math.isfinite(loss) and speed > 0

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from engine.plotting import decimate
+from engine.plotting import CURVE_POINTS, decimate
 
 
 def test_short_curves_come_back_whole():
@@ -38,3 +38,71 @@ def test_divergence_points_are_kept():
     dx, dy = decimate(np.arange(10_000), y, 300)
     assert 7_000 in dx.tolist()                   # where it first broke
     assert np.isinf(dy).any() and len(dx) <= 300
+
+
+# ---- the figures that send long per-minibatch curves use it ---------------------------------------
+
+def _long_losses(n: int, seed: int = 2) -> np.ndarray:
+    """A noisy falling loss with one spike and one dip, like a long run's per-minibatch losses."""
+    rng = np.random.default_rng(seed)
+    loss = 3.0 * np.exp(-np.arange(n) / n) + 0.3 * rng.random(n)
+    loss[n // 3], loss[2 * n // 3] = 6.0, 0.01
+    return loss
+
+
+def _curve_keeps(trace, x, y) -> None:
+    tx = np.asarray(trace.x, dtype=float)
+    ty = np.asarray([np.nan if v is None else v for v in trace.y], dtype=float)
+    assert len(tx) == len(ty) <= CURVE_POINTS < len(x)
+    assert tx[-1] == x[-1] and np.isclose(ty[-1], y[-1])                         # the last point
+    assert tx[0] == x[0] and np.isclose(ty[0], y[0])                             # the first
+    assert np.isclose(np.nanmax(ty), np.max(y)) and np.isclose(np.nanmin(ty), np.min(y))   # the extremes
+    assert tx[np.nanargmax(ty)] == x[np.argmax(y)] and tx[np.nanargmin(ty)] == x[np.argmin(y)]
+
+
+def test_language_model_long_run_figure_is_decimated():
+    import pandas as pd
+    import engine.language_model as L
+    from engine.i18n import Translator
+    from engine.language_model import train as T
+    from engine.language_model.figures import fig_perplexity
+    n, per_epoch = 20_000, 625
+    loss = _long_losses(n)
+    rows = [(i + 1, (i + 1) / per_epoch, float(l)) for i, l in enumerate(loss)]
+    tr = Translator("en", L.STRINGS)
+    epochs = pd.DataFrame([(0, np.nan, 30.0, 0, 0.0), (32.0, 2.0, 3.0, 1, 1.0)], columns=T.EPOCH_COLUMNS)
+    for batches in (pd.DataFrame(rows, columns=T.BATCH_COLUMNS),                        # a finished run
+                    T.live_frames({"batches": rows, "epochs": []})[0]):                 # the live chart
+        fig = fig_perplexity(batches, epochs, tr, vocab_size=28)
+        _curve_keeps(fig.data[0], batches["epoch"].to_numpy(), np.exp(loss))
+        assert fig.data[-1].x[-1] == batches["epoch"].iloc[-1]      # the uniform line still spans the run
+
+
+def test_language_model_divergence_stays_on_the_decimated_curve():
+    import pandas as pd
+    import engine.language_model as L
+    from engine.i18n import Translator
+    from engine.language_model.figures import fig_perplexity
+    loss = _long_losses(10_000)
+    loss[-1] = np.nan
+    batches = pd.DataFrame({"step": np.arange(1, 10_001), "epoch": np.arange(1, 10_001) / 100, "loss": loss})
+    fig = fig_perplexity(batches, None, Translator("en", L.STRINGS))
+    assert len(fig.data[0].x) <= CURVE_POINTS and fig.data[0].x[-1] == 100.0 and fig.data[0].y[-1] is None
+
+
+def test_linear_regression_and_optimizer_race_curves_are_decimated():
+    import pandas as pd
+    from engine.i18n import Translator
+    from engine.linear_regression import STRINGS as LR_STRINGS, fig_loss
+    from engine.linear_regression.core import batches_frame
+    from engine.optimization.figures_training import fig_network_updates
+    from engine.optimization.strings_network import STRINGS as NET_STRINGS
+    n = 12_000
+    loss = _long_losses(n, seed=3)
+    b = batches_frame([(i, i / 100, float(l), 0.0, 0.0, 0.0) for i, l in enumerate(loss, start=1)])
+    _curve_keeps(fig_loss(b, None, Translator("en", LR_STRINGS)).data[0], b["epoch"].to_numpy(), loss)
+    lr = np.linspace(0.1, 0.001, n)
+    u = pd.DataFrame({"optimizer": "adam", "update": np.arange(1, n + 1), "loss": loss, "lr": lr})
+    fig = fig_network_updates(u, Translator("en", NET_STRINGS))
+    _curve_keeps(fig.data[0], u["update"].to_numpy(), loss)
+    _curve_keeps(fig.data[1], u["update"].to_numpy(), lr)
