@@ -163,12 +163,32 @@ def window(i: int, j: int, k: tuple[int, int], stride: int, padding: int) -> tup
     return r0, r0 + k[0] - 1, c0, c0 + k[1] - 1
 
 
-def window_of_window(rows: tuple[int, int], cols: tuple[int, int], k: tuple[int, int], stride: int,
-                     padding: int) -> tuple[int, int, int, int]:
-    """The input rows and columns that a block of cells of a layer's output reads: the receptive
-    field one layer further back (d2l §7.2.6)."""
-    return rows[0] * stride - padding, rows[1] * stride - padding + k[0] - 1, \
-        cols[0] * stride - padding, cols[1] * stride - padding + k[1] - 1
+def lines_read(lo: int, hi: int, size: int, k: int, stride: int, padding: int) -> tuple[int, ...]:
+    """The input rows (or columns) that rows lo..hi of a layer's output read, one layer further back
+    (d2l §7.2.6). Only rows 0..size−1 of that output exist: the others are the next layer's zero
+    padding and read nothing. With a stride larger than the kernel the rows read have gaps."""
+    return tuple(sorted({a * stride - padding + d for a in range(max(lo, 0), min(hi, size - 1) + 1)
+                         for d in range(k)}))
+
+
+def field_two_layers(i: int, j: int, k: tuple[int, int], stride: int, padding: int,
+                     out1: tuple[int, int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The receptive field of cell (i, j) of a second layer (same kernel, padding and stride) on a
+    first layer whose output is out1 = (o_h, o_w): the input rows and the input columns it reads (in
+    unpadded input coordinates, so −padding…n+padding−1); the field is every (row, column) pair.
+    Both are empty when the cell's window lies wholly in the first layer's padding."""
+    r0, r1, c0, c1 = window(i, j, k, stride, padding)
+    return (lines_read(r0, r1, out1[0], k[0], stride, padding), lines_read(c0, c1, out1[1], k[1], stride, padding))
+
+
+def field_note(rows: tuple[int, ...], cols: tuple[int, ...], n: tuple[int, int]) -> str | None:
+    """Why a cell's field holds no input: 'layer_padding' (its window lies in the first layer's
+    padding: no input reaches it), 'input_padding' (it reads only the input's zero padding), else None."""
+    if not rows or not cols:
+        return "layer_padding"
+    if not any(0 <= r < n[0] for r in rows) or not any(0 <= c < n[1] for c in cols):
+        return "input_padding"
+    return None
 
 
 # ---- the playground page ---------------------------------------------------------------------------
@@ -208,8 +228,11 @@ class Result:
     cell: tuple[int, int]               # the inspected output cell, clamped
     cell_window: tuple[int, int, int, int]
     cell2: tuple[int, int] | None       # the cell of the second layer whose field is shown
-    field2_mid: tuple[int, int, int, int] | None
-    field2_in: tuple[int, int, int, int] | None
+    field2_mid: tuple[int, int, int, int] | None   # its window in the first layer's output (may reach into padding)
+    field2_in: tuple[int, int, int, int] | None    # the bounding box of the input it reads (None: it reads none)
+    field2_rows: tuple[int, ...] | None            # the input rows and columns it reads (gaps when stride > kernel)
+    field2_cols: tuple[int, ...] | None
+    field2_note: str | None                        # 'layer_padding' / 'input_padding' (see field_note) or None
     cell_terms: np.ndarray              # (c_in, k_h, k_w) products that add up to the cell (output channel 0)
     cell_value: float
     book_max_diff: float                # |book's corr2d loop − F.conv2d| on channel 0 (no padding, stride 1)
@@ -271,15 +294,17 @@ def run(settings: Settings, seed: int = 0, device="cpu", on_step=None, budget: B
     Xp = F.pad(X, (p, p, p, p))
     terms = Xp[:, i * st:i * st + k_h, j * st:j * st + k_w] * K[0]
     # a second layer of the same kernel (channel sums as its one input channel): its receptive field
-    Y2 = cell2 = mid = field_in = None
+    Y2 = cell2 = mid = field_in = rows2 = cols2 = note2 = None
     if o_h + 2 * p >= k_h and o_w + 2 * p >= k_w:
         Y2t = F.conv2d(Y[:1][None], K1[None, None], padding=p, stride=st)[0, 0]
         Y2 = Y2t.numpy()
         i2, j2 = min(s.row, Y2.shape[0] - 1), min(s.col, Y2.shape[1] - 1)
         cell2 = (i2, j2)
-        r0, r1, c0, c1 = window(i2, j2, (k_h, k_w), st, p)
-        mid = (r0, r1, c0, c1)
-        field_in = window_of_window((r0, r1), (c0, c1), (k_h, k_w), st, p)
+        mid = window(i2, j2, (k_h, k_w), st, p)
+        rows2, cols2 = field_two_layers(i2, j2, (k_h, k_w), st, p, (o_h, o_w))
+        note2 = field_note(rows2, cols2, (n_h, n_w))
+        if rows2 and cols2:
+            field_in = (rows2[0], rows2[-1], cols2[0], cols2[-1])
     diff = float("nan")                                     # the book's loop, channel 0, no padding, stride 1
     if n_h >= k_h and n_w >= k_w:
         diff = float((corr2d(X1, K1) - F.conv2d(X1[None, None], K1[None, None])[0, 0]).abs().max())
@@ -287,7 +312,7 @@ def run(settings: Settings, seed: int = 0, device="cpu", on_step=None, budget: B
                    o_h=output_size(n_h, k_h, 2 * p, st), o_w=output_size(n_w, k_w, 2 * p, st))
     assert (formula["o_h"], formula["o_w"]) == (o_h, o_w)
     return Result(s, problem, where, name, reason, X.numpy(), K.numpy(), Y.numpy(), Y_true.numpy(), Y2, (i, j), win,
-                  cell2, mid, field_in, terms.numpy(), float(Y[0, i, j]), diff, formula, one_by_one(X, s.out_channels, seed))
+                  cell2, mid, field_in, rows2, cols2, note2, terms.numpy(), float(Y[0, i, j]), diff, formula, one_by_one(X, s.out_channels, seed))
 
 
 def one_by_one(X: torch.Tensor, c_out: int, seed: int) -> dict:

@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 
 from engine.i18n import Translator
 from engine.numerics import fmt
-from engine.plotting import (DIVERGING, PALETTE, SEQUENTIAL, finite_or_none, mark_divergence, style,
+from engine.plotting import (DIVERGING, PALETTE, SEQUENTIAL, finite_or_none, mark_divergence, style, wrap,
                              wrap_panel_titles)
 
 MODEL_COLOURS = {"book": PALETTE[0], "modern": PALETTE[1], "mlp": PALETTE[7], "alexnet": PALETTE[2], "nin": PALETTE[3]}
@@ -62,13 +62,34 @@ def fig_output(Y: np.ndarray, cell, title: str, share: float = 0.5) -> go.Figure
     return fig_grid(Y, title, box=(i, i, j, j), share=share)
 
 
+def _runs(lines) -> list[tuple[int, int]]:
+    """Consecutive runs of sorted indices: (0, 1, 4, 5) → [(0, 1), (4, 5)]."""
+    runs: list[tuple[int, int]] = []
+    for v in lines:
+        if runs and v == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], v)
+        else:
+            runs.append((v, v))
+    return runs
+
+
 def fig_field2(r, tr: Translator, share: float = 0.5) -> go.Figure:
-    """The input (channel 0, padded) with the windows a cell of the second layer reads: in the first
-    layer's output (its own window, orange) and, through it, in the input (red)."""
+    """The input (channel 0, padded) with what a cell of the second layer reads through the first
+    layer: one rectangle per block of input cells (blocks are apart when the stride exceeds the
+    kernel). A cell whose window lies in the first layer's padding reads no input at all, and one
+    whose field lies in the input's padding reads only zeros: the chart says so."""
     p = r.settings.padding
     X = np.pad(r.X[0], p)
-    return fig_grid(X, tr("fig_field2", i=r.cell2[0], j=r.cell2[1]), box=r.field2_in, offset=p,
-                    share=share)
+    fig = fig_grid(X, tr("fig_field2", i=r.cell2[0], j=r.cell2[1]), share=share)
+    for r0, r1 in _runs(r.field2_rows or ()):
+        for c0, c1 in _runs(r.field2_cols or ()):
+            fig.add_shape(type="rect", x0=c0 + p - 0.5, x1=c1 + p + 0.5, y0=r0 + p - 0.5, y1=r1 + p + 0.5,
+                          line=dict(color=PALETTE[3], width=3))
+    if r.field2_note:
+        fig.add_annotation(text=wrap(tr("field2_" + r.field2_note), 34), xref="paper", yref="paper", x=0.5, y=0.5,
+                           showarrow=False, bgcolor="rgba(255,255,255,0.85)", bordercolor=PALETTE[3],
+                           font=dict(color=PALETTE[3]))
+    return fig
 
 
 def fig_size_curve(ns, sizes, r, tr: Translator) -> go.Figure:

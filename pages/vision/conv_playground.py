@@ -57,8 +57,10 @@ with a:
 with b:
     ui.plot(F.fig_output, r.Y_true[0], r.cell, tr("fig_true"), share=2 / 5)
 with c:
-    if r.field2_in is not None:
+    if r.cell2 is not None:
         ui.plot(F.fig_field2, r, tr, share=2 / 5)
+        if r.field2_note:
+            st.caption(tr("field2_" + r.field2_note))
 left, right = st.columns(2)
 with left:
     ui.plot(F.fig_size_curve, *ui.shared_call(C.size_curve, s, (k_h, k_w)), r, tr, compare=True)

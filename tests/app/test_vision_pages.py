@@ -116,3 +116,38 @@ def test_every_vision_chart_title_fits_its_column(app_at):
         assert len(charts) == len(at.get("plotly_chart")) and min(s for _, s in charts) <= 1 / 4 + 1e-9
         for chart, share in charts:
             assert overflowing_titles(chart_figure(chart), share) == [], (page, query, share)
+
+
+def test_conv_two_layer_field_at_the_max_settings_link(app_at):
+    """Issue 21: a link with every setting at 10³⁰⁸ (clamped to the maxima: padding 4, stride 4, cell
+    (40, 40)), in 中文. The second layer's picked cell (2, 2) reads only the first layer's padding, so the
+    chart draws no window (it used to draw one off the padded input) and says why; cell (1, 1) reads
+    two blocks of the input, each drawn inside the padded input."""
+    from engine import settings as S
+    from engine.vision import conv as C
+    from engine.vision.strings_conv import STRINGS
+
+    def field_chart(at):
+        charts = [chart_figure(c) for c in at.get("plotly_chart")]
+        return next(f for f in charts if "两层" in f["layout"]["title"]["text"])
+
+    query = {name: "1e308" for name in S.bounds(C.Settings)}
+    at = app_at({**query, "lang": "zh"})
+    at.switch_page(CONV).run()
+    assert not at.exception and not at.error
+    fig = field_chart(at)
+    note = STRINGS["field2_layer_padding"]["zh"]
+    assert fig["layout"].get("shapes", []) == []
+    assert [a["text"].replace("<br>", "") for a in fig["layout"]["annotations"]] == [note]
+    assert note in " ".join(c.value for c in at.caption)
+    at = app_at({**query, "row": "1", "col": "1", "lang": "zh"})
+    at.switch_page(CONV).run()
+    assert not at.exception and not at.error
+    fig = field_chart(at)
+    z = fig["data"][0]["z"]                                # the padded input: 3 + 2·4 = 11 (maybe binary-packed)
+    size = z["shape"].split(",")[0] if isinstance(z, dict) else len(z)
+    size = int(size)
+    boxes = [(s["y0"], s["y1"], s["x0"], s["x1"]) for s in fig["layout"]["shapes"]]
+    assert size == 11 and len(boxes) == 4                  # rows −4…−3 and 0…1, the same columns
+    assert all(-0.5 <= v <= size - 0.5 for b in boxes for v in b)
+    assert not fig["layout"].get("annotations") and STRINGS["field2_layer_padding"]["zh"] not in " ".join(c.value for c in at.caption)
