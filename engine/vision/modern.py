@@ -15,7 +15,7 @@ from engine import settings as S
 from engine.budget import Budget
 from engine.datasets.images import DATASETS, ImageData, load_image_data
 from engine.device import intra_op_threads
-from engine.vision.nets import alexnet, init_ch6, layer_table, nin, nin_block
+from engine.vision.nets import INITS, alexnet, layer_table, nin, nin_block
 from engine.vision.training import HISTORY_COLUMNS, NetRun, images_at, train_nets
 
 MODELS = ("both", "alexnet", "nin")
@@ -24,6 +24,10 @@ NIN_CHANNELS = (96, 256, 384)
 INPUT_SIZES = (72, 96, 128, 224)
 WIDTHS = (1, 2, 4, 8, 16, 32)
 MAX_UNITS = 2.0e11                          # multiply-adds, as on the LeNet page: ≈ 10 s of one core
+# The book's training settings for each network (d2l-zh §7.1, §7.3: Xavier, batch 128, 10 epochs), at the
+# scaled sizes: the full-size networks cost more than the whole work budget for one minibatch.
+BOOK = {"alexnet": dict(model="alexnet", init="xavier", lr=0.01, batch_size=128, num_epochs=10, dropout=0.5),
+        "nin": dict(model="nin", init="xavier", lr=0.1, batch_size=128, num_epochs=10, dropout=0.5)}
 
 
 @dataclass(frozen=True)
@@ -34,11 +38,12 @@ class Settings:
     width: int = S.choice(8, WIDTHS, doc="every layer's channels divided by this (book: 1)")
     dense: int = S.num(256, 16, 4096, step=16, doc="units of AlexNet's two hidden dense layers (book: 4096)")
     dropout: float = S.num(0.5, 0.0, 0.9, step=0.05, doc="dropout in AlexNet's classifier and before NiN's last block (book: 0.5)")
-    num_train: int = S.num(2_048, 256, 60_000, step=256, doc="training images used")
+    init: str = S.choice("kaiming", tuple(INITS), doc="initial weights: Kaiming (He) for ReLU networks, or Xavier (the book's train_ch6)")
+    num_train: int = S.num(1_536, 256, 60_000, step=256, doc="training images used (book: all 60,000)")
     num_test: int = S.num(1_000, 500, 10_000, step=500, doc="test images evaluated")
-    lr: float = S.num(0.1, 0.005, 0.5, step=0.005, doc="learning rate (book: 0.01 AlexNet, 0.1 NiN)")
-    batch_size: int = S.num(32, 16, 512, step=16, doc="minibatch size (book: 128)")
-    num_epochs: int = S.num(4, 1, 30, doc="passes over the training images (book: 10)")
+    lr: float = S.num(0.05, 0.005, 0.5, step=0.005, doc="learning rate (book: 0.01 AlexNet, 0.1 NiN)")
+    batch_size: int = S.num(16, 16, 512, step=16, doc="minibatch size (book: 128)")
+    num_epochs: int = S.num(10, 1, 30, doc="passes over the training images (book: 10)")
 
     def __post_init__(self):
         S.check(self)
@@ -85,6 +90,11 @@ class Result:
         return float(h[column].iloc[-1]) if len(h) else float("nan")
 
 
+def planned_steps(s: Settings, num_train: int | None = None) -> int:
+    """SGD updates per network for a whole run: ⌈images / batch⌉ per epoch."""
+    return -(-(num_train or s.num_train) // s.batch_size) * s.num_epochs
+
+
 def models_of(s: Settings) -> list[str]:
     return ["alexnet", "nin"] if s.model == "both" else [s.model]
 
@@ -102,7 +112,7 @@ def run(settings: Settings, seed: int = 0, device="cpu", on_step: Callable | Non
         runs = []
         for i, name in enumerate(models_of(s)):
             g = torch.Generator().manual_seed(seed + 10 * i)
-            net = init_ch6(build(name, s, g), g)
+            net = INITS[s.init](build(name, s, g), g)
             runs.append(NetRun(name, net, (1, s.input_size, s.input_size), s.lr, seed + i, device))
         rows = train_nets(runs, X, y, X_test, y_test, s.batch_size, s.num_epochs, budget, on_step)
         shape = (1, s.input_size, s.input_size)

@@ -10,13 +10,19 @@ from pages import _ui as ui
 from pages._ui._data import data_in_use, image_data, images_namespace
 
 tr = ui.translator(STRINGS)
+for m in ("alexnet", "nin"):
+    st.sidebar.button(tr(f"book_run.{m}"), help=tr("book_run_help", lr=A.BOOK[m]["lr"]), icon=":material/menu_book:",
+                      on_click=ui.apply_settings, args=(A.Settings, A.BOOK[m]), key=f"book_run_{m}")
 st.sidebar.subheader(tr("data_header"))
 ui.settings_form(A.Settings, tr, ["dataset", "num_train", "num_test"])
 st.sidebar.subheader(tr("net_header"))
-ui.settings_form(A.Settings, tr, ["model", "input_size", "width", "dense", "dropout"])
+ui.settings_form(A.Settings, tr, ["model", "input_size", "width", "dense", "dropout", "init"])
 st.sidebar.subheader(tr("train_header"))
 s = ui.settings_form(A.Settings, tr, ["lr", "batch_size", "num_epochs"])
 ui.header(tr)
+d = A.Settings()
+st.caption(tr("default_note", width=d.width, size=d.input_size, n=d.num_train, batch=d.batch_size, epochs=d.num_epochs, lr=d.lr,
+              steps=A.planned_steps(d)))
 
 book = ui.shared_call(A.book_tables)
 st.subheader(tr("book_tables"))

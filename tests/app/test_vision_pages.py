@@ -96,6 +96,11 @@ def test_alexnet_nin_page_tables(app_at):
     assert "46,764,746" in text and "1,992,166" in text
     tables = " ".join(str(df.value) for df in at.dataframe)
     assert "96×54×54" in tables and "6400" in tables and "10×1×1" in tables
+    assert "为什么默认设置与书中不同" in " ".join(c.value for c in at.caption)
+    at.sidebar.button[1].click().run()                    # "书中的 NiN 设置"
+    q = dict(at.query_params)
+    assert (q["model"], q["init"], q["lr"], q["batch_size"], q["num_epochs"]) == ("nin", "xavier", "0.1", "128", "10")
+    assert not at.exception and not at.error
 
 
 def test_every_vision_chart_title_fits_its_column(app_at):
