@@ -51,8 +51,9 @@ def _finite(values: Sequence[float] | None) -> list[float]:
 def _stuck_cause(losses: list[float], lr_position: float | None, regularization: float) -> str:
     """Why a run that never left its reference is stuck: the facts of the run before the shape of
     the curve — heavy dropout also lifts the training loss (it is measured with units dropped),
-    which is no sign of a large η."""
-    if regularization >= 0.5:
+    which is no sign of a large η. The book's usual dropout of 0.5 (AlexNet's classifier, the MLP's
+    second layer) is no cause: only more than that holds a model back this hard."""
+    if regularization > 0.5:
         return "regularized"
     if lr_position is not None and lr_position <= 0.33:
         return "lr_low"

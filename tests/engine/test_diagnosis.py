@@ -220,3 +220,9 @@ def test_an_unknown_floor_never_claims_the_floor_or_blames_minibatch_noise():
     v = diagnose([0.40, 0.3, 0.2, 0.1], baseline=0.40)
     assert (v.kind, v.key) == ("improving", "verdict.baseline.improving.no_floor") and "noise floor" not in say(v)
     assert diagnose([0.40, 1e-9], baseline=0.40).kind != "floor"
+
+
+def test_the_books_usual_dropout_of_one_half_is_not_blamed():
+    # AlexNet's classifier (p = 0.5) flat at chance like NiN beside it, which has no dropout at all
+    assert diagnose([2.303, 2.302, 2.303], chance=LN10, lr_position=0.6, regularization=0.5).cause == "flat"
+    assert diagnose([2.303, 2.302, 2.303], chance=LN10, lr_position=0.6, regularization=0.6).cause == "regularized"
