@@ -31,7 +31,8 @@ FLOOR_ABS = 1e-6        # … or within a millionth of the baseline of it (a noi
 class Verdict:
     kind: str                  # 'diverged' | 'stuck' | 'overfitting' | 'improving' | 'floor' | 'unstable' | 'fine'
     cause: str = ""            # the likely cause, for the advice: 'lr_high', 'lr_low', 'regularized', 'flat',
-                               # 'beyond_chance', 'slow'; 'above_floor' (settled, but above the noise floor)
+                               # 'beyond_chance', 'slow'; 'above_floor' (settled, but above the noise floor);
+                               # 'beyond_baseline' (held-out worse than predicting the mean); 'no_floor'
     values: dict = field(default_factory=dict, compare=False, hash=False)
     reference: str = "chance"  # what "nothing learned" was measured against: 'chance' (ln q) or 'baseline'
 
@@ -50,8 +51,9 @@ def _finite(values: Sequence[float] | None) -> list[float]:
 def _stuck_cause(losses: list[float], lr_position: float | None, regularization: float) -> str:
     """Why a run that never left its reference is stuck: the facts of the run before the shape of
     the curve — heavy dropout also lifts the training loss (it is measured with units dropped),
-    which is no sign of a large η."""
-    if regularization >= 0.5:
+    which is no sign of a large η. The book's usual dropout of 0.5 (AlexNet's classifier, the MLP's
+    second layer) is no cause: only more than that holds a model back this hard."""
+    if regularization > 0.5:
         return "regularized"
     if lr_position is not None and lr_position <= 0.33:
         return "lr_low"
@@ -60,18 +62,30 @@ def _stuck_cause(losses: list[float], lr_position: float | None, regularization:
     return "flat"
 
 
-def _against_baseline(losses: list[float], baseline: float, floor: float, lr_position: float | None,
-                      regularization: float) -> Verdict:
+def _against_baseline(losses: list[float], held: list[float], baseline: float, floor: float | None,
+                      lr_position: float | None, regularization: float) -> Verdict:
     """The verdict of a regression run: stuck near the baseline (no better than predicting the mean
-    of y), still improving, the noise floor reached, thrown back up after it had come down, or
-    settled above the floor."""
-    last, floor = losses[-1], max(0.0, floor)
+    of y), overfitting (held-out loss above the baseline, or rising, while the training loss fell),
+    still improving, the noise floor reached, thrown back up after it had come down, or settled
+    above the floor. ``floor`` None: not known (real data), so neither 'floor' nor 'above_floor'."""
+    known = floor is not None
+    last, floor = losses[-1], max(0.0, floor or 0.0)
     values = {"loss": fmt(last), "start": fmt(losses[0]), "baseline": fmt(baseline), "floor": fmt(floor)}
     verdict = lambda kind, cause="": Verdict(kind, cause, values, reference="baseline")   # noqa: E731
-    if last <= FLOOR_NEAR * floor + FLOOR_ABS * max(baseline, 0.0):
-        return verdict("floor")
     # a loss that is a new low against everything before the last tenth of the curve is still falling;
     # one that jitters around a level is not (minibatch noise on a per-step curve)
+    new_low = lambda c: len(c) >= 2 and c[-1] < 0.99 * min(c[:len(c) - max(1, len(c) // 10)])   # noqa: E731
+    if len(held) >= 2 and baseline > floor and last < floor + 0.5 * (baseline - floor):
+        best = min(held)
+        values.update(valid=fmt(held[-1]), best=fmt(best))
+        # worse on unseen data than predicting the mean, and no longer getting better there
+        if held[-1] > baseline and not new_low(held):
+            return verdict("overfitting", "beyond_baseline")
+        if (held[-1] - floor > OVERFIT_RISE * (best - floor) and held.index(best) < len(held) - 1
+                and last <= min(losses) * 1.02):
+            return verdict("overfitting")
+    if known and last <= FLOOR_NEAR * floor + FLOOR_ABS * max(baseline, 0.0):
+        return verdict("floor")
     cut = len(losses) - max(1, len(losses) // 10)
     falling = len(losses) >= 2 and last < min(losses[:cut])
     if baseline > floor and last >= floor + NEAR_CHANCE * (baseline - floor):
@@ -83,8 +97,8 @@ def _against_baseline(losses: list[float], baseline: float, floor: float, lr_pos
         values["best"] = fmt(best)
         return verdict("unstable")          # it had come down, a step on a steep wall threw it back up
     if falling:
-        return verdict("improving")
-    return verdict("fine", "above_floor")
+        return verdict("improving") if known else verdict("improving", "no_floor")
+    return verdict("fine", "above_floor") if known else verdict("fine")
 
 
 def diagnose(train: Sequence[float], valid: Sequence[float] | None = None, *, chance: float | None = None,
@@ -95,7 +109,7 @@ def diagnose(train: Sequence[float], valid: Sequence[float] | None = None, *, ch
 
     ``train``, ``valid``: loss per epoch (or per evaluation), start first; ``chance``: the loss of
     uniform guessing (ln q); for regression instead ``baseline``, the loss of predicting the mean of
-    y, and ``floor``, the loss the data's noise leaves (default 0); ``diverged_at``: the step of the
+    y, and ``floor``, the loss the data's noise leaves (None: not known, as on real data); ``diverged_at``: the step of the
     first inf/NaN, if any;
     ``lr_position``: where η sits in its slider's range, 0 (lowest) to 1 (highest), on the
     slider's scale; ``regularization``: the dropout probability (or another 0–1 measure of how
@@ -109,7 +123,8 @@ def diagnose(train: Sequence[float], valid: Sequence[float] | None = None, *, ch
     if not losses:
         return Verdict("fine")
     if baseline is not None and chance is None:
-        return _against_baseline(losses, float(baseline), float(floor or 0.0), lr_position, regularization)
+        return _against_baseline(losses, held, float(baseline), None if floor is None else float(floor),
+                                 lr_position, regularization)
     last = losses[-1]
     values = {"loss": fmt(last), "start": fmt(losses[0])}
     if chance is not None and chance > 0:
@@ -195,6 +210,18 @@ STRINGS = {
     "verdict.baseline.unstable": {
         "en": "**Unstable:** the training loss came down to {best} but was thrown back up to {loss}: a step that lands where the loss is steep gets a huge gradient and is thrown far away. Lower the learning rate (or clip the gradient to a smaller norm θ).",
         "zh": "**不稳定：** 训练损失曾降到 {best}，却又被甩回到 {loss}：落在损失陡峭处的一步会得到巨大的梯度，被甩到很远的地方。请降低学习率（或把梯度裁剪到更小的范数 θ）。"},
+    "verdict.baseline.overfitting.beyond_baseline": {
+        "en": "**Overfitting:** the training loss fell to {loss}, far below the baseline {baseline} (always predicting the mean of y), but the held-out loss is {valid}, above it: on unseen data the model does worse than predicting the mean. It has fitted the noise of its few training examples. Use more data, a stronger penalty (a larger weight decay λ), a smaller model, or fewer epochs.",
+        "zh": "**过拟合：** 训练损失降到 {loss}，远低于基线 {baseline}（总是预测 y 的均值），但留出数据上的损失为 {valid}，高于基线：在没见过的数据上，模型还不如预测均值。它拟合了少量训练样本中的噪声。请使用更多数据、更强的惩罚（更大的权重衰减 λ）、更小的模型，或减少迭代周期。"},
+    "verdict.baseline.overfitting": {
+        "en": "**Overfitting:** the training loss kept falling (to {loss}) while the held-out loss rose from its best {best} to {valid}. Stop earlier, add data, use weight decay (a larger λ), or a smaller model.",
+        "zh": "**过拟合：** 训练损失继续下降（到 {loss}），而留出数据上的损失从最好的 {best} 升到 {valid}。请提前停止、增加数据、使用权重衰减（更大的 λ），或换更小的模型。"},
+    "verdict.baseline.improving.no_floor": {
+        "en": "**Still improving:** the training loss {loss} is still falling, well below the baseline {baseline} (always predicting the mean of y). Training for longer would take it further down.",
+        "zh": "**仍在进步：** 训练损失 {loss} 仍在下降，已远低于基线 {baseline}（总是预测 y 的均值）。训练更久还会让它继续下降。"},
+    "verdict.baseline.fine": {
+        "en": "**Trained:** the training loss settled at {loss}, well below the baseline {baseline} (always predicting the mean of y).",
+        "zh": "**训练完成：** 训练损失稳定在 {loss}，远低于基线 {baseline}（总是预测 y 的均值）。"},
     "verdict.baseline.fine.above_floor": {
         "en": "**Settled above the noise floor:** the training loss stopped falling at {loss}, above the noise floor {floor}. Each minibatch's gradient is noisy, so at this learning rate the steps keep jittering around the minimum instead of settling in it: lower the learning rate (or use larger minibatches) to get closer.",
         "zh": "**停在噪声下限之上：** 训练损失停在 {loss}，高于噪声下限 {floor}。每个小批量的梯度都带有噪声，在这个学习率下参数会一直在最小值附近抖动而无法停在那里：请降低学习率（或增大批量大小）以更接近它。"},

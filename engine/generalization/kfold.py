@@ -122,6 +122,14 @@ class Result:
     test_error: float | None       # the chosen one, retrained on every fold, on the test set (the one look)
     final_train_error: float | None
     stop_reason: str | None
+    baseline_loss: float = math.nan         # the error of predicting the mean of y on the pool, in the page's
+                                            # measure: log-RMSE (λ) or the mean squared error (degree)
+    noise_floor: float | None = None        # σ² of the polynomial's noise (degree); None: real data, not known
+
+    def chosen_curve(self) -> pd.DataFrame:
+        """epoch, train, valid of the chosen candidate, each the mean over the folds (start first)."""
+        c = self.curves[self.curves["candidate"] == self.chosen]
+        return c.groupby("epoch", sort=True)[["train", "valid"]].mean().reset_index()
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -205,9 +213,13 @@ def _run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
                 final_train, test_error = float(rows[-1][1][col]), float(rows[-1][2][col])
     fold_frame = pd.DataFrame([(j + 1, int(f[0]), int(f[-1]) + 1) for j, f in enumerate(folds)],
                               columns=["fold", "start", "stop"])
+    if s.select == "degree":      # the polynomial's loss: mean squared error; ε ~ N(0, σ²) leaves σ²
+        baseline, floor = float(((y - y.mean()) ** 2).mean()), P.Settings().noise ** 2
+    else:
+        baseline, floor = float(log_rmse(torch.full_like(y, float(y.mean())), y).squeeze()), None
     return Result(s, seed, name, reason, len(X), len(y_test), fold_frame, cv_frame,
                   pd.DataFrame(curves, columns=["candidate", "fold", "epoch", "train", "valid"]),
-                  chosen, test_error, final_train, budget.reason)
+                  chosen, test_error, final_train, budget.reason, baseline, floor)
 
 def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
         on_step: Callable[[dict], None] | None = None, budget: Budget | None = None, **kwargs) -> Result:

@@ -45,13 +45,14 @@ class Settings:
 
 N_TEST = 100
 TRUE_B = 0.05
+NOISE = 0.01                                         # σ of ε (the book's synthetic_data)
 
 
 def make_data(s: Settings, generator: torch.Generator):
     """The book's ``synthetic_data(true_w, true_b, n)`` for training and test, true_w = 0.01·1."""
     true_w = torch.ones(s.num_inputs) * 0.01
-    train = synthetic_data(true_w, TRUE_B, s.n_train, 0.01, generator)
-    test = synthetic_data(true_w, TRUE_B, N_TEST, 0.01, generator)
+    train = synthetic_data(true_w, TRUE_B, s.n_train, NOISE, generator)
+    test = synthetic_data(true_w, TRUE_B, N_TEST, NOISE, generator)
     return train, test
 
 
@@ -136,6 +137,11 @@ class Result:
     history: pd.DataFrame          # lambd, epoch, train_loss, test_loss, w_norm (every λ trained)
     divergence: dict               # λ → Divergence
     stop_reason: str | None
+    baseline_loss: float = float("nan")   # ½·mean((y − ȳ)²) on the training data: predicting the mean of y
+    shrinkage: float = 0.0         # how hard the chosen λ holds the fit back, 0–1 (``shrinkage``)
+
+    #: σ²/2: the expected ½(ŷ − y)² of the true w and b themselves (y − Xw − b = ε ~ N(0, σ²))
+    noise_floor = NOISE ** 2 / 2
 
     def run_of(self, lambd: float | None = None) -> pd.DataFrame:
         lam = self.settings.lambd if lambd is None else lambd
@@ -148,6 +154,15 @@ class Result:
     def by_lambda(self) -> pd.DataFrame:
         """The last row of every λ: ‖w‖ and the losses against λ."""
         return self.history.groupby("lambd", sort=True).tail(1).sort_values("lambd").reset_index(drop=True)
+
+
+def shrinkage(X: torch.Tensor, lambd: float) -> float:
+    """How hard λ holds the fit back, 0 (not at all) to 1: along each eigendirection of XᵀX/n with an
+    eigenvalue e > 0, the penalised minimum of ½·mean((Xw − y)²) + λ/2·‖w‖² is the least-squares one
+    times e/(e + λ) (ridge regression); this is the mean of the part removed, λ/(e + λ)."""
+    e = torch.linalg.eigvalsh(X.double().T @ X.double() / len(X))
+    e = e[e > 1e-9 * max(float(e.max()), 1e-300)]
+    return float((lambd / (e + lambd)).mean()) if lambd > 0 and len(e) else 0.0
 
 
 def _run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
@@ -173,7 +188,9 @@ def _run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
         rows += [(lam, *x) for x in runs]
         if d is not None:
             divergence[lam] = d
-    return Result(s, seed, history_frame(rows), divergence, budget.reason)
+    y = train[1].double()
+    return Result(s, seed, history_frame(rows), divergence, budget.reason, float(0.5 * ((y - y.mean()) ** 2).mean()),
+                  shrinkage(train[0], s.lambd))
 
 
 def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",

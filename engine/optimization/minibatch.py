@@ -101,6 +101,7 @@ class Result:
     optimum_w: tuple[float, float]
     vectorisation: pd.DataFrame       # how, seconds (and the gradients agree: max_error)
     stop_reason: str | None
+    baseline_loss: float = math.nan   # ½·mean((y − ȳ)²): predicting the mean of y (nothing learned)
 
     def updates(self, method: str) -> int:
         r = self.records[self.records["method"] == method]
@@ -182,5 +183,7 @@ def run(settings: Settings, seed: int = 0, device="cpu", on_step: Callable | Non
             if on_step is not None:
                 on_step({"done": k + 1, "total": len(METHODS), "records": records})
         w_opt, _, loss_opt = least_squares(X, y)
+        y64 = y.double()
         return Result(s, data.name, data.fallback_reason, pd.DataFrame(records, columns=COLUMNS), divergence,
-                      loss_opt, (float(w_opt[0]), float(w_opt[1])), vectorisation(X, y, s.batch_mini), budget.reason)
+                      loss_opt, (float(w_opt[0]), float(w_opt[1])), vectorisation(X, y, s.batch_mini), budget.reason,
+                      float(0.5 * ((y64 - y64.mean()) ** 2).mean()))

@@ -62,6 +62,27 @@ class Result:
         return float(self.history["loss"].iloc[-1]) if len(self.history) else float("nan")
 
     @property
+    def baseline_loss(self) -> float:
+        """The loss of predicting the mean of Y at every output position, Σ(Y − Ȳ)² (the page's summed
+        squared error): what a kernel that learned nothing about X scores."""
+        Y = self.Y.astype(np.float64)
+        return float(((Y - Y.mean()) ** 2).sum())
+
+    @property
+    def noise_floor(self) -> float:
+        """The least loss any kernel of the learned shape can reach, min_K Σ(X ⋆ K − Y)² (least squares
+        on the image's patches): 0 when that shape can express the target (Y is exact, there is no
+        noise), above 0 when it is too small to."""
+        kh, kw = self.kernel.shape
+        oh, ow = self.Y.shape
+        X = torch.from_numpy(self.X[:oh + kh - 1, :ow + kw - 1].astype(np.float64))
+        A = X.unfold(0, kh, 1).unfold(1, kw, 1).reshape(oh * ow, kh * kw)     # one row per output position
+        y = torch.from_numpy(self.Y.astype(np.float64)).reshape(-1, 1)
+        K = torch.linalg.lstsq(A, y, driver="gelsd").solution
+        rest = float(((A @ K - y) ** 2).sum())
+        return 0.0 if rest <= 1e-12 * float((y ** 2).sum()) else rest       # exact: only rounding is left
+
+    @property
     def comparable(self) -> bool:
         return self.target.shape == self.kernel.shape
 

@@ -1,5 +1,7 @@
 """Dropout (d2l-zh 4.6; d2l §5.6): the book's dropout_layer and its MLP with and without dropout, on the MLP
 lesson's images; the train/test gap; one minibatch's masks; why gradient checking turns it off."""
+import math
+
 import streamlit as st
 
 from engine.generalization import dropout as D, figures_cv as F
@@ -33,6 +35,11 @@ for model, d in r.divergence.items():
     if d is not None:
         st.error(tr("diverged", what=tr(f"model.{model}"), kind=d.kind, epoch=d.epoch, last=fmt(d.last_finite)), icon="💥")
 ui.budget_notice(r.stop_reason, tr, f"{D.M.MAX_UNITS:.2g}")
+for model, p in (("dropout", max(s.dropout1, s.dropout2)), *((("plain", 0.0),) if s.compare else ())):
+    h = r.history[r.history["model"] == model]          # ln q: stuck at chance; the test loss: overfitting
+    ui.verdict(list(h["train_loss"]), list(h["test_loss"]), chance=math.log(len(data.class_names)), settings=s,
+               diverged_at=getattr(r.divergence.get(model), "step", None), regularization=p,
+               label=f"**{tr(f'model.{model}')}**")
 
 ui.plot(F.fig_dropout_curves, r.history, tr, s.num_epochs, compare=True)
 left, right = st.columns([3, 2])

@@ -30,6 +30,9 @@ if not r.complete:
 elif s.select == "weight_decay" and r.dataset == "kaggle_house":
     st.caption(tr("book_note", ours=fmt(r.mean_valid(0.0), 3)))
 ui.budget_notice(r.stop_reason if r.stop_reason != "units" else None, tr, K.MAX_UNITS)
+if len(c := r.chosen_curve()):
+    ui.verdict(list(c["train"]), list(c["valid"]), baseline=r.baseline_loss, floor=r.noise_floor,
+               settings=s if s.select == "weight_decay" else None)       # η is Adam's, for λ only
 
 ui.plot(F.fig_folds, r.folds, r.n_test, tr)
 left, right = st.columns(2)

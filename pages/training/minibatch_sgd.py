@@ -31,6 +31,10 @@ for method, d in r.divergence.items():
         st.error(tr("diverged", method=tr(f"method.{method}"), kind=d.kind, step=d.step, epoch=d.epoch,
                     last=fmt(d.last_finite)), icon="💥")
 ui.budget_notice(r.stop_reason, tr, MB.MAX_UNITS)
+for m, field in zip(MB.METHODS, ("lr_gd", "lr_sgd", "lr_mini")):
+    ui.verdict(list(r.records.loc[r.records["method"] == m, "loss"]), baseline=r.baseline_loss, floor=r.optimum_loss,
+               diverged_at=getattr(r.divergence.get(m), "step", None), settings=s, lr_field=field,
+               label=f"**{tr(f'method.{m}')}**")
 
 c = st.columns(3)
 for col, x in zip(c, ("epoch", "seen", "seconds")):

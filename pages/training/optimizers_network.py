@@ -1,5 +1,7 @@
 """Optimizers on a real network (d2l §12.4–12.11): the MLP lesson's network and data trained with SGD,
 momentum, AdaGrad, RMSprop and Adam from the same weights on the same minibatches; LR schedules."""
+import math
+
 import streamlit as st
 
 import engine.mlp as M
@@ -44,6 +46,11 @@ if r.stop_reason == "units":
     st.warning(tr("budget_capped", units=f"{N.MAX_UNITS:.2g}", epoch=fmt(r.history["epoch"].max(), 3)), icon="⏱️")
 else:
     ui.budget_notice(r.stop_reason, tr, N.MAX_UNITS)
+for name in s.chosen():
+    h = r.history[r.history["optimizer"] == name]
+    ui.verdict([r.initial_loss, *h["train_loss"]], list(h["test_loss"]), chance=math.log(data.num_classes),
+               diverged_at=getattr(r.divergence.get(name), "step", None), settings=s, lr_field=f"lr_{name}",
+               label=f"**{tr(f'opt.{name}')}**")
 
 ui.plot(F.fig_network_curves, r.history, tr, r.divergence, num_epochs=s.num_epochs, compare=True)
 ui.plot(F.fig_network_updates, r.updates, tr)

@@ -27,6 +27,8 @@ ui.metrics(r, [ui.Metric(tr("metric_train", lam=lam), lambda r: r.final("train_l
 for lambd, d in sorted(r.divergence.items())[:1]:
     st.error(tr("diverged", what=f"λ = {fmt(lambd)}", kind=d.kind, epoch=d.epoch, last=fmt(d.last_finite)), icon="💥")
 ui.budget_notice(r.stop_reason, tr, f"{W.MAX_UNITS:.2g}")
+ui.verdict(list(r.run_of()["train_loss"]), list(r.run_of()["test_loss"]), baseline=r.baseline_loss, floor=r.noise_floor,
+           diverged_at=getattr(r.divergence.get(s.lambd), "step", None), settings=s, regularization=r.shrinkage)
 
 left, right = st.columns(2)
 with left:

@@ -1,5 +1,7 @@
 """AlexNet and NiN (d2l §8.1, §8.3): the book's architectures at 224×224 layer by layer, and scaled-down
 versions trained live (dropout in AlexNet's classifier, NiN's 1×1 blocks and global average pooling)."""
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -46,8 +48,9 @@ ui.metrics(r, [*[ui.Metric(tr("metric_acc", model=tr(f"model.{m}")), lambda r, m
 for m, d in r.divergence.items():
     if d is not None:
         st.error(tr("diverged", model=tr(f"model.{m}"), kind=d.kind, step=d.step, epoch=d.epoch), icon="💥")
-    elif r.last(m) < 0.2:
-        st.info(tr("chance_note", model=tr(f"model.{m}"), steps=f"{r.steps[m]:,}", book_steps=f"{10 * 469:,}"), icon="🐢")
+    ui.verdict(list(r.history.loc[r.history["model"] == m, "train_loss"]), chance=math.log(data.num_classes),
+               diverged_at=getattr(d, "step", None), settings=s, regularization=s.dropout if m == "alexnet" else 0.0,
+               label=f"**{tr(f'model.{m}')}**")
 if r.stop_reason == "units":
     st.warning(tr("budget_capped", units=A.MAX_UNITS, epoch=fmt(r.history["epoch"].max(), 3)), icon="⏱️")
 else:

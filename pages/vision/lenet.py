@@ -1,5 +1,7 @@
 """LeNet trained live (d2l §7.6): the book's and a modern LeNet on the image data, every layer's shape,
 feature maps and receptive fields (CNN Explainer), the first layer's kernels, against the MLP."""
+import math
+
 import streamlit as st
 
 from engine.numerics import fmt
@@ -35,8 +37,9 @@ ui.metrics(r, [*[ui.Metric(tr("metric_acc", model=tr(f"model.{m}")), lambda r, m
 for m, d in r.divergence.items():
     if d is not None:
         st.error(tr("diverged", model=tr(f"model.{m}"), kind=d.kind, step=d.step, epoch=d.epoch), icon="💥")
-if "book" in models and r.last("book") < 0.2 and r.divergence.get("book") is None:
-    st.info(tr("chance_note", steps=f"{r.steps['book']:,}"), icon="🐢")
+for m in models:                     # ln q: stuck at chance (the book's sigmoid LeNet starts slowly)
+    ui.verdict(list(r.history.loc[r.history["model"] == m, "train_loss"]), chance=math.log(len(r.class_names)),
+               diverged_at=getattr(r.divergence.get(m), "step", None), settings=s, label=f"**{tr(f'model.{m}')}**")
 if r.stop_reason == "units":
     st.warning(tr("budget_capped", units=L.MAX_UNITS, epoch=fmt(r.history["epoch"].max(), 3)), icon="⏱️")
 else:

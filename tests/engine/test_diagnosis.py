@@ -168,9 +168,61 @@ def test_every_regression_verdict_message_exists_in_both_languages_and_formats()
              diagnose([9.6, 0.1, 8.2], baseline=9.78), diagnose([16.4, float("nan")], baseline=BASE, floor=FLOOR)]
     cases += [diagnose([8.3, 8.25, 8.26], baseline=BASE, floor=FLOOR, lr_position=p, regularization=r)
               for p, r in ((0, 0), (1, 0), (0.5, 0.9), (0.5, 0))]
+    cases += [diagnose(*WD_ZERO, baseline=WD_BASE, floor=WD_FLOOR), diagnose([1, 0.1, 0.05], [1, 0.1, 0.2], baseline=2.0),
+              diagnose([1, 0.5, 0.1], baseline=2.0), diagnose([1, 0.1, 0.1, 0.1], baseline=2.0)]
     keys = {v.key for v in cases}
     assert {k for k in STRINGS if k.startswith("verdict.baseline.")} <= keys
     for v in cases:
         for lang in ("en", "zh"):
             text = Translator(lang, STRINGS)(v.key, **v.values)
             assert "{" not in text and text != v.key, (v, lang, text)
+
+
+# ---- regression with a held-out curve: overfitting against the baseline (weight decay, d2l §3.7) ----
+
+# the book's λ = 0 run (20 examples, 200 inputs; every 10th epoch): the training loss falls to 6e-6,
+# the held-out loss stays near 96, ten thousand times ½ Var y ≈ 0.0095 and no longer falling
+WD_ZERO = ([145.6, 12.0, 1.72, 0.294, 0.0549, 0.0109, 2.27e-3, 4.9e-4, 1.09e-4, 2.5e-5, 6e-6],
+           [98.0, 94.3, 95.5, 96.0, 96.18, 96.24, 96.253, 96.2545, 96.2528, 96.2510, 96.2498])
+WD_THREE = ([145.6, 5.70, 0.393, 0.0357, 6.4e-3, 3.52e-3, 3.07e-3, 2.88e-3, 2.73e-3, 2.62e-3, 2.49e-3],
+            [98.0, 45.9, 22.7, 11.2, 5.57, 2.79, 1.42, 0.742, 0.405, 0.236, 0.149])
+WD_BASE, WD_FLOOR = 0.0095, 0.01 ** 2 / 2
+
+
+def test_the_books_weight_decay_without_penalty_is_overfitting_not_the_noise_floor():
+    v = diagnose(*WD_ZERO, baseline=WD_BASE, floor=WD_FLOOR, regularization=0.0)
+    assert (v.kind, v.cause, v.key) == ("overfitting", "beyond_baseline", "verdict.baseline.overfitting.beyond_baseline")
+    assert "worse than predicting the mean" in say(v) and "96.25" in say(v) and "larger weight decay" in say(v)
+    assert "过拟合" in Translator("zh", STRINGS)(v.key, **v.values)
+    # the same training curve alone would read as the noise floor: the held-out curve tells them apart
+    assert diagnose(WD_ZERO[0], baseline=WD_BASE, floor=WD_FLOOR).kind == "floor"
+
+
+def test_the_books_weight_decay_with_lambda_3_is_not_overfitting():
+    # the held-out loss is still above ½ Var y but falling fast: the penalty is still pulling w in
+    v = diagnose(*WD_THREE, baseline=WD_BASE, floor=WD_FLOOR, regularization=3.0)
+    assert v.kind != "overfitting" and (v.kind, v.key) == ("improving", "verdict.baseline.improving")
+
+
+def test_a_rising_held_out_loss_against_the_baseline_is_overfitting():
+    v = diagnose([1.0, 0.3, 0.1, 0.05], [1.0, 0.3, 0.4, 0.6], baseline=2.0, floor=0.0)
+    assert (v.kind, v.key, v.values["best"], v.values["valid"]) == ("overfitting", "verdict.baseline.overfitting", "0.3", "0.6")
+    # a held-out loss that follows the training loss down is no overfitting
+    assert diagnose([1.0, 0.3, 0.1, 0.05], [1.1, 0.4, 0.2, 0.15], baseline=2.0, floor=0.0).kind != "overfitting"
+
+
+def test_an_unknown_floor_never_claims_the_floor_or_blames_minibatch_noise():
+    # real data (house prices, log-RMSE): the noise in the data is not known
+    settled = [0.40, 0.17, 0.165, 0.166, 0.165]
+    v = diagnose(settled, baseline=0.40)
+    assert (v.kind, v.cause, v.key) == ("fine", "", "verdict.baseline.fine") and "0.165" in say(v)
+    assert diagnose(settled, baseline=0.40, floor=0.0).cause == "above_floor"
+    v = diagnose([0.40, 0.3, 0.2, 0.1], baseline=0.40)
+    assert (v.kind, v.key) == ("improving", "verdict.baseline.improving.no_floor") and "noise floor" not in say(v)
+    assert diagnose([0.40, 1e-9], baseline=0.40).kind != "floor"
+
+
+def test_the_books_usual_dropout_of_one_half_is_not_blamed():
+    # AlexNet's classifier (p = 0.5) flat at chance like NiN beside it, which has no dropout at all
+    assert diagnose([2.303, 2.302, 2.303], chance=LN10, lr_position=0.6, regularization=0.5).cause == "flat"
+    assert diagnose([2.303, 2.302, 2.303], chance=LN10, lr_position=0.6, regularization=0.6).cause == "regularized"
