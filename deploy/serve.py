@@ -48,8 +48,14 @@ def haproxy_config(servers: list[tuple[str, str]], bind: str = f"127.0.0.1:{BALA
                    stats: str | None = None, socket: str | None = None) -> str:
     """HAProxy's configuration for ``servers`` = [(name, "host:port"), ...] behind ``bind``.
 
-    - sticky sessions: a cookie (``DEEPDIVE_REPLICA``) names the replica; ``leastconn`` places a new
-      browser on the replica with the fewest open connections (an open WebSocket is a student);
+    - sticky sessions: a cookie (``DEEPDIVE_REPLICA``) names the replica; a new browser or agent
+      session (no cookie yet) goes to the next replica in turn (``roundrobin``). Not ``leastconn``:
+      it counts open connections, and a session of Streamlit's agent API holds none between its
+      short requests, so one open WebSocket on a replica sent nearly every new session to the
+      other one (20 of 20 in tests/deploy/test_replicas.py; 25 of 30 agent sessions arriving
+      within 3 s, as in ``python -m benchmarks replicas``); HAProxy's manual also calls it
+      "not very well suited for protocols using short sessions such as HTTP", which is what the
+      first request of every session is (the WebSocket follows it, by its cookie);
     - WebSockets: HAProxy upgrades them in HTTP mode by itself; ``timeout tunnel`` keeps an idle one
       open for an hour (Streamlit pings it);
     - health: ``GET /_stcore/health`` every 2 s; 3 failures take a replica out, 2 successes bring it
@@ -77,7 +83,7 @@ def haproxy_config(servers: list[tuple[str, str]], bind: str = f"127.0.0.1:{BALA
         "    default_backend replicas",
         "",
         "backend replicas",
-        "    balance leastconn",
+        "    balance roundrobin          # new sessions in turn; the cookie keeps each on its replica",
         f"    cookie {COOKIE} insert indirect nocache httponly",
         "    option httpchk",
         "    http-check send meth GET uri /_stcore/health",

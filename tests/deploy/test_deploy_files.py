@@ -29,7 +29,7 @@ def haproxy_check(path: Path) -> subprocess.CompletedProcess:
 def test_generated_config_is_sticky_health_checked_and_lists_every_replica():
     b = Balanced(3, port=8600, first_port=8601, servers=["10.0.0.9:8501"], workdir="/tmp")
     cfg = b.config()
-    assert f"cookie {COOKIE} insert indirect nocache" in cfg and "balance leastconn" in cfg
+    assert f"cookie {COOKIE} insert indirect nocache" in cfg and "balance roundrobin" in cfg
     assert "http-check send meth GET uri /_stcore/health" in cfg and "option redispatch" in cfg
     assert "timeout tunnel 1h" in cfg and "bind 127.0.0.1:8600" in cfg
     servers = [l.split()[1:3] for l in cfg.splitlines() if l.strip().startswith("server ")]
@@ -46,7 +46,7 @@ def test_haproxy_accepts_the_generated_and_the_compose_config(tmp_path):
     compose_cfg = DEPLOY / "haproxy-compose.cfg"
     assert haproxy_check(compose_cfg).returncode == 0, haproxy_check(compose_cfg).stderr
     broken = tmp_path / "broken.cfg"                      # the check can fail
-    broken.write_text(cfg.read_text().replace("balance leastconn", "balance sometimes"))
+    broken.write_text(cfg.read_text().replace("balance roundrobin", "balance sometimes"))
     assert haproxy_check(broken).returncode != 0
 
 
@@ -110,6 +110,9 @@ def test_kubernetes_topology_probes_affinity_autoscaling_and_uploads():
     assert pvc["metadata"]["name"] == claim and pvc["spec"]["accessModes"] == ["ReadWriteMany"]
     ing = m["ingress.yaml"][0]["metadata"]["annotations"]
     assert ing["nginx.ingress.kubernetes.io/affinity"] == "cookie" and int(ing["nginx.ingress.kubernetes.io/proxy-read-timeout"]) >= 3600
+    # new sessions in turn, as the generated HAProxy configuration places them
+    assert "balance roundrobin" in haproxy_config([("r1", "127.0.0.1:8501")])
+    assert ing["nginx.ingress.kubernetes.io/load-balance"] == "round_robin" and ing["haproxy.org/load-balance"] == "roundrobin"
     hpa = m["hpa.yaml"][0]["spec"]
     assert hpa["scaleTargetRef"]["name"] == m["deployment.yaml"][0]["metadata"]["name"]
     assert hpa["metrics"][0]["resource"]["name"] == "cpu" and hpa["minReplicas"] >= 2
