@@ -497,7 +497,9 @@ def load_run(sessions: int = 30, lessons_opened: int = 2, follow_moves: int = 5,
     else:
         from deploy.serve import Balanced
         from tests.e2e.server import free_port
-        target = Balanced(replicas, port=free_port(), first_port=_consecutive_free_ports(replicas), env=env, extra=extra)
+        # warm=False: this run starts each replica's warm-up itself (below), after measuring idle memory
+        target = Balanced(replicas, port=free_port(), first_port=_consecutive_free_ports(replicas), env=env, extra=extra,
+                          warm=False)
     with target:
         if replicas is None:
             pids, logs, direct = (lambda: {"server": target.pid}), [target.log_tail], [target.url]

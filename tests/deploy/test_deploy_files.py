@@ -118,3 +118,39 @@ def test_kubernetes_topology_probes_affinity_autoscaling_and_uploads():
     assert hpa["metrics"][0]["resource"]["name"] == "cpu" and hpa["minReplicas"] >= 2
     svc = m["service.yaml"][0]["spec"]
     assert svc["selector"] == m["deployment.yaml"][0]["spec"]["selector"]["matchLabels"]
+
+
+def test_warm_up_visits_every_replica_and_waits_for_each_warm_up(tmp_path, monkeypatch):
+    """``Balanced.start`` gives every replica a first visit (which starts its warm-up of the default
+    runs) and returns only when each replica's log says it has finished: no replica takes the class
+    cold. The visits run at once, not one after the other."""
+    import threading
+    import time as _time
+
+    from deploy.serve import WARMED, Replica
+
+    b = Balanced(2, port=8600, first_port=8601, workdir=str(tmp_path), env={"DEEPDIVE_WARM": "1"})
+    visited, lock = [], threading.Lock()
+
+    def visit(self, timeout=120):
+        with lock:
+            visited.append(self.name)
+        def finish():                              # the replica prints the line when its runs are cached
+            _time.sleep(0.6 if self.name == "r2" else 0.1)
+            self.log.write_text(f"{WARMED}22 default runs in 13.0 s\n")
+        threading.Thread(target=finish).start()
+        return True
+
+    monkeypatch.setattr(Replica, "visit", visit)
+    t0 = _time.monotonic()
+    b.warm_up(timeout=10)
+    assert sorted(visited) == ["r1", "r2"] and all(r.warmed() for r in b.replicas)
+    assert _time.monotonic() - t0 >= 0.6                  # waited for the slower replica
+
+    for r in b.replicas:                                      # a replica that never finishes: a clear error
+        r.log.write_text("")
+    monkeypatch.setattr(Replica, "visit", lambda self, timeout=120: True)
+    with pytest.raises(TimeoutError, match="warm-up"):
+        b.warm_up(timeout=1)
+    monkeypatch.setattr(Replica, "visit", lambda self, timeout=120: False)    # not visited: not waited for
+    b.warm_up(timeout=1)

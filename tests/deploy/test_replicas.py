@@ -102,6 +102,12 @@ def test_new_sessions_split_evenly_while_a_websocket_is_open(cluster):
         assert Counter(spread(cluster.url, 20)) == {"r1": 10, "r2": 10}
 
 
+def test_a_first_visit_runs_the_app_on_each_replica(cluster):
+    """What ``Balanced.start`` does to start each replica's warm-up: a WebSocket session and one run of
+    the home page, to the end (the fixture has warming off, so the run itself is quick)."""
+    assert [r.visit(timeout=60) for r in cluster.replicas] == [True, True]
+
+
 def test_an_unhealthy_replica_leaves_the_rotation_and_comes_back(cluster):
     r2 = cluster.replicas[1]
     r2.kill(hold=True)
