@@ -130,8 +130,14 @@ class Student(threading.Thread):
         self.think = (3.0, 8.0)
         self.go, self.done = threading.Event(), threading.Event()
         # a browser keeps the balancer's cookie, so its requests stay on one replica (sticky sessions)
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
         self.fault: Fault | None = None
+
+    def replica(self) -> str | None:
+        """The replica the balancer's cookie names (None: no balancer, or no answer yet)."""
+        from deploy.serve import COOKIE
+        return next((c.value for c in self.jar if c.name == COOKIE), None)
 
     # -- one request = one student action, timed until the script run has finished -----------------
     def post(self, body: dict, kind: str) -> None:
@@ -491,7 +497,9 @@ def load_run(sessions: int = 30, lessons_opened: int = 2, follow_moves: int = 5,
     else:
         from deploy.serve import Balanced
         from tests.e2e.server import free_port
-        target = Balanced(replicas, port=free_port(), first_port=_consecutive_free_ports(replicas), env=env, extra=extra)
+        # warm=False: this run starts each replica's warm-up itself (below), after measuring idle memory
+        target = Balanced(replicas, port=free_port(), first_port=_consecutive_free_ports(replicas), env=env, extra=extra,
+                          warm=False)
     with target:
         if replicas is None:
             pids, logs, direct = (lambda: {"server": target.pid}), [target.log_tail], [target.url]
@@ -567,7 +575,9 @@ def load_run(sessions: int = 30, lessons_opened: int = 2, follow_moves: int = 5,
             phase.per_replica = {n: {"cpu_s": cpu_by[n] - cpu_by0.get(n, 0.0), **window.get(n, {})} for n in cpu_by}
             cpu_by0 = cpu_by
             phases.append(phase)
-            yield summarize(f"{name}.{phase_name}", [phase], sessions=sessions, replicas=replicas or 1)
+            spread = _sessions_per_replica(students) if replicas is not None else None
+            yield summarize(f"{name}.{phase_name}", [phase], sessions=sessions, replicas=replicas or 1,
+                            **({"sessions_per_replica": spread} if spread is not None else {}))
         for s in students:
             s.plan = None
             s.go.set()
@@ -579,6 +589,7 @@ def load_run(sessions: int = 30, lessons_opened: int = 2, follow_moves: int = 5,
         yield summarize(
             name, phases, sessions=sessions, replicas=replicas or 1,
             balancer="HAProxy (deploy/serve.py)" if replicas is not None else None, goal_p95_s=3.0,
+            **({"sessions_per_replica": _sessions_per_replica(students)} if replicas is not None else {}),
             meets_goal=bool(percentile([l[0] for p in phases for l in p.latencies], 95) <= 3.0 and not errors),
             rss_idle_mb=round(rss_idle / MB, 1), rss_after_first_run_mb=round(rss_after_probe / MB, 1),
             warmup_s=warm_s[0] if len(warm_s) == 1 else warm_s,
@@ -590,6 +601,11 @@ def load_run(sessions: int = 30, lessons_opened: int = 2, follow_moves: int = 5,
                if kill_after is not None else {}),
             **({"probe_error": browser.error} if browser is not None and browser.error else {}),
             server_log_tail=logs[0](600) if errors else None)
+
+
+def _sessions_per_replica(students: list[Student]) -> dict[str, int]:
+    """How many students' cookies name each replica now ("none": no answer with a cookie yet)."""
+    return dict(sorted(Counter(s.replica() or "none" for s in students).items()))
 
 
 def _consecutive_free_ports(n: int) -> int:

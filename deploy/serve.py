@@ -19,7 +19,8 @@ answers again), and sends a browser whose replica died to another one (``option 
 page's URL carries its lesson and settings, the upload store its uploaded text, so the student finds
 the page as it was, less the run that was in flight. Everything else (result caches) is per process.
 
-Replicas that exit are started again (their port comes back into rotation once healthy).
+Every replica gets a first visit that starts its warm-up of the lessons' default runs before the address is
+printed. Replicas that exit are started again (their port comes back into rotation once healthy) and visited again.
 """
 from __future__ import annotations
 
@@ -42,14 +43,21 @@ HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 COOKIE = "DEEPDIVE_REPLICA"
 FIRST_PORT = 8501
 BALANCER_PORT = 8500
+WARMED = "DeepDive Lab: warmed "          # pages/_ui/_warm.py prints it when the default runs are cached
 
 
 def haproxy_config(servers: list[tuple[str, str]], bind: str = f"127.0.0.1:{BALANCER_PORT}",
                    stats: str | None = None, socket: str | None = None) -> str:
     """HAProxy's configuration for ``servers`` = [(name, "host:port"), ...] behind ``bind``.
 
-    - sticky sessions: a cookie (``DEEPDIVE_REPLICA``) names the replica; ``leastconn`` places a new
-      browser on the replica with the fewest open connections (an open WebSocket is a student);
+    - sticky sessions: a cookie (``DEEPDIVE_REPLICA``) names the replica; a new browser or agent
+      session (no cookie yet) goes to the next replica in turn (``roundrobin``). Not ``leastconn``:
+      it counts open connections, and a session of Streamlit's agent API holds none between its
+      short requests, so one open WebSocket on a replica sent nearly every new session to the
+      other one (20 of 20 in tests/deploy/test_replicas.py; 25 of 30 agent sessions arriving
+      within 3 s, as in ``python -m benchmarks replicas``); HAProxy's manual also calls it
+      "not very well suited for protocols using short sessions such as HTTP", which is what the
+      first request of every session is (the WebSocket follows it, by its cookie);
     - WebSockets: HAProxy upgrades them in HTTP mode by itself; ``timeout tunnel`` keeps an idle one
       open for an hour (Streamlit pings it);
     - health: ``GET /_stcore/health`` every 2 s; 3 failures take a replica out, 2 successes bring it
@@ -77,7 +85,7 @@ def haproxy_config(servers: list[tuple[str, str]], bind: str = f"127.0.0.1:{BALA
         "    default_backend replicas",
         "",
         "backend replicas",
-        "    balance leastconn",
+        "    balance roundrobin          # new sessions in turn; the cookie keeps each on its replica",
         f"    cookie {COOKIE} insert indirect nocache httponly",
         "    option httpchk",
         "    http-check send meth GET uri /_stcore/health",
@@ -148,6 +156,38 @@ class Replica:
         except OSError:
             return False
 
+    def visit(self, timeout: float = 120) -> bool:
+        """One run of the app's home page in a new session on this replica, as a browser's first visit
+        does (a WebSocket and Streamlit's rerun message): it starts the replica's warm-up of the
+        lessons' default runs (pages/_ui/_warm.py), which otherwise waits for its first student.
+        True when the run finished."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        from websockets.sync.client import connect
+
+        rerun = BackMsg()
+        rerun.rerun_script.query_string = ""
+        rerun.rerun_script.page_script_hash = ""
+        deadline = time.monotonic() + timeout
+        try:
+            host = "127.0.0.1" if self.address in ("0.0.0.0", "::") else self.address
+            with connect(f"ws://{host}:{self.port}/_stcore/stream", subprotocols=["streamlit"],
+                         open_timeout=timeout) as ws:
+                ws.send(rerun.SerializeToString())
+                while (left := deadline - time.monotonic()) > 0:
+                    msg = ForwardMsg()
+                    msg.ParseFromString(ws.recv(timeout=left))
+                    if msg.WhichOneof("type") == "script_finished" \
+                            and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:   # its rerun follows
+                        return msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY
+        except Exception as e:              # refused, closed, timed out: the replica warms on its first student
+            print(f"{self.name}: first visit failed: {e!r}", file=sys.stderr, flush=True)
+        return False
+
+    def warmed(self) -> bool:
+        """The replica's log says its warm-up has finished (it prints one line)."""
+        return self.log is not None and self.log.exists() and WARMED in self.log.read_text(errors="replace")
+
     def kill(self, hold: bool = False) -> None:
         """SIGKILL, as a crash would. The supervisor, if on, starts it again, unless ``hold``
         (then only after ``held`` is set back to False)."""
@@ -166,12 +206,17 @@ class Balanced:
 
     ``servers``: extra ``host:port`` replicas run elsewhere. ``restart``: start replicas that exit
     again (a supervisor thread). ``stats``: ``host:port`` of HAProxy's stats page (``/stats``); the
-    replicas' states are read from its stats socket in ``workdir`` (``server_states``)."""
+    replicas' states are read from its stats socket in ``workdir`` (``server_states``). ``warm``: once
+    healthy, every local replica gets a first visit that starts its warm-up of the lessons' default
+    runs, and ``start`` returns when each has finished (a replica started again after a crash gets its
+    visit too); otherwise each replica warms when its first session arrives, and the first students
+    on the other replicas wait for those runs."""
 
     def __init__(self, replicas: int | None = None, *, port: int = BALANCER_PORT, bind: str = "127.0.0.1",
                  first_port: int = FIRST_PORT, address: str = "127.0.0.1", servers: list[str] = (),
                  balancer: bool = True, restart: bool = True, stats: str | None = None,
-                 env: dict | None = None, extra: list[str] | None = None, workdir: str | None = None):
+                 env: dict | None = None, extra: list[str] | None = None, workdir: str | None = None,
+                 warm: bool = True):
         n = (os.cpu_count() or 1) if replicas is None else replicas
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="deepdive-serve-"))
         shared = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(16),
@@ -181,6 +226,7 @@ class Balanced:
                                  self.workdir / f"r{i + 1}.log") for i in range(n)]
         self.remote = [(f"m{i + 1}", s) for i, s in enumerate(servers)]
         self.port, self.bind, self.balancer, self.restart, self.stats = port, bind, balancer, restart, stats
+        self.warm = warm
         self.url = f"http://{'127.0.0.1' if bind in ('0.0.0.0', '::') else bind}:{port}"
         self.haproxy: subprocess.Popen | None = None
         self._stop = threading.Event()
@@ -205,6 +251,8 @@ class Balanced:
                     self.haproxy = subprocess.Popen([HAPROXY, "-db", "-f", str(cfg)], stdout=out, stderr=subprocess.STDOUT,
                                                     stdin=subprocess.DEVNULL, start_new_session=True)
             self.wait_healthy(timeout)
+            if self.warm:
+                self.warm_up()
             if self.restart:
                 self._supervisor = threading.Thread(target=self._supervise, daemon=True, name="replica-supervisor")
                 self._supervisor.start()
@@ -229,6 +277,33 @@ class Balanced:
             time.sleep(0.3)
         raise TimeoutError(f"not healthy after {timeout:.0f} s:\n" + "\n".join(self.log_tail(r.name) for r in self.replicas))
 
+    def warm_up(self, timeout: float = 900) -> None:
+        """A first visit to every local replica at once (directly, not through the balancer), then wait
+        until each log says its warm-up has finished (not when ``DEEPDIVE_WARM=0``)."""
+        visited = {}
+        visits = [threading.Thread(target=lambda r=r: visited.__setitem__(r.name, r.visit()), daemon=True,
+                                   name=f"visit-{r.name}") for r in self.replicas]
+        for t in visits:
+            t.start()
+        for t in visits:
+            t.join(timeout)
+        # a replica whose visit failed (said on stderr) warms when its first student arrives: not waited for
+        waiting = [r for r in self.replicas if visited.get(r.name)
+                   and r.env.get("DEEPDIVE_WARM", os.environ.get("DEEPDIVE_WARM", "1")) != "0"]
+        deadline = time.monotonic() + timeout
+        while not all(r.warmed() for r in waiting):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"warm-up not finished after {timeout:.0f} s")
+            time.sleep(0.5)
+
+    def _visit_when_healthy(self, r: Replica, timeout: float = 300) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not self._stop.is_set():
+            if r.healthy():
+                r.visit()
+                return
+            time.sleep(0.5)
+
     def _balancer_up(self) -> bool:
         try:
             with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=3) as r:
@@ -241,6 +316,9 @@ class Balanced:
             for r in self.replicas:
                 if r.proc is not None and r.proc.poll() is not None and not r.held and not self._stop.is_set():
                     r.start()
+                    if self.warm:               # its cache is empty again: warm it before its students come
+                        threading.Thread(target=self._visit_when_healthy, args=(r,), daemon=True,
+                                         name=f"visit-{r.name}").start()
 
     def server_states(self) -> dict[str, str]:
         """HAProxy's view of each replica ("UP", "DOWN", "DOWN 1/2", ...), from its stats socket."""
@@ -304,13 +382,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{HAPROXY} not found: apt-get install haproxy", file=sys.stderr)
         return 2
     stop = threading.Event()
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, interrupt)        # while starting: stop what has started, then exit
+    print(f"DeepDive Lab: starting {len(b.replicas)} replica(s); each computes the lessons' default runs "
+          "before the address is printed", flush=True)
+    try:
+        b.start()
+    except KeyboardInterrupt:
+        return 130
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    with b:
+    try:
         where = b.url if b.balancer else ", ".join(r.url for r in b.replicas)
         print(f"DeepDive Lab: {len(b.replicas)} replica(s){f' + {len(b.remote)} remote' if b.remote else ''} "
               f"at {where} (logs in {b.workdir}); Ctrl-C stops them", flush=True)
         stop.wait()
+    finally:
+        b.stop()
     return 0
 
 

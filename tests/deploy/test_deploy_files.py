@@ -29,7 +29,7 @@ def haproxy_check(path: Path) -> subprocess.CompletedProcess:
 def test_generated_config_is_sticky_health_checked_and_lists_every_replica():
     b = Balanced(3, port=8600, first_port=8601, servers=["10.0.0.9:8501"], workdir="/tmp")
     cfg = b.config()
-    assert f"cookie {COOKIE} insert indirect nocache" in cfg and "balance leastconn" in cfg
+    assert f"cookie {COOKIE} insert indirect nocache" in cfg and "balance roundrobin" in cfg
     assert "http-check send meth GET uri /_stcore/health" in cfg and "option redispatch" in cfg
     assert "timeout tunnel 1h" in cfg and "bind 127.0.0.1:8600" in cfg
     servers = [l.split()[1:3] for l in cfg.splitlines() if l.strip().startswith("server ")]
@@ -46,7 +46,7 @@ def test_haproxy_accepts_the_generated_and_the_compose_config(tmp_path):
     compose_cfg = DEPLOY / "haproxy-compose.cfg"
     assert haproxy_check(compose_cfg).returncode == 0, haproxy_check(compose_cfg).stderr
     broken = tmp_path / "broken.cfg"                      # the check can fail
-    broken.write_text(cfg.read_text().replace("balance leastconn", "balance sometimes"))
+    broken.write_text(cfg.read_text().replace("balance roundrobin", "balance sometimes"))
     assert haproxy_check(broken).returncode != 0
 
 
@@ -110,8 +110,47 @@ def test_kubernetes_topology_probes_affinity_autoscaling_and_uploads():
     assert pvc["metadata"]["name"] == claim and pvc["spec"]["accessModes"] == ["ReadWriteMany"]
     ing = m["ingress.yaml"][0]["metadata"]["annotations"]
     assert ing["nginx.ingress.kubernetes.io/affinity"] == "cookie" and int(ing["nginx.ingress.kubernetes.io/proxy-read-timeout"]) >= 3600
+    # new sessions in turn, as the generated HAProxy configuration places them
+    assert "balance roundrobin" in haproxy_config([("r1", "127.0.0.1:8501")])
+    assert ing["nginx.ingress.kubernetes.io/load-balance"] == "round_robin" and ing["haproxy.org/load-balance"] == "roundrobin"
     hpa = m["hpa.yaml"][0]["spec"]
     assert hpa["scaleTargetRef"]["name"] == m["deployment.yaml"][0]["metadata"]["name"]
     assert hpa["metrics"][0]["resource"]["name"] == "cpu" and hpa["minReplicas"] >= 2
     svc = m["service.yaml"][0]["spec"]
     assert svc["selector"] == m["deployment.yaml"][0]["spec"]["selector"]["matchLabels"]
+
+
+def test_warm_up_visits_every_replica_and_waits_for_each_warm_up(tmp_path, monkeypatch):
+    """``Balanced.start`` gives every replica a first visit (which starts its warm-up of the default
+    runs) and returns only when each replica's log says it has finished: no replica takes the class
+    cold. The visits run at once, not one after the other."""
+    import threading
+    import time as _time
+
+    from deploy.serve import WARMED, Replica
+
+    b = Balanced(2, port=8600, first_port=8601, workdir=str(tmp_path), env={"DEEPDIVE_WARM": "1"})
+    visited, lock = [], threading.Lock()
+
+    def visit(self, timeout=120):
+        with lock:
+            visited.append(self.name)
+        def finish():                              # the replica prints the line when its runs are cached
+            _time.sleep(0.6 if self.name == "r2" else 0.1)
+            self.log.write_text(f"{WARMED}22 default runs in 13.0 s\n")
+        threading.Thread(target=finish).start()
+        return True
+
+    monkeypatch.setattr(Replica, "visit", visit)
+    t0 = _time.monotonic()
+    b.warm_up(timeout=10)
+    assert sorted(visited) == ["r1", "r2"] and all(r.warmed() for r in b.replicas)
+    assert _time.monotonic() - t0 >= 0.6                  # waited for the slower replica
+
+    for r in b.replicas:                                      # a replica that never finishes: a clear error
+        r.log.write_text("")
+    monkeypatch.setattr(Replica, "visit", lambda self, timeout=120: True)
+    with pytest.raises(TimeoutError, match="warm-up"):
+        b.warm_up(timeout=1)
+    monkeypatch.setattr(Replica, "visit", lambda self, timeout=120: False)    # not visited: not waited for
+    b.warm_up(timeout=1)

@@ -86,6 +86,28 @@ def test_sessions_are_sticky_and_new_ones_spread(cluster):
     assert [c.value for c in jar if c.name == COOKIE] == [seen[0]]
 
 
+def test_new_sessions_split_evenly_while_a_websocket_is_open(cluster):
+    """A browser tab holds a WebSocket on its replica; new sessions (browsers' first request, or a
+    session of Streamlit's agent API, whose short requests hold no connection between them) still go
+    to both replicas in turn. Under ``leastconn`` every one of them went to the other replica."""
+    from collections import Counter
+
+    connect = pytest.importorskip("websockets.sync.client").connect
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(f"{cluster.url}/", timeout=10) as r:       # a tab: the page, then its WebSocket
+        tab = replica_of(r)
+    with connect(cluster.url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"],
+                 additional_headers={"Cookie": f"{COOKIE}={tab}"}, open_timeout=30):
+        assert Counter(spread(cluster.url, 20)) == {"r1": 10, "r2": 10}
+
+
+def test_a_first_visit_runs_the_app_on_each_replica(cluster):
+    """What ``Balanced.start`` does to start each replica's warm-up: a WebSocket session and one run of
+    the home page, to the end (the fixture has warming off, so the run itself is quick)."""
+    assert [r.visit(timeout=60) for r in cluster.replicas] == [True, True]
+
+
 def test_an_unhealthy_replica_leaves_the_rotation_and_comes_back(cluster):
     r2 = cluster.replicas[1]
     r2.kill(hold=True)
