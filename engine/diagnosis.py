@@ -10,7 +10,16 @@ of reference tell "learned nothing" from "learned all there is":
   learned; for ½(ŷ − y)² it is ½ Var y), and the noise floor, the loss the noise in the data leaves
   even to the true model (σ²/2 for ε ~ N(0, σ²) and ½(ŷ − y)²; 0 for noiseless data). Their
   messages are keyed ``verdict.baseline.<kind>[.<cause>]``; the kinds add 'floor' (the noise floor
-  reached) and 'unstable' (it had come down and was thrown back up)."""
+  reached) and 'unstable' (it had come down and was thrown back up).
+
+  Not every floor is noise: on a noiseless problem the floor may be the least-squares minimum, the
+  best any weights of the model can do (a kernel too small for its target, a line fitted to whatever
+  the data is). ``floor_kind='best_fit'`` words the messages that name the floor that way (their key
+  gains ``.best_fit``); ``'noise'`` (the default) calls it the noise in the data.
+
+A classification loss far ABOVE chance (more than ``ABOVE_CHANCE`` × ln q and ``ABOVE_CHANCE_NATS``
+above it, unless heavy dropout holds the model back) is no "stuck at chance": the model is confidently wrong, a run that blew up without
+overflowing (kind 'unstable' against chance, advice: lower η)."""
 from __future__ import annotations
 
 import math
@@ -23,6 +32,9 @@ NEAR_CHANCE = 0.97      # a final loss above 97 % of ln q has learned (almost) n
 OVERFIT_RISE = 1.10     # held-out loss 10 % above its best while training loss kept falling
 FLOOR_NEAR = 1.5        # a loss within 1.5× the noise floor has learned what there is to learn (the
                         # training loss of a fitted sample spreads around σ²/2 by sampling alone)
+ABOVE_CHANCE = 2.0      # a final loss above twice ln q …
+ABOVE_CHANCE_NATS = 1.0  # … and a nat above it is confidently wrong, not "near chance" (heavy dropout lifts
+                         # a stuck training loss to about 1.5 × ln q: that stays "stuck", cause 'regularized')
 THROWN_BACK = 4.0       # a regression loss 4× as far above the floor as its best was thrown back up
 FLOOR_ABS = 1e-6        # … or within a millionth of the baseline of it (a noiseless floor of 0)
 
@@ -35,13 +47,19 @@ class Verdict:
                                # 'beyond_baseline' (held-out worse than predicting the mean); 'no_floor'
     values: dict = field(default_factory=dict, compare=False, hash=False)
     reference: str = "chance"  # what "nothing learned" was measured against: 'chance' (ln q) or 'baseline'
+    floor_kind: str = "noise"  # what the regression floor is: 'noise' (in the data) or 'best_fit' (least squares)
 
     @property
     def key(self) -> str:
         """The string key of the message: ``verdict.<kind>`` or ``verdict.<kind>.<cause>``; against a
         regression baseline ``verdict.baseline.<kind>[.<cause>]`` (divergence has one message for all)."""
         ref = ".baseline" if self.reference == "baseline" and self.kind != "diverged" else ""
-        return f"verdict{ref}.{self.kind}" + (f".{self.cause}" if self.cause else "")
+        key = f"verdict{ref}.{self.kind}" + (f".{self.cause}" if self.cause else "")
+        return f"{key}.best_fit" if self.floor_kind == "best_fit" and key in NAMES_THE_FLOOR else key
+
+
+#: the messages that say what the floor is: a floor of kind 'best_fit' has its own wording of each
+NAMES_THE_FLOOR = frozenset({"verdict.baseline.improving", "verdict.baseline.floor", "verdict.baseline.fine.above_floor"})
 
 
 def _finite(values: Sequence[float] | None) -> list[float]:
@@ -63,7 +81,7 @@ def _stuck_cause(losses: list[float], lr_position: float | None, regularization:
 
 
 def _against_baseline(losses: list[float], held: list[float], baseline: float, floor: float | None,
-                      lr_position: float | None, regularization: float) -> Verdict:
+                      lr_position: float | None, regularization: float, floor_kind: str = "noise") -> Verdict:
     """The verdict of a regression run: stuck near the baseline (no better than predicting the mean
     of y), overfitting (held-out loss above the baseline, or rising, while the training loss fell),
     still improving, the noise floor reached, thrown back up after it had come down, or settled
@@ -71,7 +89,8 @@ def _against_baseline(losses: list[float], held: list[float], baseline: float, f
     known = floor is not None
     last, floor = losses[-1], max(0.0, floor or 0.0)
     values = {"loss": fmt(last), "start": fmt(losses[0]), "baseline": fmt(baseline), "floor": fmt(floor)}
-    verdict = lambda kind, cause="": Verdict(kind, cause, values, reference="baseline")   # noqa: E731
+    verdict = lambda kind, cause="": Verdict(kind, cause, values, reference="baseline",   # noqa: E731
+                                                floor_kind=floor_kind)
     # a loss that is a new low against everything before the last tenth of the curve is still falling;
     # one that jitters around a level is not (minibatch noise on a per-step curve)
     new_low = lambda c: len(c) >= 2 and c[-1] < 0.99 * min(c[:len(c) - max(1, len(c) // 10)])   # noqa: E731
@@ -104,7 +123,7 @@ def _against_baseline(losses: list[float], held: list[float], baseline: float, f
 def diagnose(train: Sequence[float], valid: Sequence[float] | None = None, *, chance: float | None = None,
              baseline: float | None = None, floor: float | None = None,
              diverged_at: int | None = None, lr_position: float | None = None,
-             regularization: float = 0.0) -> Verdict:
+             regularization: float = 0.0, floor_kind: str = "noise") -> Verdict:
     """The verdict on one run.
 
     ``train``, ``valid``: loss per epoch (or per evaluation), start first; ``chance``: the loss of
@@ -113,7 +132,10 @@ def diagnose(train: Sequence[float], valid: Sequence[float] | None = None, *, ch
     first inf/NaN, if any;
     ``lr_position``: where η sits in its slider's range, 0 (lowest) to 1 (highest), on the
     slider's scale; ``regularization``: the dropout probability (or another 0–1 measure of how
-    hard the model is held back)."""
+    hard the model is held back); ``floor_kind``: what ``floor`` is, 'noise' (the loss the data's noise
+    leaves) or 'best_fit' (the least-squares minimum, the best any weights of the model can do)."""
+    if floor_kind not in ("noise", "best_fit"):
+        raise ValueError(f"floor_kind must be 'noise' or 'best_fit', not {floor_kind!r}")
     raw = [float(v) for v in train if v is not None]
     started = next((i for i, v in enumerate(raw) if math.isfinite(v)), len(raw))   # an unknown start is no divergence
     broke = next((i for i in range(started, len(raw)) if not math.isfinite(raw[i])), None)
@@ -124,11 +146,20 @@ def diagnose(train: Sequence[float], valid: Sequence[float] | None = None, *, ch
         return Verdict("fine")
     if baseline is not None and chance is None:
         return _against_baseline(losses, held, float(baseline), None if floor is None else float(floor),
-                                 lr_position, regularization)
+                                 lr_position, regularization, floor_kind)
     last = losses[-1]
     values = {"loss": fmt(last), "start": fmt(losses[0])}
     if chance is not None and chance > 0:
         values.update(chance=fmt(chance, 3), ppl=fmt(math.exp(min(chance, 700)), 4))
+    # far above chance: confidently wrong — the loss went up from its start (or η is at the top of its
+    # range): the steps are too large, the run blew up without overflowing. A run that started that
+    # high (a poor initialisation) and is only coming down is still improving.
+    if (chance is not None and chance > 0 and regularization <= 0.5
+            and last > max(ABOVE_CHANCE * chance, chance + ABOVE_CHANCE_NATS)):
+        if max(losses) > losses[0] * 1.05 or (lr_position is not None and lr_position >= 0.67):
+            return Verdict("unstable", "", values)
+        if still_falling(losses) and last < losses[0] * 0.98:
+            return Verdict("improving", "", values)
     # stuck at chance: the training loss never got clearly below ln q
     if chance is not None and last >= NEAR_CHANCE * chance:
         if still_falling(losses) and last < losses[0] * 0.98:
@@ -170,6 +201,9 @@ STRINGS = {
     "verdict.stuck.flat": {
         "en": "**Stuck at chance:** the training loss {loss} stays flat near ln q = {chance} (guessing uniformly, perplexity {ppl}): the model predicts every answer with about equal probability and has learned nothing yet. Try another learning rate (too large saturates, too small never moves), more epochs, or an easier task.",
         "zh": "**停在随机猜测水平：** 训练损失 {loss} 一直平稳地停在 ln q = {chance} 附近（均匀猜测，困惑度 {ppl}）：模型对每个答案给出几乎相同的概率，还什么都没学到。请换一个学习率（过大会饱和，过小不动）、增加轮数，或换一个更简单的任务。"},
+    "verdict.unstable": {
+        "en": "**Blew up (without overflowing):** the training loss ended at {loss}, far above ln q = {chance}, the loss of guessing uniformly (it started at {start}). The model is not stuck near chance: it is confidently wrong, because the steps are too large and threw the weights far from any minimum. Lower the learning rate.",
+        "zh": "**失控（但未溢出）：** 训练损失最终为 {loss}，远高于 ln q = {chance}，即均匀猜测的损失（起点为 {start}）。模型并不是停在随机猜测水平，而是在自信地犯错：步长太大，把权重甩到了远离任何极小值的地方。请降低学习率。"},
     "verdict.improving.slow": {
         "en": "**Not better than chance yet, but improving:** the training loss fell from {start} to {loss} and is still falling, though it is still near ln q = {chance}. The updates are too small or too few: raise the learning rate or train for more epochs.",
         "zh": "**尚未超过随机猜测，但在进步：** 训练损失从 {start} 降到 {loss} 并仍在下降，但仍接近 ln q = {chance}。更新太小或太少：请提高学习率或增加训练轮数。"},
@@ -207,6 +241,16 @@ STRINGS = {
     "verdict.baseline.floor": {
         "en": "**Reached the noise floor:** the training loss {loss} is at the noise floor {floor}, the loss the noise in the data leaves even to the true model (the baseline, predicting the mean of y, is {baseline}). The remaining loss is the noise in the data: no model can do better, and training for longer would not lower it.",
         "zh": "**达到噪声下限：** 训练损失 {loss} 已到噪声下限 {floor}，即数据中的噪声即使对真实模型也会留下的损失（基线，即预测 y 的均值，为 {baseline}）。剩下的损失就是数据中的噪声：任何模型都无法做得更好，训练更久也不会再降低它。"},
+    # the same three when the floor is the least-squares minimum (floor_kind='best_fit'), not noise
+    "verdict.baseline.improving.best_fit": {
+        "en": "**Still improving:** the training loss {loss} is still falling, above the least-squares minimum {floor}: the best any weights of this model can do on this data. Training for longer (more epochs or updates, or a larger learning rate) would take it further down.",
+        "zh": "**仍在进步：** 训练损失 {loss} 仍在下降，尚高于最小二乘的最小值 {floor}：即这个模型的任何权重在这些数据上所能达到的最好结果。训练更久（更多迭代周期或更新次数，或更大的学习率）还会让它继续下降。"},
+    "verdict.baseline.floor.best_fit": {
+        "en": "**Reached the best fit:** the training loss {loss} is at the least-squares minimum {floor}, the best any weights of this model can do on this data (the baseline, predicting the mean of y, is {baseline}). Training for longer would not lower it; only a model that can express more could.",
+        "zh": "**达到最佳拟合：** 训练损失 {loss} 已到最小二乘的最小值 {floor}，即这个模型的任何权重在这些数据上所能达到的最好结果（基线，即预测 y 的均值，为 {baseline}）。训练更久也不会再降低它；只有表达能力更强的模型才能做得更好。"},
+    "verdict.baseline.fine.above_floor.best_fit": {
+        "en": "**Settled above the best fit:** the training loss stopped falling at {loss}, above the least-squares minimum {floor}, the best any weights of this model can do. The steps jitter around the minimum (a noisy minibatch gradient, or a learning rate large enough to overshoot it) or crawl along a flat valley: lower the learning rate (or use larger minibatches) if the curve jitters, train for longer if it creeps down.",
+        "zh": "**停在最佳拟合之上：** 训练损失停在 {loss}，高于最小二乘的最小值 {floor}，即这个模型的任何权重所能达到的最好结果。参数在最小值附近抖动（小批量梯度带有噪声，或学习率大到会越过最小值），或在平坦的谷底缓慢爬行：若曲线抖动，请降低学习率（或增大批量大小）；若曲线仍在缓慢下降，请训练更久。"},
     "verdict.baseline.unstable": {
         "en": "**Unstable:** the training loss came down to {best} but was thrown back up to {loss}: a step that lands where the loss is steep gets a huge gradient and is thrown far away. Lower the learning rate (or clip the gradient to a smaller norm θ).",
         "zh": "**不稳定：** 训练损失曾降到 {best}，却又被甩回到 {loss}：落在损失陡峭处的一步会得到巨大的梯度，被甩到很远的地方。请降低学习率（或把梯度裁剪到更小的范数 θ）。"},

@@ -122,21 +122,22 @@ def budget_notice(reason: str | None, tr: Translator, units) -> None:
 
 def verdict(train, valid=None, *, chance=None, baseline=None, floor=None, diverged_at=None, settings=None,
             regularization: float = 0.0, show_diverged: bool = False, label: str | None = None,
-            lr_field: str = "lr") -> diagnosis.Verdict:
+            lr_field: str = "lr", floor_kind: str = "noise") -> diagnosis.Verdict:
     """The one verdict every training lesson gives under its charts (``engine.diagnosis``): stuck at
     chance, overfitting, still improving — with the advice that fits the case. A regression lesson
     gives ``baseline`` (the loss of predicting the mean of y) and ``floor`` (the noise floor) instead
     of ``chance``; it is also told when the floor is reached or the run settled above it.
     ``settings``: the run's Settings; where its ``lr`` sits in its bounds tells the advice whether η
     is at the low or the high end (``lr_field`` names another field, where each run has its own η).
-    ``floor`` None: the noise floor is not known (real data). Divergence is shown by the pages themselves (with the step and the
+    ``floor`` None: the noise floor is not known (real data); ``floor_kind='best_fit'``: the floor is the
+    least-squares minimum (the best the model can do), not noise, and is worded so. Divergence is shown by the pages themselves (with the step and the
     last finite loss), so it is left out here unless ``show_diverged``. ``label`` names the run when
     a page gives more than one verdict."""
     lr_bound = S.bounds(type(settings)).get(lr_field) if settings is not None else None
     position = (diagnosis.lr_position(getattr(settings, lr_field), lr_bound.lo, lr_bound.hi)
                 if lr_bound is not None and lr_bound.kind != "choice" else None)
     v = diagnosis.diagnose(train, valid, chance=chance, baseline=baseline, floor=floor, diverged_at=diverged_at,
-                           lr_position=position, regularization=regularization)
+                           lr_position=position, regularization=regularization, floor_kind=floor_kind)
     text = Translator(current_lang(), diagnosis.STRINGS)(v.key, **v.values)
     if label:
         text = f"{label} — {text}"

@@ -33,7 +33,7 @@ for method, d in r.divergence.items():
 ui.budget_notice(r.stop_reason, tr, MB.MAX_UNITS)
 for m, field in zip(MB.METHODS, ("lr_gd", "lr_sgd", "lr_mini")):
     ui.verdict(list(r.records.loc[r.records["method"] == m, "loss"]), baseline=r.baseline_loss, floor=r.optimum_loss,
-               diverged_at=getattr(r.divergence.get(m), "step", None), settings=s, lr_field=field,
+               diverged_at=getattr(r.divergence.get(m), "step", None), settings=s, lr_field=field, floor_kind="best_fit",
                label=f"**{tr(f'method.{m}')}**")
 
 c = st.columns(3)

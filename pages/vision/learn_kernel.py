@@ -30,7 +30,7 @@ if not r.comparable:
     st.info(tr("shape_note", th=r.target.shape[0], tw=r.target.shape[1], kh=r.kernel.shape[0], kw=r.kernel.shape[1]), icon="📐")
 ui.budget_notice(r.stop_reason, tr, s.num_steps)
 ui.verdict(list(r.history["loss"]), baseline=r.baseline_loss, floor=r.noise_floor,
-           diverged_at=r.divergence.step if r.divergence else None, settings=s)
+           diverged_at=r.divergence.step if r.divergence else None, settings=s, floor_kind="best_fit")
 
 ui.plot(F.fig_kernel_loss, r.history, r.divergence, tr, compare=True)
 a, b = st.columns(2)

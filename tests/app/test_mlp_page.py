@@ -71,7 +71,9 @@ def test_mlp_divergence_and_dead_units_are_explained(app_at):
     dead = app_at({"dataset": "digits", "lr": "20", "num_epochs": "2"})
     dead.switch_page(MLP).run()
     assert not dead.exception and not dead.error
-    assert any("Stuck at chance" in w.value and "Lower the learning rate" in w.value for w in dead.warning)
+    # η = 20: the loss reaches ~5e21 without overflowing: far above ln 10, a blow-up, not "stuck at chance"
+    assert any("Blew up (without overflowing)" in w.value and "Lower the learning rate" in w.value for w in dead.warning)
+    assert not any("Stuck at chance" in w.value for w in dead.warning)
     # the shared verdict (engine.diagnosis): η at its minimum, with heavy dropout too, is never told to lower η
     for query, advice in (({"lr": "0.001"}, "raise the learning rate"), ({"lr": "0.001", "dropout": "0.9"}, "lower the dropout")):
         slow = app_at({"dataset": "digits", "num_epochs": "3", **query})

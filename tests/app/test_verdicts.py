@@ -81,9 +81,13 @@ KERNEL = "pages/vision/learn_kernel.py"
 
 
 def test_kernel_verdicts(app_at):
-    assert one(open_page(app_at, KERNEL)).startswith("**Still improving:**")       # the book's 10 steps
+    # the floor is the least-squares minimum (0: a 1×2 kernel can express the target exactly), not noise
+    v = one(open_page(app_at, KERNEL))                                        # the book's 10 steps
+    assert v.startswith("**Still improving:**") and "above the least-squares minimum 0:" in v and "noise" not in v
     v = one(open_page(app_at, KERNEL, {"num_steps": "200"}))
-    assert v.startswith("**Reached the noise floor:**") and "noise floor 0," in v
+    assert v.startswith("**Reached the best fit:**") and "least-squares minimum 0," in v and "noise" not in v
+    v = one(open_page(app_at, KERNEL, {"num_steps": "200", "lang": "zh"}))
+    assert v.startswith("**达到最佳拟合：**") and "最小二乘的最小值 0" in v and "噪声" not in v
     v = one(open_page(app_at, KERNEL, {"lr": "1"}))
     assert "overshoot" in v and "Lower the learning rate" in v
     v = one(open_page(app_at, KERNEL, {"lr": "0.0001"}))
@@ -110,14 +114,32 @@ MINI = "pages/training/minibatch_sgd.py"
 
 
 def test_minibatch_verdict_per_method(app_at):
-    vs = verdicts(open_page(app_at, MINI, {"dataset": "synthetic"}))
-    assert len(vs) == 3 and all("**Reached the noise floor:**" in v for v in vs)
+    # the floor is the least-squares loss of the data: the best any line can do, not the noise in the data
+    for query in (None, {"dataset": "synthetic"}):
+        vs = verdicts(open_page(app_at, MINI, query))
+        assert len(vs) == 3 and all("least-squares minimum" in v and "noise floor" not in v for v in vs), vs
+    assert all("**Reached the best fit:**" in v for v in vs)
     at = open_page(app_at, MINI, {"dataset": "synthetic", "lr_mini": "10", "lr_sgd": "0.0001"})
     assert any("minibatch SGD diverged" in b for b in boom(at))
     vs = verdicts(at)
     assert not any(v.startswith("**minibatch SGD**") for v in vs)         # the divergence is its verdict
     (sgd,) = [v for v in vs if v.startswith("**SGD (batch 1)**")]
     assert "Still improving" in sgd
+
+
+# ---- a huge η whose loss stays finite: far above chance, not "near" it -------------------------------
+
+MLP = "pages/basics/mlp.py"
+
+
+def test_mlp_huge_finite_loss_is_a_blow_up_not_stuck_near_chance(app_at):
+    # η = 10 on the digits: the MLP's loss reaches ~1e24 in 3 epochs without overflowing (no 💥)
+    for lang, head, lower, near in (("en", "**Blew up (without overflowing):**", "Lower the learning rate", "stays near"),
+                                    ("zh", "**失控（但未溢出）：**", "请降低学习率", "接近")):
+        at = open_page(app_at, MLP, {"dataset": "digits", "lr": "10", "num_epochs": "3", "lang": lang})
+        assert not boom(at) and not [e for e in at.error if "diverged" in e.value or "发散" in e.value]
+        v = one(at)
+        assert v.startswith(head) and lower in v and "2.3" in v and near not in v, v
 
 
 # ---- image classifiers: ln q -----------------------------------------------------------------------
@@ -142,7 +164,9 @@ def test_network_verdict_per_optimizer_with_its_own_rate(app_at):
     at = open_page(app_at, NETWORK, {"dataset": "digits", "lr_gd": "0.0001", "lr_adam": "100"})
     vs = {v.split(" — ")[0]: v for v in verdicts(at)}
     assert "raise the learning rate" in vs["**GD / SGD**"] and "Lower" not in vs["**GD / SGD**"]
-    assert "Stuck at chance" in vs["**Adam**"] and "Lower the learning rate" in vs["**Adam**"]
+    # Adam at η = 100: the loss ends near 1.6e6, finite but far above ln 10 = 2.30: a blow-up, not "near chance"
+    assert "Blew up (without overflowing)" in vs["**Adam**"] and "far above ln q = 2.3" in vs["**Adam**"]
+    assert "Lower the learning rate" in vs["**Adam**"] and "Stuck at chance" not in vs["**Adam**"]
 
 
 def test_lenet_verdicts_in_both_languages(app_at):

@@ -84,7 +84,9 @@ def test_every_verdict_message_exists_in_both_languages_and_formats():
         assert set(text) == {"en", "zh"}, key
     cases = [diagnose([2.3, 2.3], chance=LN10, lr_position=p, regularization=r) for p, r in ((0, 0), (1, 0), (0.5, 0.9), (0.5, 0))]
     cases += [diagnose([1, 0.5, 0.1], [1, 3, 5], chance=1.5), diagnose([1, 0.5, 0.4], [1, 0.5, 0.9]),
-              diagnose([1, 0.5]), diagnose([1, 0.5, 0.6]), diagnose([1, float("nan")])]
+              diagnose([1, 0.5]), diagnose([1, 0.5, 0.6]), diagnose([1, float("nan")]),
+              diagnose([2.3, 9e5, 1.6e6], chance=LN10), diagnose([2.5, 2.35, 2.3], chance=LN10)]
+    assert {k for k in STRINGS if not k.startswith("verdict.baseline.")} <= {v.key for v in cases}
     for v in cases:
         for lang in ("en", "zh"):
             text = Translator(lang, STRINGS)(v.key, **v.values)
@@ -170,6 +172,8 @@ def test_every_regression_verdict_message_exists_in_both_languages_and_formats()
               for p, r in ((0, 0), (1, 0), (0.5, 0.9), (0.5, 0))]
     cases += [diagnose(*WD_ZERO, baseline=WD_BASE, floor=WD_FLOOR), diagnose([1, 0.1, 0.05], [1, 0.1, 0.2], baseline=2.0),
               diagnose([1, 0.5, 0.1], baseline=2.0), diagnose([1, 0.1, 0.1, 0.1], baseline=2.0)]
+    cases += [diagnose(c, baseline=BASE, floor=FLOOR, floor_kind="best_fit")
+              for c in ([16.4, 4.7e-5], [16.4, 1.0, 0.1], [16.36, 6.06e-5, 1.69e-3, 6.19e-4])]
     keys = {v.key for v in cases}
     assert {k for k in STRINGS if k.startswith("verdict.baseline.")} <= keys
     for v in cases:
@@ -226,3 +230,56 @@ def test_the_books_usual_dropout_of_one_half_is_not_blamed():
     # AlexNet's classifier (p = 0.5) flat at chance like NiN beside it, which has no dropout at all
     assert diagnose([2.303, 2.302, 2.303], chance=LN10, lr_position=0.6, regularization=0.5).cause == "flat"
     assert diagnose([2.303, 2.302, 2.303], chance=LN10, lr_position=0.6, regularization=0.6).cause == "regularized"
+
+
+# ---- a loss far above chance is a blow-up, not "near chance" ------------------------------------------
+
+def test_a_huge_finite_loss_far_above_chance_is_a_blow_up_told_to_lower_the_rate():
+    # the MLP with a huge η: no inf/NaN, but the loss ended at 1.6e6 against ln 10 = 2.30 (even at a middle η)
+    v = diagnose([2.31, 4.1e5, 9.8e5, 1.6e6], chance=LN10, lr_position=0.5)
+    assert (v.kind, v.key) == ("unstable", "verdict.unstable")
+    en, zh = say(v), Translator("zh", STRINGS)(v.key, **v.values)
+    assert "1.600e+06" in en and "far above ln q = 2.3" in en and "Lower the learning rate" in en
+    assert "stays near" not in en and "Stuck" not in en and "Raise" not in en
+    assert "远高于 ln q = 2.3" in zh and "请降低学习率" in zh and "接近" not in zh
+    # still falling at the end (from its peak) does not make a blow-up "improving": it rose above its start
+    assert diagnose([2.31, 3e7, 1.6e6], chance=LN10, lr_position=0.5).kind == "unstable"
+    # η at the top of its range and a loss far above chance from the start: the steps are too large too
+    assert diagnose([40.0, 41.0, 40.5], chance=LN10, lr_position=1.0).kind == "unstable"
+
+
+def test_near_chance_cases_keep_their_own_advice_not_the_blow_up():
+    # η tiny: flat at ln 10 → raise η
+    assert diagnose([2.3026, 2.3025, 2.3026], chance=LN10, lr_position=0.0).key == "verdict.stuck.lr_low"
+    # dropout 0.9: the dropped-out loss rises to 1.5 × ln 10 (and even to 3 × ln 10): blame the dropout
+    assert diagnose([2.30, 3.2, 3.5, 3.58], chance=LN10, lr_position=0.5, regularization=0.9).key == "verdict.stuck.regularized"
+    assert diagnose([2.30, 5.0, 7.0], chance=LN10, lr_position=0.5, regularization=0.9).key == "verdict.stuck.regularized"
+    # a large η that saturated the units just above chance: still "stuck at chance", lower η
+    assert diagnose([2.30, 2.9, 2.5, 2.45], chance=LN10, lr_position=0.9).key == "verdict.stuck.lr_high"
+    # the threshold: twice ln q and a nat above it (binary: ln 2 + 1 = 1.69, not 2 ln 2 = 1.39)
+    assert diagnose([0.69, 1.2, 1.5], chance=math.log(2), lr_position=0.5).kind == "stuck"
+    assert diagnose([0.69, 1.2, 1.8], chance=math.log(2), lr_position=0.5).kind == "unstable"
+    assert diagnose([2.30, 4.0, 4.5], chance=LN10, lr_position=0.5).kind == "stuck"       # 1.95 × ln 10
+    # a poor start far above chance that only comes down, at a middle η: still improving, not a blow-up
+    assert diagnose([40.0, 20.0, 9.0], chance=LN10, lr_position=0.5).key == "verdict.improving"
+
+
+# ---- what the floor is: the noise in the data, or the best the model can do ---------------------------
+
+def test_a_best_fit_floor_is_called_the_least_squares_minimum_not_noise():
+    for kind, curve, key in (("floor", [16.4, 4.7e-5], "verdict.baseline.floor"),
+                             ("improving", [16.4, 1.0, 0.1], "verdict.baseline.improving"),
+                             ("fine", [16.36, 6.06e-5, 1.69e-3, 6.19e-4], "verdict.baseline.fine.above_floor")):
+        noise = diagnose(curve, baseline=BASE, floor=FLOOR)
+        best = diagnose(curve, baseline=BASE, floor=FLOOR, floor_kind="best_fit")
+        assert (noise.kind, best.kind) == (kind, kind) and noise.key == key and best.key == key + ".best_fit"
+        assert "noise floor" in say(noise) and "least-squares minimum" not in say(noise)
+        assert "least-squares minimum" in say(best) and "best any weights of this model can do" in say(best)
+        assert "noise" not in say(best).replace("noisy minibatch", "")
+        zh = Translator("zh", STRINGS)(best.key, **best.values)
+        assert "最小二乘的最小值" in zh and "噪声下限" not in zh
+    # the messages that do not name the floor are the same for both kinds
+    stuck = diagnose([8.3, 8.25, 8.26], baseline=BASE, floor=FLOOR, lr_position=0.0, floor_kind="best_fit")
+    assert stuck.key == "verdict.baseline.stuck.lr_low"
+    with pytest.raises(ValueError):
+        diagnose([1.0, 0.5], baseline=2.0, floor=0.0, floor_kind="noisy")
