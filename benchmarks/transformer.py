@@ -4,7 +4,14 @@ character-level model (next to torch's own nn.TransformerEncoderLayer of the sam
 the same run), and the time of the heaviest allowed settings, which the work budget must stop.
 
 Wall-clock seconds depend on the load of the machine; ``cpu_seconds`` (this process's CPU time)
-much less so — both are reported."""
+much less so — both are reported.
+
+``vs_torch`` (``_vs_torch_records``): the lesson against the same model from ``nn.TransformerEncoderLayer`` at
+equal threads, ``TRANSFORMER_BENCH_ROUNDS`` (3) rotated rounds, CPU-second and wall ratios (> 1: the lesson is
+faster), the load average before and after; ``TRANSFORMER_BENCH_THREADS`` (``1,<cores>``) and
+``TRANSFORMER_BENCH_SIZES`` (``defaults,max_context,max_context_d128``) pick what runs, and
+``TRANSFORMER_BENCH_PARTS`` (``toy,char_lm,vs_torch,heaviest``) which parts. With more than one thread the CPU
+seconds are the process's (``time.process_time``), which on a loaded machine count OpenMP's spin-waits too."""
 from __future__ import annotations
 
 import dataclasses
