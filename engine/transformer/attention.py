@@ -1,7 +1,10 @@
 """Scaled dot-product and multi-head attention from scratch (d2l §11.3, §11.5).
 
 Every function returns the attention weights as well as the output (as in the Annotated
-Transformer), so the lesson can draw them. Masks are boolean "keep" masks: ``True`` where a
+Transformer), so the lesson can draw them. Training never looks at them: there
+``MultiHeadAttention(..., need_weights=False)`` computes the same output with torch's fused
+``F.scaled_dot_product_attention`` (with the causal mask it skips the masked half of the scores and
+never stores the weights), and returns ``None`` for the weights. Masks are boolean "keep" masks: ``True`` where a
 query may look at a key — the same convention as ``F.scaled_dot_product_attention``.
 A masked position gets weight exactly 0 (its score is −inf before the softmax).
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 import math
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -83,8 +87,9 @@ class MultiHeadAttention(nn.Module):
     """Multi-head attention (d2l §11.5): h heads attend in parallel, each in its own
     num_hiddens/h-dimensional projection, and W_o mixes their concatenated outputs.
 
-    ``forward(queries, keys, values, valid_lens=None, causal=False) -> (output, weights)``
-    with weights of shape (B, h, q, k) — one attention map per head."""
+    ``forward(queries, keys, values, valid_lens=None, causal=False, need_weights=True) -> (output, weights)``
+    with weights of shape (B, h, q, k) — one attention map per head. ``need_weights=False`` (training):
+    the same softmax(QKᵀ/√d)V by torch's fused kernel, weights ``None``."""
 
     def __init__(self, num_hiddens: int, num_heads: int, bias: bool = False):
         super().__init__()
@@ -96,16 +101,27 @@ class MultiHeadAttention(nn.Module):
         self.W_v = nn.Linear(num_hiddens, num_hiddens, bias=bias)
         self.W_o = nn.Linear(num_hiddens, num_hiddens, bias=bias)
 
-    def forward(self, queries, keys, values, valid_lens=None, causal: bool = False):
+    def forward(self, queries, keys, values, valid_lens=None, causal: bool = False, need_weights: bool = True):
         q, k = queries.shape[1], keys.shape[1]
         keep = None
         if valid_lens is not None:
             keep = padding_mask(valid_lens, q, k)[:, None]                 # (B, 1, q, k): every head
-        if causal:
+        if causal and (need_weights or keep is not None or q != k):
             c = causal_mask(q, k, device=queries.device)
             keep = c if keep is None else keep & c
         Q = transpose_qkv(self.W_q(queries), self.num_heads)
         K = transpose_qkv(self.W_k(keys), self.num_heads)
         V = transpose_qkv(self.W_v(values), self.num_heads)
-        output, weights = scaled_dot_product_attention(Q, K, V, keep)
+        if need_weights:
+            output, weights = scaled_dot_product_attention(Q, K, V, keep)
+        else:
+            output, weights = fused_attention(Q, K, V, keep, is_causal=causal and keep is None), None
         return self.W_o(transpose_output(output)), weights
+
+
+def fused_attention(Q, K, V, keep=None, is_causal: bool = False) -> torch.Tensor:
+    """The output of ``scaled_dot_product_attention`` without its weights, by torch's fused kernel:
+    ``keep`` the same keep-mask (True = may look); ``is_causal`` the causal mask of equal lengths,
+    which the kernel applies block by block, skipping the blocks above the diagonal. A query with
+    nothing kept gets zeros, as ``masked_softmax`` gives it (checked in tests/engine/test_transformer.py)."""
+    return F.scaled_dot_product_attention(Q, K, V, attn_mask=keep, is_causal=is_causal)

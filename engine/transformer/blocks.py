@@ -82,8 +82,8 @@ class EncoderBlock(nn.Module):
         self.ffn = PositionWiseFFN(num_hiddens, ffn_num_hiddens)
         self.addnorm2 = AddNorm(num_hiddens, dropout)
 
-    def forward(self, X, valid_lens=None):
-        Y, weights = self.attention(X, X, X, valid_lens)
+    def forward(self, X, valid_lens=None, need_weights: bool = True):
+        Y, weights = self.attention(X, X, X, valid_lens, need_weights=need_weights)
         Y = self.addnorm1(X, Y)
         return self.addnorm2(Y, self.ffn(Y)), weights
 
@@ -93,15 +93,17 @@ class DecoderBlock(EncoderBlock):
     prediction for position i depends on tokens 0…i only and training can score every position
     of a sequence at once (d2l §11.7.5, §11.9.3)."""
 
-    def forward(self, X, valid_lens=None):
-        Y, weights = self.attention(X, X, X, valid_lens, causal=True)
+    def forward(self, X, valid_lens=None, need_weights: bool = True):
+        Y, weights = self.attention(X, X, X, valid_lens, causal=True, need_weights=need_weights)
         Y = self.addnorm1(X, Y)
         return self.addnorm2(Y, self.ffn(Y)), weights
 
 
 class DecoderOnlyTransformer(nn.Module):
     """Embedding·√d + positional encoding → num_layers decoder blocks → a dense layer onto the
-    vocabulary. ``forward(X) -> (logits (B, n, vocab), [weights (B, h, n, n) per layer])``."""
+    vocabulary. ``forward(X) -> (logits (B, n, vocab), [weights (B, h, n, n) per layer])``;
+    ``forward(X, need_weights=False)`` (training, generating): the same logits by torch's fused attention,
+    and ``None`` for the weights."""
 
     def __init__(self, vocab_size: int, num_hiddens: int, num_heads: int, num_layers: int,
                  ffn_num_hiddens: int | None = None, max_len: int = 512, pos_encoding: bool = True,
@@ -115,13 +117,13 @@ class DecoderOnlyTransformer(nn.Module):
                                   for _ in range(num_layers))
         self.dense = nn.Linear(num_hiddens, vocab_size)
 
-    def forward(self, X):
+    def forward(self, X, need_weights: bool = True):
         H = self.pos_encoding(self.embedding(X) * math.sqrt(self.num_hiddens))
         attention_weights = []
         for blk in self.blks:
-            H, weights = blk(H)
+            H, weights = blk(H, need_weights=need_weights)
             attention_weights.append(weights)
-        return self.dense(H), attention_weights
+        return self.dense(H), attention_weights if need_weights else None
 
 
 class TransformerEncoder(nn.Module):

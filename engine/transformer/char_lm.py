@@ -190,7 +190,7 @@ def valid_perplexity(net, corpus: torch.Tensor, num_steps: int, device) -> float
     X = corpus[: n * num_steps].reshape(n, num_steps).to(device)
     Y = corpus[1: n * num_steps + 1].reshape(n, num_steps).to(device)
     net.eval()
-    Y_hat, _ = net(X)
+    Y_hat, _ = net(X, need_weights=False)
     net.train()
     return math.exp(min(50.0, nn.functional.cross_entropy(Y_hat.reshape(-1, Y_hat.shape[-1]), Y.reshape(-1)).item()))
 
@@ -287,7 +287,7 @@ class _Training:
                 self.work_done += cost
                 self.pos += 1
                 X, Y = X.to(self.device), Y.to(self.device)
-                Y_hat, _ = net(X)
+                Y_hat, _ = net(X, need_weights=False)    # the fused kernel: the weights are drawn only for a prompt
                 l = loss(Y_hat.reshape(-1, len(self.vocab)), Y.reshape(-1))
                 self.trainer.zero_grad()
                 l.backward()
@@ -295,11 +295,12 @@ class _Training:
                 self.trainer.step()
                 self.scheduler.step()
                 self.step += 1
-                if not math.isfinite(l.item()):
+                value = l.item()
+                if not math.isfinite(value):
                     last = next((r[2] for r in reversed(self.rows) if math.isfinite(r[2])), None)
-                    self.divergence = Divergence(step=self.step, epoch=self.epoch, value=l.item(), last_finite=last)
+                    self.divergence = Divergence(step=self.step, epoch=self.epoch, value=value, last_finite=last)
                     break
-                l_sum, n, tokens = l_sum + l.item() * X.numel(), n + X.numel(), tokens + X.numel()
+                l_sum, n, tokens = l_sum + value * X.numel(), n + X.numel(), tokens + X.numel()
                 if on_step is not None:
                     on_step({"done": self.step - start, "total": total, "epochs": self.rows})
             if n:
@@ -375,7 +376,7 @@ def predict(prompt: Prompt, num_preds: int, net: nn.Module, vocab, num_steps: in
     outputs = []
     for _ in range(num_preds):
         X = torch.tensor([ids[-num_steps:]], device=device)
-        logits = net(X)[0][0, -1].clone()
+        logits = net(X, need_weights=False)[0][0, -1].clone()
         logits[vocab.unk] = float("-inf")          # <unk> is not a character: never write it
         if temperature <= 0:
             nxt = int(logits.argmax())

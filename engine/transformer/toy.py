@@ -181,7 +181,7 @@ def epoch_loop(trainer, *, num_examples: int, batch_size: int, num_epochs: int, 
 
 def train_step(net, X, Y, loss_mask, loss, trainer) -> float:
     """One minibatch: next-token cross-entropy on the output positions only."""
-    Y_hat, _ = net(X)
+    Y_hat, _ = net(X, need_weights=False)      # torch's fused attention: the weights are drawn only for an input
     l = loss(Y_hat[:, loss_mask].reshape(-1, Y_hat.shape[-1]), Y[:, loss_mask].reshape(-1))
     trainer.zero_grad()
     l.backward()

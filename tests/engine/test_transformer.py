@@ -105,6 +105,67 @@ def test_multihead_pipeline_equals_sdpa_on_the_projections():
     torch.testing.assert_close(out, ref, atol=TOL, rtol=0)
 
 
+# ---- training's fused path (need_weights=False) = the explicit softmax(QKᵀ/√d)V the page draws ------
+
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("mask", ["none", "causal", "padding", "both", "empty_row"])
+def test_fused_path_equals_the_explicit_one_with_its_gradients(bias, mask):
+    """need_weights=False (torch's fused kernel, ``is_causal`` for the causal mask) gives the output and
+    the gradients of the explicit path, which the page draws the weights of; it returns no weights.
+    "empty_row": a sequence whose valid length is 0, every query with nothing kept → zeros in both."""
+    mine, _ = pair(bias=bias)
+    X = torch.randn(3, 7, 16, generator=torch.Generator().manual_seed(11))
+    valid_lens = {"padding": torch.tensor([7, 3, 5]), "both": torch.tensor([7, 3, 5]),
+                  "empty_row": torch.tensor([0, 3, 7])}.get(mask)
+    causal = mask in ("causal", "both", "empty_row")
+    outs, grads = [], []
+    for need in (True, False):
+        Xg = X.clone().requires_grad_()
+        mine.zero_grad()
+        out, w = mine(Xg, Xg, Xg, valid_lens, causal=causal, need_weights=need)
+        assert (w is None) == (not need)
+        (out * torch.linspace(-1, 1, out.numel()).reshape(out.shape)).sum().backward()
+        outs.append(out)
+        grads.append([Xg.grad] + [p.grad.clone() for p in mine.parameters()])
+    assert torch.isfinite(outs[1]).all()
+    torch.testing.assert_close(outs[1], outs[0], atol=TOL, rtol=0)
+    for g_fused, g_explicit in zip(grads[1], grads[0]):
+        torch.testing.assert_close(g_fused, g_explicit, atol=1e-4, rtol=1e-4)
+
+
+def test_fused_path_with_other_lengths_and_the_causal_mask():
+    """More keys than queries (a prompt extended): the causal mask aligns the queries with the last keys,
+    which ``is_causal`` would not; the fused path passes the explicit mask and agrees."""
+    mine, _ = pair()
+    g = torch.Generator().manual_seed(12)
+    Q, KV = torch.randn(2, 3, 16, generator=g), torch.randn(2, 8, 16, generator=g)
+    for valid_lens in (None, torch.tensor([8, 5])):
+        ref, _ = mine(Q, KV, KV, valid_lens, causal=True)
+        out, w = mine(Q, KV, KV, valid_lens, causal=True, need_weights=False)
+        assert w is None
+        torch.testing.assert_close(out, ref, atol=TOL, rtol=0)
+
+
+@pytest.mark.parametrize("num_steps", [8, 128])
+def test_decoder_only_model_fused_equals_explicit(num_steps):
+    """The lesson's model trains on the fused path and draws its weights on the explicit one: the same
+    logits (and loss gradients) at the page's shortest and longest context."""
+    torch.manual_seed(0)
+    net = TF.DecoderOnlyTransformer(30, 32, 2, 2, max_len=num_steps)
+    X = torch.randint(0, 30, (4, num_steps), generator=torch.Generator().manual_seed(1))
+    results = []
+    for need in (True, False):
+        net.zero_grad()
+        logits, ws = net(X, need_weights=need)
+        F.cross_entropy(logits.reshape(-1, 30), X.reshape(-1)).backward()
+        results.append((logits, ws, [p.grad.clone() for p in net.parameters()]))
+    (ref, ref_ws, ref_g), (out, ws, g) = results
+    assert ws is None and len(ref_ws) == 2 and ref_ws[0].shape == (4, 2, num_steps, num_steps)
+    torch.testing.assert_close(out, ref, atol=1e-4, rtol=0)
+    for a, b in zip(g, ref_g):
+        torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-4)
+
+
 def test_future_positions_get_exactly_zero_weight_and_rows_sum_to_one():
     mine, _ = pair()
     X = torch.randn(2, 9, 16, generator=torch.Generator().manual_seed(5)) * 30    # large scores too
