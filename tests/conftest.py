@@ -13,6 +13,15 @@ os.environ.setdefault("DEEPDIVE_WARM", "0")
 # teaches, and on a shared CI machine the free-core count (pages/_ui/_run.TrainingSlots) follows
 # other jobs' load. tests/app/test_shared_run.py tests that count; tests/engine/test_threads.py the grant.
 os.environ.setdefault("DEEPDIVE_TRAINING_THREADS", "1")
+# The same for the tests' own torch work (reference computations, autograd checks, the book's loops):
+# one intra-op thread, as every lesson's run and every script run of the app use (engine/device.py,
+# streamlit_app.main). Tiny ops gain nothing from a second thread, and on a busy 2-core CI machine each
+# parallel op waits for the other core: measured under load, tests/engine/test_vision_field.py took
+# 66 s with torch's default 2 threads and 9 s with 1 (user CPU 18.9 s vs 4.7 s, the rest spinning).
+# tests/engine/test_threads.py sets its own counts to test the grants.
+import torch  # noqa: E402
+
+torch.set_num_threads(1)
 # Uploads kept for links go to a folder of this test session, not the repository's data/uploads/.
 if "DEEPDIVE_UPLOADS" not in os.environ:
     import tempfile

@@ -59,7 +59,7 @@ def test_page_changed_widget_keeps_url_in_sync(app_at, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_hostile_link(app_at, page):
+def test_page_hostile_link(app_at, page, monkeypatch):
     # learn which settings the page puts in its URL, then send garbage for each of them
     probe = app_at()
     probe.switch_page(page).run()
@@ -68,8 +68,13 @@ def test_page_hostile_link(app_at, page):
     # hostile value's kind without training once per value. (Every value at the top of its range, the
     # heaviest run the page allows, is test_every_value.test_page_at_its_bounds.)
     links = [{k: HOSTILE[(i + j) % len(HOSTILE)] for j, k in enumerate(keys)} for i in (1, 5)]
+    # What is checked here is the link's reading (clamped, with the link's notice) and a page without an
+    # error, not the trained model: the runs stop after a few seconds, and a run cut by the wall-clock cap
+    # is itself a state the page must show (a ⏱️ notice, never the 🔗 one asked for below). Half of each
+    # link is garbage that clamps to a maximum, so uncapped these are the suite's slowest AppTests.
+    monkeypatch.setenv("DEEPDIVE_MAX_SECONDS", "3")
     for query in links:
         at = app_at(query)
         at.switch_page(page).run()
         assert not problems(at), (query, problems(at))
-        assert at.warning, f"no notice for the hostile link {query}"
+        assert [w for w in at.warning if w.icon == "🔗"], f"no link notice for the hostile link {query}"

@@ -198,7 +198,10 @@ class FewSteps(Budget):
 @pytest.mark.parametrize("page", PAGES)
 def test_page_at_its_bounds(app_at, page, end):
     link = bound_link(page, end)
-    at = app_at(link)
+    # a link at the top of "slices" trains every slice of Continue, each up to the page's wall-clock cap
+    # (30 s): more than AppTest's default 120 s under CPU contention (the character Transformer at its max
+    # timed out so at load 8)
+    at = app_at(link, timeout=300)
     at.switch_page(page).run()
     assert not problems(at), (link, problems(at))
     assert at.get("plotly_chart"), "the page shows no chart"

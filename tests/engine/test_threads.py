@@ -2,10 +2,21 @@
 training's numbers do not depend on it beyond float summation order."""
 import threading
 
+import pytest
 import torch
 
 from engine import device as dev
 from engine.budget import Budget
+
+
+@pytest.fixture(autouse=True)
+def two_threads_before():
+    """tests/conftest.py sets one thread for the test session; here the count before a grant is 2 (torch's
+    default on a 2-core machine), so that every grant below changes the count and its restoring can fail."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    yield
+    torch.set_num_threads(before)
 
 
 def test_a_grant_overrides_the_lessons_own_count_and_is_restored():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 
 import pytest
 
@@ -133,6 +134,11 @@ def test_readers_never_see_half_a_file_while_writers_race(tmp_path):
     for _ in range(4):
         (tmp_path / uid).unlink(missing_ok=True)
         assert store.put(big) == uid
+    # the last write stays: give the readers time to read it (under CPU contention they may not have been
+    # scheduled at all yet, which once failed the last assert below on a loaded machine)
+    deadline = time.monotonic() + 30
+    while not any(s is not None for s in seen) and time.monotonic() < deadline:
+        time.sleep(0.01)
     stop.set()
     for r in readers:
         r.join()
