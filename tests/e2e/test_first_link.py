@@ -28,6 +28,7 @@ CASES = [(stem(lesson), form) for lesson in LESSONS for form in FORMS]
 BY_PATH = {stem(lesson): lesson for lesson in LESSONS}
 SETTINGS = "seed=7&lang=zh"          # seed's default is 0, the language's English
 AT_ONCE = 3                          # servers (and tabs) at a time: each first run imports torch and trains
+CAP_S = "2"                          # seconds a page's run may train on these servers (DEEPDIVE_MAX_SECONDS)
 
 
 def case_id(case) -> str:
@@ -93,7 +94,9 @@ def first_visits(request, context, screenshot_dir) -> dict:
     loading: deque = deque()            # (case, server, tab)
 
     def start(case):
-        server = StreamlitServer(env={"DEEPDIVE_WARM": "0"})
+        # what is checked is the routing of the first request, not the training: each run stops after
+        # CAP_S seconds (a capped run still draws what it trained, says so, and ends idle)
+        server = StreamlitServer(env={"DEEPDIVE_WARM": "0", "DEEPDIVE_MAX_SECONDS": CAP_S})
         servers.append(server)
         return server.start()
 
