@@ -64,22 +64,10 @@ def _heaviest(cls, **fixed):
 
 
 def _step_rate(net: nn.Module, forward, vocab_size: int, batch_size: int, num_steps: int, steps: int = 30) -> float:
-    """Training tokens per second of ``forward(X) -> logits`` with Adam, at the thread count in force."""
-    X = torch.randint(0, vocab_size, (batch_size, num_steps), generator=torch.Generator().manual_seed(0))
-    trainer, loss = torch.optim.Adam(net.parameters(), lr=1e-3), nn.CrossEntropyLoss()
-
-    def step():
-        l = loss(forward(X).reshape(-1, vocab_size), X.reshape(-1))
-        trainer.zero_grad()
-        l.backward()
-        trainer.step()
-
-    for _ in range(3):
-        step()
-    t = time.perf_counter()
-    for _ in range(steps):
-        step()
-    return steps * X.numel() / (time.perf_counter() - t)
+    """Training tokens per second of ``forward(X) -> logits`` with Adam, at the thread count in force
+    (``_step_seconds``' wall time)."""
+    wall, _, n = _step_seconds(net, forward, vocab_size, batch_size, num_steps, steps, time.perf_counter)
+    return n * batch_size * num_steps / wall
 
 
 def _reference_loop(s: char_lm.Settings, train_ids: torch.Tensor, vocab_size: int, clock):
