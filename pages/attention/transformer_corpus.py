@@ -11,7 +11,7 @@ import streamlit as st
 
 import engine.transformer as TF
 from engine.language_model import fit as F
-from engine.language_model.strings import FIT_STRINGS
+from engine.language_model.strings_fit import FIT_STRINGS
 from engine.numerics import fmt
 from engine.transformer import char_lm as C
 from pages import _ui as ui
