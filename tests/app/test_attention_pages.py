@@ -6,17 +6,15 @@ import numpy as np
 import engine.attention.playground as P
 import engine.attention.translation as T
 from tests.charts import chart_text
+from tests.app import helpers
+from tests.app.helpers import metrics
 
 PLAY = "pages/attention/attention_playground.py"
 S2S = "pages/attention/seq2seq_attention.py"
 
 
-def metrics(at):
-    return {m.label: m.value for m in at.metric}
-
-
 def problems(at):
-    return [e.value for e in at.exception] + [e.value for e in at.error]
+    return helpers.problems(at, divergence_too=True)
 
 
 def test_playground_default_matches_the_engine(app_at):

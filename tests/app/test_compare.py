@@ -12,13 +12,10 @@ from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from engine.i18n import CORE
 from pages._ui import _compare
 from pages._ui._report import render
+from tests.app.helpers import problems
 
 PAGE = "pages/basics/linear_regression.py"
 LR = "engine.linear_regression.core.lr"
-
-
-def problems(at) -> list[str]:
-    return [e.value for e in at.exception] + [e.value for e in at.error if getattr(e, "icon", None) != "💥"]
 
 
 def traces(at, chart: int = 0) -> list[dict]:

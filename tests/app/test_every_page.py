@@ -6,17 +6,10 @@ from __future__ import annotations
 import pytest
 
 import streamlit_app
+from tests.app.helpers import problems
 
 PAGES = [l.path for items in streamlit_app.LESSONS.values() for l in items]
 HOSTILE = ["1e308", "-1e308", "nan", "inf", "abc", "", "<b>x</b>", "0x10", "9" * 400]
-
-
-def problems(at) -> list[str]:
-    """Exceptions and error boxes on the page (a diverging run is a lesson, so pages may show
-    st.error for divergence; those carry the 💥 icon and are not counted)."""
-    out = [e.value for e in at.exception]
-    out += [e.value for e in at.error if getattr(e, "icon", None) != "💥"]
-    return out
 
 
 def test_home_lists_every_lesson(app_at):

@@ -30,6 +30,7 @@ import streamlit_app
 from engine import settings as S
 from engine.budget import Budget
 from engine.text import CorpusSettings
+from tests.app.helpers import problems
 
 ROOT = Path(streamlit_app.__file__).resolve().parent
 PAGES = [l.path for items in streamlit_app.LESSONS.values() for l in items]
@@ -170,10 +171,6 @@ def walk_links(page: str, n_random: int = 2) -> list[dict[str, str]]:
 
 
 # ---- the checks -------------------------------------------------------------------------------------------
-
-def problems(at) -> list[str]:
-    return [e.value for e in at.exception] + [e.value for e in at.error if getattr(e, "icon", None) != "💥"]
-
 
 @dataclasses.dataclass
 class FewSteps(Budget):

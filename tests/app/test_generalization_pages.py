@@ -2,21 +2,10 @@
 the numbers on the page equal the engine's, 中文 reaches the charts."""
 from engine.generalization import polynomial as P, weight_decay as W
 from tests.charts import chart_text
+from tests.app.helpers import metrics, open_page
 
 POLY = "pages/training/under_overfitting.py"
 DECAY = "pages/training/weight_decay.py"
-
-
-def open_page(app_at, page, query=None):
-    at = app_at(query)
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not [e.value for e in at.error if e.icon != "💥"]
-    return at
-
-
-def metrics(at):
-    return {m.label: m.value for m in at.metric}
 
 
 def text(at):

@@ -8,30 +8,19 @@ import engine.language_model as L
 from benchmarks._upload_corpora import chinese_upload
 from engine.language_model import core as C
 from engine.text import Corpus
+from tests.app import helpers
+from tests.app.helpers import metrics, problems
 
 LM = "pages/sequences/language_model.py"
 NS = "engine.language_model.core"
 
 
-def problems(at):
-    return [e.value for e in at.exception] + [e.value for e in at.error if getattr(e, "icon", None) != "💥"]
-
-
-def metrics(at):
-    return {m.label: m.value for m in at.metric}
-
-
 def open_page(app_at, query=None):
-    at = app_at(query)
-    at.switch_page(LM).run()
-    assert not problems(at), problems(at)
-    return at
+    return helpers.open_page(app_at, LM, query)
 
 
 def upload(at, text: str, name="小说.txt"):
-    at.sidebar.get("file_uploader")[0].set_value((name, text.encode("gbk"), "text/plain")).run()
-    assert not problems(at), problems(at)
-    return at
+    return helpers.upload(at, name, text.encode("gbk"))
 
 
 ZH = chinese_upload().text[:6_000]          # ≈ 900 distinct characters

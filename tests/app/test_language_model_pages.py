@@ -13,24 +13,10 @@ import engine.language_model as L
 import engine.text as T
 from engine.language_model import core as C
 from tests.charts import chart_text
+from tests.app.helpers import metrics, open_page, problems
 
 LM = "pages/sequences/language_model.py"
 INSIDE = "pages/sequences/lstm_internals.py"
-
-
-def problems(at):
-    return [e.value for e in at.exception] + [e.value for e in at.error if getattr(e, "icon", None) != "💥"]
-
-
-def metrics(at):
-    return {m.label: m.value for m in at.metric}
-
-
-def open_page(app_at, page, query=None):
-    at = app_at(query)
-    at.switch_page(page).run()
-    assert not problems(at), problems(at)
-    return at
 
 
 def engine_run(**kw):
@@ -257,7 +243,6 @@ def test_book_preset_offline_gives_one_notice_with_the_text_used_and_what_to_do(
     other = open_page(app_at, LM, {"corpus": "time_machine", "model": "lstm"})
     (notice,) = download_notices(other)
     assert notice.startswith("**This page trained on “Simple English (generated)”**")
-
 
 
 FAST_QUERY = {**BOOK_QUERY, "optimizer": "adam", "lr": "0.01", "num_epochs": "60"}

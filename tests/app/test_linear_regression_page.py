@@ -5,12 +5,9 @@ import engine.linear_regression as L
 from engine.numerics import fmt
 from pages._ui._run import shared_cache
 from tests.charts import chart_text
+from tests.app.helpers import metrics
 
 PAGE = "pages/basics/linear_regression.py"
-
-
-def metrics(at):
-    return {m.label: m.value for m in at.metric}
 
 
 def test_link_reproduces_the_experiment(app_at):

@@ -5,14 +5,11 @@ import engine.mlp.playground as P
 from engine.datasets.images import load_image_data
 from engine.numerics import fmt
 from tests.charts import chart_text
+from tests.app.helpers import metrics
 
 ACT = "pages/basics/activations.py"
 MLP = "pages/basics/mlp.py"
 PLAY = "pages/basics/playground.py"
-
-
-def metrics(at):
-    return {m.label: m.value for m in at.metric}
 
 
 def test_activations_page_shows_the_collapse(app_at):

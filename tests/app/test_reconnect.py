@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import engine.text as T
 from engine import settings as S
+from tests.app import helpers
 
 VOCAB = "pages/sequences/text_vocab.py"
 CONV = "pages/vision/conv_playground.py"
@@ -18,7 +19,7 @@ MIN_FREQ = f"{T.Settings.__module__}.min_freq"
 
 
 def problems(at):
-    return [e.value for e in at.exception] + [e.value for e in at.error]
+    return helpers.problems(at, divergence_too=True)
 
 
 def reconnect(app_at, page: str, query: dict, act=None):

@@ -9,6 +9,7 @@ import engine.softmax_regression as L
 from engine.datasets import images
 from engine.numerics import fmt
 from tests.charts import chart_text
+from tests.app.helpers import metrics
 
 PAGE = "pages/basics/softmax_regression.py"
 SCALE_KEY = "engine.softmax_regression.stability.logit_scale"
@@ -21,10 +22,6 @@ def offline(monkeypatch, tmp_path):
     images.clear_cache()
     yield
     images.clear_cache()
-
-
-def metrics(at):
-    return {m.label: m.value for m in at.metric}
 
 
 def test_offline_page_uses_the_digits_and_says_why(app_at):

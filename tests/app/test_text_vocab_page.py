@@ -11,6 +11,8 @@ import pytest
 
 import engine.text as T
 from pages._ui import _corpus as picker
+from tests.app import helpers
+from tests.app.helpers import metrics, upload
 
 PAGE = "pages/sequences/text_vocab.py"
 OTHER = "pages/basics/linear_regression.py"
@@ -19,25 +21,12 @@ TM_PATH = Path(__file__).resolve().parents[2] / "../shared/data/timemachine.txt"
 ZH = "今天天气很好，我们去公园散步吧。小猫在花园里玩，孩子们在河边读书。学习深度学习需要耐心。\n" * 10
 
 
-def metrics(at):
-    return {m.label: m.value for m in at.metric}
-
-
 def problems(at):
-    return [e.value for e in at.exception] + [e.value for e in at.error]
+    return helpers.problems(at, divergence_too=True)
 
 
 def open_page(app_at, query=None):
-    at = app_at(query)
-    at.switch_page(PAGE).run()
-    assert not problems(at), problems(at)
-    return at
-
-
-def upload(at, name: str, raw: bytes):
-    at.sidebar.get("file_uploader")[0].set_value((name, raw, "text/plain")).run()
-    assert not problems(at), problems(at)
-    return at
+    return helpers.open_page(app_at, PAGE, query)
 
 
 @pytest.fixture

@@ -6,24 +6,10 @@ from __future__ import annotations
 import engine.transformer as TF
 from engine.transformer import char_lm as C
 from engine.transformer import toy
+from tests.app.helpers import metrics, open_page, problems
 
 TOY = "pages/attention/transformer_toy.py"
 LM = "pages/attention/transformer_corpus.py"
-
-
-def problems(at):
-    return [e.value for e in at.exception] + [e.value for e in at.error if getattr(e, "icon", None) != "💥"]
-
-
-def open_page(app_at, page, query=None):
-    at = app_at(query)
-    at.switch_page(page).run()
-    assert not problems(at), problems(at)
-    return at
-
-
-def metrics(at):
-    return {m.label: m.value for m in at.metric}
 
 
 def table(at):

@@ -4,16 +4,13 @@ from engine.datasets.images import load_image_data
 from engine.numerics import fmt
 from engine.vision import lenet as L
 from tests.charts import chart_figure, chart_text, charts_with_share, overflowing_titles
+from tests.app.helpers import metrics
 
 CONV = "pages/vision/conv_playground.py"
 KERNEL = "pages/vision/learn_kernel.py"
 POOL = "pages/vision/pooling.py"
 LENET = "pages/vision/lenet.py"
 MODERN = "pages/vision/alexnet_nin.py"
-
-
-def metrics(at):
-    return {m.label: m.value for m in at.metric}
 
 
 def text_of(at):
