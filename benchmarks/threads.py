@@ -2,6 +2,10 @@
 per training. Measured in one run, every pair alternated (A B A B …, the median of each) so both meet
 the same machine load:
 
+0. ``threads.rule.*``: for every lesson whose training states its size (``engine.device.sized_by``), at the
+   page's defaults: the thread count the rule grants a student alone and the work rate at one thread and
+   at every core — is the count it picks the faster one?
+
 1. ``threads.alone.*``: tokens (or images) per second at 1 intra-op thread and at every core
    (``engine.device.threads``, as ``ui.run_cached`` grants it to a training alone):
    the language model's default run (the page's LSTM), the book's LSTM setting with the lesson's
@@ -11,7 +15,7 @@ the same machine load:
    in this tree yet).
 2. ``threads.class_load.*``: the class load of ``benchmarks/_load.py`` (short phases) against a real
    server with ``DEEPDIVE_TRAINING_THREADS=1`` (every training one thread, as before) and with the free-core
-   rule, alternated; p50/p95 per phase. ``THREADS_BENCH_LOAD=0`` skips it; ``THREADS_BENCH_ROUNDS``
+   rule, alternated; p50/p95 per phase. ``THREADS_BENCH_LOAD=0`` skips it (``THREADS_BENCH_ALONE=0`` skips 1); ``THREADS_BENCH_ROUNDS``
    (1: A B), ``THREADS_BENCH_SESSIONS`` (15), ``THREADS_BENCH_PHASE_SECONDS`` (30).
 
 Every record carries the 1-minute load average before and after: on a shared machine the "alone"
@@ -173,7 +177,63 @@ def class_load():
                        "load_average_before": load0, "load_average_after": _load()}
 
 
+def _work_rate(fn, settings, seconds: float) -> float:
+    """Budget units per second of ``fn``'s training loop alone: from its first budget check to its last
+    (data loading, tokenizing and the model's set-up stay out), stopped after ``seconds``."""
+    marks = []
+    budget = Budget(max_seconds=seconds)
+
+    def stop() -> bool:
+        marks.append((time.perf_counter(), budget.used_units))
+        return False
+    budget.stop = stop
+    fn(settings, seed=0, budget=budget)
+    (t0, u0), (t1, u1) = marks[0], marks[-1]
+    return (u1 - u0) / max(1e-9, t1 - t0)
+
+
+def _rule_cases():
+    """(name, training function, settings): each lesson that states its size, at the page's defaults,
+    and the language model at the book's setting on The Time Machine."""
+    import engine.language_model as LM
+    import engine.mlp as M
+    from engine.generalization import dropout as D
+    from engine.text import CorpusSettings, generate
+    from engine.transformer import char_lm as CL
+    from engine.vision import lenet as LN, modern as AN
+    corpus = generate(CorpusSettings().corpus, 0)
+    yield "language_model.default", LM.run, LM.Settings(text_corpus=corpus)
+    if TM.exists():
+        from engine.text.timemachine import time_machine_corpus
+        yield "language_model.book", LM.run, LM.Settings(**{**LM.BOOK_RUN, "model": "lstm", "num_epochs": 50},
+                                                         text_corpus=time_machine_corpus(TM.read_text(encoding="utf-8")))
+    yield "char_transformer.default", CL.run, CL.Settings(num_epochs=50)
+    yield "mlp.default", M.run, M.Settings(compare=False)
+    yield "dropout.default", D.run, D.Settings(compare=False)
+    yield "lenet.default", LN.run, LN.Settings(compare_mlp=False)
+    yield "alexnet_nin.default", AN.run, AN.Settings()
+
+
+def rule(seconds: float = 2.0):
+    """The rule that grants threads (``engine.device.threads_for``: one per 2 M multiply-adds of a training's
+    largest op, at most the free cores) against what each count measures, alternated 1, all, 1, all …:
+    right when the count it picks is the faster one (within 5 %)."""
+    for name, fn, s in _rule_cases():
+        load0 = _load()
+        chosen = dev.threads_for(fn, s, CORES)
+        rates = _alternate(lambda n: _work_rate(fn, s, seconds))
+        med = {n: statistics.median(v) for n, v in rates.items()}
+        best = max(med, key=med.get)
+        yield {"name": f"threads.rule.{name}", "macs_per_op": round(fn.macs_per_op(s)), "threads_chosen": chosen,
+               "units_per_s": {n: round(v) for n, v in med.items()}, "runs": {n: [round(x) for x in v] for n, v in rates.items()},
+               f"speedup_{CORES}_threads": round(med[CORES] / med[1], 3), "fastest": best,
+               "chosen_right": med[chosen] >= 0.95 * med[best], "cores": CORES,
+               "load_average_before": load0, "load_average_after": _load()}
+
+
 def run():
-    yield from alone()
+    yield from rule()
+    if os.environ.get("THREADS_BENCH_ALONE", "1") != "0":
+        yield from alone()
     if os.environ.get("THREADS_BENCH_LOAD", "1") != "0":
         yield from class_load()

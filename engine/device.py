@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
+from typing import Any, Callable
 
 import torch
 
@@ -31,6 +32,45 @@ def describe(device: torch.device, tr=None) -> str:
         from engine.i18n import CORE
         return CORE[key]["en"].format(n=n)
     return tr(key, n=n)
+
+
+# A parallel op pays for waking a second thread only when each thread gets enough work. Measured on the
+# 2-core dev machine (``python -m benchmarks threads``, ``threads.rule.*``, one thread against two): the
+# page's 64-unit LSTM, whose matrix products average 0.5 M multiply-adds, gains 1.08× on an idle machine
+# and loses (0.77×) when anything else runs; the scaled AlexNet/NiN (2.0 M) loses, 0.85×; LeNet (5.3 M)
+# gains 1.3×, the character Transformer (5.4 M) 1.46×, the book's 256-unit LSTM (9.3 M) 1.69×.
+MACS_PER_THREAD = 2_000_000
+
+
+def threads_worth(macs_per_op: float, most: int) -> int:
+    """How many of ``most`` free threads a training whose matrix products (or convolutions) average
+    ``macs_per_op`` multiply-adds keeps busy: one per ``MACS_PER_THREAD`` of such an op, at least one."""
+    return max(1, min(int(most), int(macs_per_op // MACS_PER_THREAD)))
+
+
+def mean_macs(*ops: tuple[float, float]) -> float:
+    """The average multiply-adds of a minibatch's matrix products and convolutions, from
+    (multiply-adds, how many such ops) pairs."""
+    count = sum(n for _, n in ops)
+    return sum(m * n for m, n in ops) / max(1, count)
+
+
+def sized_by(macs_per_op: Callable[[Any], float]):
+    """Decorator for a lesson's training function: ``macs_per_op(settings)`` states the average multiply-adds
+    of its matrix products and convolutions (one minibatch; ``mean_macs``), so the page layer grants it
+    only the threads it can use (``threads_for``). A training function that states nothing gets one
+    thread: the lesson's small networks gain nothing from a second (see ``intra_op_threads``)."""
+    def wrap(fn):
+        fn.macs_per_op = macs_per_op
+        return fn
+    return wrap
+
+
+def threads_for(fn: Callable, settings: Any, most: int) -> int:
+    """The intra-op threads (of ``most`` free ones) that ``fn`` (or the function a partial wraps) can use
+    for ``settings``: what its ``sized_by`` statement is worth, 1 when it states nothing."""
+    size = getattr(getattr(fn, "func", fn), "macs_per_op", None)
+    return 1 if size is None else threads_worth(float(size(settings)), most)
 
 
 _grant = threading.local()

@@ -16,7 +16,7 @@ from engine import mlp as M
 from engine import settings as S
 from engine.budget import Budget
 from engine.datasets.images import DATASETS, ImageData, load_image_data
-from engine.device import intra_op_threads
+from engine.device import intra_op_threads, mean_macs, sized_by
 from engine.mlp.net import Dropout, dropout_layer
 
 MASK_EXAMPLES, MASK_UNITS = 24, 64          # the part of one minibatch's masks that the page draws
@@ -109,6 +109,14 @@ class Result:
         return self.last(model, "train_acc") - self.last(model, "test_acc")
 
 
+def macs_per_op(s: Settings) -> float:
+    """The average multiply-adds of a minibatch's matrix products, layer by layer (``engine.device.threads_for``)."""
+    pixels = 784 if s.dataset == "fashion_mnist" else 64
+    h = s.num_hiddens
+    return s.batch_size * mean_macs((pixels * h, 1), (h * h, 1), (h * 10, 1))
+
+
+@sized_by(macs_per_op)
 def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
         on_step: Callable[[dict], None] | None = None, budget: Budget | None = None,
         data: ImageData | None = None) -> Result:

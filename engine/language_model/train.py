@@ -20,7 +20,7 @@ from torch import nn
 from engine.budget import Budget
 from engine.language_model import core as C
 from engine.language_model.data import ITERATORS, fit_batch, num_batches
-from engine.device import intra_op_threads
+from engine.device import intra_op_threads, mean_macs, sized_by
 from engine.numerics import Divergence, exp_or_inf
 from engine.optimization.rules import Scratch
 from engine.text import corpus_ids
@@ -188,6 +188,24 @@ def live_frames(event: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 # ---- a whole bounded run (the book's train_ch8, recording instead of drawing) ---------------------
 
+def macs_per_op(s) -> float:
+    """The average multiply-adds of a minibatch's matrix products (``engine.device.threads_for``): every
+    layer's gates at every time step (batch × (inputs + hidden) × gates · hidden) and the output layer
+    once over the minibatch (batch · steps × hidden × vocabulary). The vocabulary is estimated from the
+    text (distinct characters; distinct space-separated words for word tokens): enough for a thread count."""
+    corpus = s.text_corpus if s.text_corpus is not None else C.default_corpus()
+    text = corpus.text
+    vocab = len(set(text)) + 1
+    if s.token == "word":
+        vocab = max(vocab, len(set(text.split())) + 1)
+    gates, h = len(C.GATES[s.model]), s.num_hiddens
+    first = s.batch_size * ((h if s.uses_embedding else vocab) + h) * gates * h
+    upper = s.batch_size * 2 * h * gates * h
+    return mean_macs((first, s.num_steps), (upper, s.num_steps * (s.num_layers - 1)),
+                     (s.batch_size * s.num_steps * h * vocab, 1))
+
+
+@sized_by(macs_per_op)
 def run(settings, seed: int = 0, device: torch.device | str = "cpu",
         on_step: Callable[[dict], None] | None = None, budget: Budget | None = None, resume=None):
     """Read the corpus, build the model, train ``num_epochs`` epochs with SGD (or Adam) and clipping

@@ -20,7 +20,7 @@ from torch import nn
 from engine import settings as S
 from engine.budget import Budget
 from engine.datasets.images import DATASETS, ImageData, load_image_data
-from engine.device import intra_op_threads
+from engine.device import intra_op_threads, mean_macs, sized_by
 from engine.mlp.net import mlp, num_params, sgd_with_weight_decay
 from engine.numerics import Divergence, still_falling
 
@@ -199,6 +199,16 @@ def baseline(s: Settings) -> Settings:
     return dataclasses.replace(s, num_layers=0, dropout=0.0, weight_decay=0.0, init="normal")
 
 
+def macs_per_op(s: Settings) -> float:
+    """The average multiply-adds of a minibatch's matrix products, layer by layer (``engine.device.threads_for``)."""
+    pixels = 784 if s.dataset == "fashion_mnist" else 64
+    if not s.num_layers:
+        return s.batch_size * pixels * 10
+    h = s.num_hiddens
+    return s.batch_size * mean_macs((pixels * h, 1), (h * h, s.num_layers - 1), (h * 10, 1))
+
+
+@sized_by(macs_per_op)
 def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
         on_step: Callable[[dict], None] | None = None, budget: Budget | None = None,
         data: ImageData | None = None) -> Result:

@@ -26,7 +26,7 @@ from torch import nn
 
 from engine import settings as S
 from engine.budget import Budget
-from engine.device import intra_op_threads
+from engine.device import intra_op_threads, mean_macs, sized_by
 from engine.numerics import Divergence
 from engine.transformer.blocks import DecoderOnlyTransformer, num_params
 from engine.transformer.strings import CHAR_LM_STRINGS as STRINGS   # the page's title and summary
@@ -195,6 +195,17 @@ def valid_perplexity(net, corpus: torch.Tensor, num_steps: int, device) -> float
     return math.exp(min(50.0, nn.functional.cross_entropy(Y_hat.reshape(-1, Y_hat.shape[-1]), Y.reshape(-1)).item()))
 
 
+def macs_per_op(s: Settings) -> float:
+    """The average multiply-adds of a minibatch's matrix products (``engine.device.threads_for``): per block
+    four projections (tokens × d × d) and the feed-forward layer's two (tokens × d × 2d), then the output
+    layer (tokens × d × distinct characters); tokens = batch × context."""
+    corpus = s.corpus if s.corpus is not None else default_corpus()
+    vocab = len(set(corpus.text[: s.max_tokens])) + 1
+    td = s.batch_size * s.num_steps * s.num_hiddens
+    return mean_macs((td * s.num_hiddens, 4 * s.num_layers), (td * 2 * s.num_hiddens, 2 * s.num_layers), (td * vocab, 1))
+
+
+@sized_by(macs_per_op)
 def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
         on_step: Callable[[dict], None] | None = None, budget: Budget | None = None, resume: Result | None = None) -> Result:
     """Tokenize the corpus into characters, hold out its end, train with Adam and record per

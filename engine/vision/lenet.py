@@ -19,7 +19,7 @@ import engine.mlp as M
 from engine import settings as S
 from engine.budget import Budget
 from engine.datasets.images import DATASETS, ImageData, load_image_data
-from engine.device import intra_op_threads
+from engine.device import intra_op_threads, mean_macs, sized_by
 from engine.mlp.net import num_params
 from engine.mlp.core import train_epoch
 from engine.vision.nets import feature_maps, init_ch6, layer_table, lenet, receptive_field
@@ -90,6 +90,14 @@ def models_of(s: Settings) -> list[str]:
     return ["book", "modern"] if s.model == "both" else [s.model]
 
 
+def macs_per_op(s: Settings) -> float:
+    """The average multiply-adds of a minibatch's convolutions and matrix products, from the layer tables
+    of the networks trained (``engine.device.threads_for``)."""
+    macs = [m for name in models_of(s) for m in layer_table(lenet(name), (1, 28, 28))["macs"] if m > 0]
+    return s.batch_size * mean_macs(*((m, 1) for m in macs))
+
+
+@sized_by(macs_per_op)
 def run(settings: Settings, seed: int = 0, device="cpu", on_step: Callable | None = None,
         budget: Budget | None = None, data: ImageData | None = None) -> Result:
     with intra_op_threads(1):

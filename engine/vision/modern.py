@@ -14,7 +14,7 @@ import torch
 from engine import settings as S
 from engine.budget import Budget
 from engine.datasets.images import DATASETS, ImageData, load_image_data
-from engine.device import intra_op_threads
+from engine.device import intra_op_threads, mean_macs, sized_by
 from engine.vision.nets import INITS, alexnet, layer_table, nin, nin_block
 from engine.vision.training import HISTORY_COLUMNS, NetRun, images_at, train_nets
 
@@ -99,6 +99,16 @@ def models_of(s: Settings) -> list[str]:
     return ["alexnet", "nin"] if s.model == "both" else [s.model]
 
 
+def macs_per_op(s: Settings) -> float:
+    """The average multiply-adds of a minibatch's convolutions and matrix products, from the layer tables
+    of the networks trained (``engine.device.threads_for``)."""
+    with torch.device("meta"):                  # the shapes only: no weights are made
+        macs = [m for name in models_of(s)
+                for m in layer_table(build(name, s), (1, s.input_size, s.input_size))["macs"] if m > 0]
+    return s.batch_size * mean_macs(*((m, 1) for m in macs))
+
+
+@sized_by(macs_per_op)
 def run(settings: Settings, seed: int = 0, device="cpu", on_step: Callable | None = None,
         budget: Budget | None = None, data: ImageData | None = None) -> Result:
     with intra_op_threads(1):

@@ -225,9 +225,11 @@ class TrainingSlots:
     slower, wall-clock caps cutting runs short (and a cut run is not cached, so it is paid for
     again). Queued runs start as slots free up, and their clock starts then.
 
-    A training that holds a slot gets its intra-op threads from ``threads()``: the cores that no
+    A training that holds a slot gets its intra-op threads from ``threads(want)``: the cores that no
     other training holds and no other process keeps busy — all of them for a student alone on a
-    laptop, one per training under a class load. ``fixed_threads`` pins the count instead."""
+    laptop, one per training under a class load — but no more than the training can use (``want``,
+    from the engine's ``engine.device.threads_for``: a small network gets one thread even alone).
+    ``fixed_threads`` pins the count instead."""
 
     def __init__(self, n: int, foreign: Callable[[], float] | None = None, fixed_threads: int = 0,
                  cores: int | None = None):
@@ -248,12 +250,15 @@ class TrainingSlots:
         return max(1, free)
 
     @contextlib.contextmanager
-    def threads(self):
-        """Decide a starting training's thread count and hold those threads until it ends. The count
-        stays fixed for the whole run (a count that changed with the load mid-run would make the
-        numbers depend on when classmates clicked); trainings that start later get what is left."""
+    def threads(self, want: int | None = None):
+        """Decide a starting training's thread count (the free threads, at most ``want``) and hold those
+        threads until it ends. The count stays fixed for the whole run (a count that changed with the
+        load mid-run would make the numbers depend on when classmates clicked); trainings that start
+        later get what is left. A pinned count (``fixed_threads``) ignores ``want``."""
         with self._lock:
             k = self.free_threads()
+            if want is not None and self.fixed_threads <= 0:
+                k = max(1, min(k, int(want)))
             self.threads_in_use += k
         try:
             yield k
@@ -421,7 +426,7 @@ def _run_once(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[
             except ScriptControlException as e:    # the student pressed Stop (or changed a widget)
                 pending.append(e)
 
-        with slots.threads() as n_threads, dev.threads(n_threads):
+        with slots.threads(dev.threads_for(fn, settings, slots.cores)) as n_threads, dev.threads(n_threads):
             result = fn(settings, seed=seed, device=device, on_step=on_step, budget=budget)
         if shown[1] is not None and budget.reason == "units":
             progress_of().put(cache_key, shown[1])

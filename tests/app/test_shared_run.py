@@ -152,6 +152,19 @@ def test_a_training_alone_gets_the_free_cores_and_a_class_one_thread_each():
     assert TrainingSlots(8, fixed_threads=1).free_threads() == 1       # DEEPDIVE_TRAINING_THREADS=1
 
 
+def test_a_training_gets_no_more_threads_than_it_can_use():
+    slots = TrainingSlots(4)
+    with slots.threads(want=1) as a:                 # a small network alone: one thread, the rest stay free
+        assert a == 1
+        with slots.threads(want=8) as b:             # a big one beside it gets what is left
+            assert b == 3
+    with slots.threads(want=2) as a:
+        assert a == 2 and slots.free_threads() == 2
+    assert slots.threads_in_use == 0
+    with TrainingSlots(4, fixed_threads=3).threads(want=1) as a:
+        assert a == 3                                # a pinned count (DEEPDIVE_TRAINING_THREADS) wins
+
+
 def test_foreign_load_is_measured_without_our_own_cpu(monkeypatch):
     import os
     from pages._ui._run import cpu_sample, foreign_busy_cores

@@ -84,3 +84,31 @@ def test_transformer_same_thread_count_same_numbers_and_close_across_counts():
     assert two[0].epochs["perplexity"].equals(two[1].epochs["perplexity"])
     p1, p2 = runs[1][0].final_perplexity, two[0].final_perplexity
     assert abs(p1 - p2) / p1 < 0.02
+
+
+def test_a_lesson_states_the_threads_it_can_use():
+    """engine.device.threads_for: one thread per MACS_PER_THREAD of an average op, at most the free ones;
+    a training that states nothing gets one. The page's small LSTM stays on one thread (two measured
+    0.74–0.77× as fast), the book's 256-unit LSTM takes two (1.45–1.7×)."""
+    import functools
+
+    import engine.language_model as LM
+    from engine.transformer import char_lm
+    from engine.vision import lenet, modern
+    assert dev.threads_for(lambda s: s, None, 8) == 1                       # states nothing
+    assert dev.threads_worth(dev.MACS_PER_THREAD - 1, 8) == 1
+    assert dev.threads_worth(3 * dev.MACS_PER_THREAD, 8) == 3
+    assert dev.threads_worth(1e12, 2) == 2                                 # never more than the free threads
+    assert dev.mean_macs((10, 3), (30, 1)) == 15
+    small, book = LM.Settings(), LM.book_run("lstm")
+    assert dev.threads_for(LM.run, small, 2) == 1
+    assert dev.threads_for(LM.run, book, 2) == 2
+    assert dev.threads_for(functools.partial(LM.run, resume=None), book, 2) == 2   # a Continue slice, too
+    # the book's LSTM: each time step's gates are 32 × (28 + 256) × 4·256 multiply-adds (one-hot input)
+    gates = 32 * (len(set(LM.core.default_corpus().text)) + 1 + 256) * 4 * 256
+    assert LM.run.macs_per_op(book) == pytest.approx(gates, rel=0.2)
+    assert dev.threads_for(char_lm.run, char_lm.Settings(), 2) == 2
+    assert dev.threads_for(char_lm.run, char_lm.Settings(batch_size=8, num_steps=8, num_hiddens=32), 2) == 1
+    assert dev.threads_for(lenet.run, lenet.Settings(), 2) == 2
+    assert dev.threads_for(modern.run, modern.Settings(), 2) == 1           # its small layers: ≈ 2 M on average
+    assert dev.threads_for(modern.run, modern.Settings(batch_size=128), 2) == 2
