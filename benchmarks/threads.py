@@ -15,7 +15,7 @@ the same machine load:
    in this tree yet).
 2. ``threads.class_load.*``: the class load of ``benchmarks/_load.py`` (short phases) against a real
    server with ``DEEPDIVE_TRAINING_THREADS=1`` (every training one thread, as before) and with the free-core
-   rule, alternated; p50/p95 per phase. ``THREADS_BENCH_LOAD=0`` skips it (``THREADS_BENCH_ALONE=0`` skips 1); ``THREADS_BENCH_ROUNDS``
+   rule, alternated; p50/p95 per phase. ``THREADS_BENCH_LOAD=0`` skips it (``THREADS_BENCH_ALONE=0`` skips 1, ``THREADS_BENCH_RULE=0`` skips 0); ``THREADS_BENCH_ROUNDS``
    (1: A B), ``THREADS_BENCH_SESSIONS`` (15), ``THREADS_BENCH_PHASE_SECONDS`` (30).
 
 Every record carries the 1-minute load average before and after: on a shared machine the "alone"
@@ -232,7 +232,8 @@ def rule(seconds: float = 2.0):
 
 
 def run():
-    yield from rule()
+    if os.environ.get("THREADS_BENCH_RULE", "1") != "0":
+        yield from rule()
     if os.environ.get("THREADS_BENCH_ALONE", "1") != "0":
         yield from alone()
     if os.environ.get("THREADS_BENCH_LOAD", "1") != "0":

@@ -15,6 +15,11 @@ which pages. The Character-level Transformer page (``engine.transformer.char_lm`
 its corpus-fitted defaults (``char_lm.suggest``) with 50 epochs (the most the page allows, so that Continue
 has slices to train), the page's prompt (the corpus's start) and sampling (200 characters, temperature 0.8,
 top-k 10): held-out perplexity, seconds and repetition after every slice.
+
+``UPLOAD_BENCH_FILES``: comma-separated paths of real text files (any encoding) to measure as well, read
+the way the page reads an upload (``engine.text.upload.decode_upload``: detected encoding, the same cap).
+Not shipped: the generated corpora are the reproducible ones; a real text shows whether they are easier.
+``UPLOAD_BENCH_ONLY_FILES=1`` skips the generated corpora on the recurrent page.
 """
 from __future__ import annotations
 
@@ -63,8 +68,20 @@ def _transformer_record(name, r, seconds, first_ppl, prompt_text):
             "greedy_text": greedy[:60], "sampled_text": sampled[:60], "loadavg": os.getloadavg()[0], "time": time.time()}
 
 
+def _corpora():
+    """The generated corpora, then any real files named by ``UPLOAD_BENCH_FILES`` (decoded as uploads)."""
+    from pathlib import Path
+
+    from engine.text.upload import decode_upload
+    yield chinese_upload()
+    yield english_upload()
+    for path in filter(None, os.environ.get("UPLOAD_BENCH_FILES", "").split(",")):
+        p = Path(path)
+        yield decode_upload(p.read_bytes(), name=p.name)
+
+
 def run_transformer(slices: int):
-    for corpus in (chinese_upload(), english_upload()):
+    for corpus in _corpora():
         stats = F.corpus_stats(corpus)
         s = TC.Settings(corpus=corpus, num_epochs=50, **TC.suggest(stats))
         prompt = " ".join(corpus.text[:200].split())[: min(24, s.num_steps)]        # the page's default prompt
@@ -94,7 +111,9 @@ def run():
         yield from run_transformer(slices)
     if "rnn" not in models:
         return
-    for corpus in (chinese_upload(), english_upload()):
+    for corpus in _corpora():
+        if os.environ.get("UPLOAD_BENCH_ONLY_FILES") == "1" and corpus.note.startswith("generated"):
+            continue
         stats = F.corpus_stats(corpus, L.Settings().max_tokens)
         s = L.Settings(text_corpus=corpus, **F.suggest(stats))
         yield {"name": f"{corpus.name}: corpus", "chars": stats.num_chars, "distinct_chars": stats.distinct_chars,

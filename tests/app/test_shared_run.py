@@ -194,3 +194,30 @@ def test_cache_keys_per_thread_count_and_lookup_of_any():
     c.put(one, "one thread")
     assert cached_any_threads(c, one, 4) == "one thread"       # the one-thread run first
     assert cached_any_threads(c, key_of(fn, "other", 0, "cpu"), 4) is None
+
+
+def test_a_queued_student_is_told_at_once():
+    """The queue notice is the first thing a student who moved a slider sees while every slot is busy:
+    it must not wait for the first 0.2 s poll."""
+    slots, told = TrainingSlots(1), []
+    slots.acquire(lambda: None, lambda n: None)
+    t0 = time.perf_counter()
+    assert slots.acquire(lambda: None, lambda n: told.append((time.perf_counter() - t0, n)), max_wait=0.5) is False
+    assert told[0][1] == 1 and told[0][0] < 0.1
+    slots.release()
+
+
+def test_a_training_is_alone_only_when_no_classmate_trained_a_moment_ago():
+    slots = TrainingSlots(4)
+    with slots.threads(session="ann") as a:
+        assert a == 4                                # alone: every core
+    with slots.threads(session="bob") as b:          # ann trained a moment ago: a class, one thread each
+        assert b == 1
+    with slots.threads(session="bob") as b:
+        assert b == 1                                # ann still counts, for ALONE_WINDOW seconds
+    later = time.monotonic() + TrainingSlots.ALONE_WINDOW + 1
+    assert not slots.others_active("bob", now=later) and slots._recent == {}   # forgotten, memory bounded
+    with slots.threads(session="ann") as a:
+        assert a == 4                                # bob's last run has left the window too (forgotten above)
+    with slots.threads(session="ann") as a:
+        assert a == 4                                # a student's own earlier runs never count
