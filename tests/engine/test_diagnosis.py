@@ -68,6 +68,23 @@ def test_held_out_loss_rising_from_its_best_is_overfitting():
     assert (v.kind, v.cause) == ("overfitting", "")
 
 
+def test_a_language_models_held_out_perplexity_rising_5_percent_is_overfitting():
+    """A language model's loss is ≈ 4.5 nats: 10 % of it is perplexity up 56 %. The held-out perplexity of a
+    real 60,000-character Chinese text after slices of Continue (benchmarks/upload_corpus.py) — best 87.6,
+    then 88.4 (noise), 94.8 and 98.8 — must not be called "still improving, more epochs would lower it"."""
+    ppl = [1389.6, 172.8, 114.9, 116.2, 100.3, 90.7, 92.2, 90.8, 87.6, 89.4, 90.0, 88.4, 91.9, 95.9, 94.8, 98.8]
+    train = [math.log(x) for x in (1500, 200, 120, 100, 80, 66, 55, 47, 40, 35, 31, 28, 25, 23, 21, 19.5)]
+    held = [math.log(x) for x in ppl]
+    V = math.log(1382)
+    assert diagnose(train[:12], held[:12], chance=V).kind == "improving"          # 88.4 vs 87.6: noise
+    v = diagnose(train[:15], held[:15], chance=V)
+    assert v.kind == "overfitting" and float(v.values["valid_ppl"]) == pytest.approx(94.8, rel=1e-3)
+    assert diagnose(train, held, chance=V).kind == "overfitting"
+    # a small classification loss keeps the relative rule: 0.30 → 0.32 is not overfitting, 0.30 → 0.34 is
+    assert diagnose([1.0, 0.5, 0.3, 0.2], [1.0, 0.5, 0.30, 0.32], chance=LN10).kind != "overfitting"
+    assert diagnose([1.0, 0.5, 0.3, 0.2], [1.0, 0.5, 0.30, 0.34], chance=LN10).kind == "overfitting"
+
+
 def test_a_settled_run_is_fine_and_a_falling_one_improving():
     assert diagnose([1.0, 0.5, 0.3, 0.31], [1.0, 0.6, 0.4, 0.41], chance=LN10).kind == "fine"
     assert diagnose([1.0, 0.5, 0.3, 0.2], [1.0, 0.6, 0.4, 0.35], chance=LN10).kind == "improving"
