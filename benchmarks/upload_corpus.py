@@ -19,7 +19,7 @@ top-k 10): held-out perplexity, seconds and repetition after every slice.
 ``UPLOAD_BENCH_FILES``: comma-separated paths of real text files (any encoding) to measure as well, read
 the way the page reads an upload (``engine.text.upload.decode_upload``: detected encoding, the same cap).
 Not shipped: the generated corpora are the reproducible ones; a real text shows whether they are easier.
-``UPLOAD_BENCH_ONLY_FILES=1`` skips the generated corpora on the recurrent page.
+``UPLOAD_BENCH_ONLY_FILES=1`` skips the generated corpora.
 """
 from __future__ import annotations
 
@@ -82,6 +82,8 @@ def _corpora():
 
 def run_transformer(slices: int):
     for corpus in _corpora():
+        if os.environ.get("UPLOAD_BENCH_ONLY_FILES") == "1" and corpus.note.startswith("generated"):
+            continue
         stats = F.corpus_stats(corpus)
         s = TC.Settings(corpus=corpus, num_epochs=50, **TC.suggest(stats))
         prompt = " ".join(corpus.text[:200].split())[: min(24, s.num_steps)]        # the page's default prompt
