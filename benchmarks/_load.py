@@ -457,7 +457,8 @@ def summarize(name: str, phases: list[Phase], **extra) -> dict:
         **({"first_change_p50_s": round(percentile([x[0] for p in phases for x in p.probe], 50), 2),
             "first_change_p95_s": round(percentile([x[0] for p in phases for x in p.probe], 95), 2),
             "first_change_moves": len([x for p in phases for x in p.probe]),
-            "first_change_seen": dict(Counter(x[1] for p in phases for x in p.probe))}
+            "first_change_seen": dict(Counter(x[1] for p in phases for x in p.probe)),
+            "first_change_each": [[round(x[0], 2), x[1]] for p in phases for x in p.probe]}
            if any(p.probe for p in phases) else {}),
         **({"per_replica": {n: {"cpu_s": round(sum(p.per_replica.get(n, {}).get("cpu_s", 0) for p in phases), 1),
                                 "cores_used": round(sum(p.per_replica.get(n, {}).get("cpu_s", 0) for p in phases)
@@ -534,7 +535,8 @@ def load_run(sessions: int = 30, lessons_opened: int = 2, follow_moves: int = 5,
             s.start()
         browser = None
         if probe:
-            browser = BrowserProbe(target.url, seed=seed)
+            every = tuple(float(x) for x in os.environ.get("APP_BENCH_PROBE_EVERY", "4,7").split(","))
+            browser = BrowserProbe(target.url, every=every, seed=seed)
             browser.start()
         phases = []
         plans = [("open", lambda s: s.plan_open(min(lessons_opened, len(pages)))),
