@@ -182,10 +182,11 @@ def from_query(cls, params: Mapping[str, str], prefix: str = "") -> tuple[Any, l
     return dataclasses.replace(defaults, **values), notices
 
 
+def query_value(v) -> str:
+    """One setting's value as the URL writes it: 1/0 for a flag, 6 significant digits for a float."""
+    return ("1" if v else "0") if isinstance(v, bool) else (f"{v:.6g}" if isinstance(v, float) else str(v))
+
+
 def to_query(obj, prefix: str = "") -> dict[str, str]:
     """Settings → URL parameters (only the bounded fields, as short strings)."""
-    out = {}
-    for name in bounds(type(obj)):
-        v = getattr(obj, name)
-        out[prefix + name] = ("1" if v else "0") if isinstance(v, bool) else (f"{v:.6g}" if isinstance(v, float) else str(v))
-    return out
+    return {prefix + name: query_value(getattr(obj, name)) for name in bounds(type(obj))}

@@ -14,11 +14,11 @@ from pages._ui._summary import Metric, metrics
 from pages._ui._memo import shared_call
 from pages._ui._run import run_cached, shared_cache
 from pages._ui._warm import start_warmup
-from pages._ui._state import apply_settings, begin_run, init_language, current_device, current_lang, current_seed, settings_form, sidebar, translator, url_flush, url_notices_done
+from pages._ui._state import action_button, apply_settings, begin_run, init_language, current_device, current_lang, current_seed, settings_form, sidebar, translator, url_flush, url_notices_done
 
 __all__ = [
     "LESSON_PARAM", "budget_notice", "code_from_engine", "csv_download", "explanation", "header", "plot", "share_link", "show_error",
     "table", "verdict", "Metric", "compared", "metrics",
     "run_cached", "shared_cache", "shared_call", "start_warmup",
-    "apply_settings", "begin_run", "init_language", "current_device", "current_lang", "current_seed", "settings_form", "sidebar", "translator", "url_flush", "url_notices_done",
+    "action_button", "apply_settings", "begin_run", "init_language", "current_device", "current_lang", "current_seed", "settings_form", "sidebar", "translator", "url_flush", "url_notices_done",
 ]

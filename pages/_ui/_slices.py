@@ -15,7 +15,7 @@ import functools
 import streamlit as st
 
 from pages._ui._run import key_of, run_cached, shared_cache
-from pages._ui._state import apply_settings, entered, url_set
+from pages._ui._state import action_button, apply_settings, entered, url_set
 
 _LAST = "_slices_rest"      # {namespace: the settings with slices=1, as last run}: changed → start again
 
@@ -39,8 +39,8 @@ def continue_button(settings, label: str, help: str | None = None, namespace: st
                     field: str = "slices", key: str = "_continue") -> None:
     """One more slice: the next run's settings ask for it (and so does the link)."""
     ns = namespace or type(settings).__module__
-    st.button(label, on_click=apply_settings, args=(type(settings), {field: getattr(settings, field) + 1}, ns),
-              icon=":material/fast_forward:", help=help, type="primary", key=key)
+    action_button(label, apply_settings, (type(settings), {field: getattr(settings, field) + 1}, ns),
+                  icon=":material/fast_forward:", help=help, type="primary", key=key)
 
 
 def run_slices(fn, settings, tr, *, seed: int, device, live=None, field: str = "slices",

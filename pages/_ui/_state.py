@@ -3,7 +3,7 @@ kept across page switches, read from and written back to the URL (clamped, with 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import streamlit as st
 
@@ -116,26 +116,83 @@ def sent_by_browser(key: str) -> bool:
         return False
 
 
+def action_button(label: str, on_click: Callable, args: tuple = (), *, key: str, container=None, **kwargs) -> bool:
+    """``st.button(label, key=key, on_click=on_click, args=args)`` whose click also counts when it is a
+    reconnected browser's first action (``sent_by_browser``): Streamlit runs a button's ``on_click`` only in
+    a session that made the button, so a preset clicked just after the student's replica died would be
+    lost. Then the button still reads as clicked in this first run: the page reruns at once, and
+    ``on_click(*args)`` runs at the start of that run, before any widget is made (``init_language``), as a
+    callback would have. A session that made the button before never replays (Streamlit carries an
+    interrupted run's click into the next run, where ``on_click`` has already run once)."""
+    replay = sent_by_browser(key)
+    clicked = (container or st).button(label, key=key, on_click=on_click, args=args, **kwargs)
+    if clicked and replay:
+        st.session_state[_REPLAY] = (on_click, tuple(args))
+        _rerun_from_url()
+    return clicked
+
+
+_REPLAY = "_replay_click"
+_REPLAYING = "_replaying"
+
+
+def _rerun_from_url() -> None:
+    """Rerun now, reading the link again as on arriving. A rerun drops the values a reconnected browser sent
+    for the widgets this run had not made yet; the link holds the same values (the browser's page wrote them
+    there), so the next run reads them from it — with what the replayed action changed already in it."""
+    st.session_state.pop("_page", None)          # begin_run: the next run arrives at the page
+    st.rerun()
+
+
 def init_language() -> None:
-    """On a session's first run, take the language from the link before anything is drawn,
-    so even the navigation of a shared ?lang=zh link is in Chinese."""
+    """At the start of every run, before anything is drawn: a click that ``action_button`` kept for this run
+    is applied; on a session's first run, the language is taken from the link, so even the navigation of a
+    shared ?lang=zh link is in Chinese. A reconnected browser that changed the language as its first
+    action sent the widget's value: that wins (``sidebar`` reruns the page in it)."""
+    pending = st.session_state.pop(_REPLAY, None)
+    if pending is not None:
+        on_click, args = pending
+        st.session_state[_REPLAYING] = True      # apply_settings writes the link too: this run reads it
+        try:
+            on_click(*args)
+        finally:
+            st.session_state.pop(_REPLAYING, None)
+    _init_language()
+
+
+def _init_language() -> None:
     if "lang" not in st.session_state:
-        st.session_state["lang"] = _url_value("lang", S.Bound("choice", options=tuple(LANGS)), "en")
+        lang = _url_value("lang", S.Bound("choice", options=tuple(LANGS)), "en")
+        if sent_by_browser("lang"):
+            st.session_state["_kept_lang"] = lang      # this run draws in the link's language until the widget
+        else:
+            st.session_state["lang"] = lang
         st.session_state.pop(_NOTICES, None)          # sidebar() reports bad values once
 
 
 def sidebar() -> None:
     """The shared sidebar: language, seed, device. Language and seed live in the URL."""
+    browser = {k for k in ("lang", "seed") if k not in st.session_state and sent_by_browser(k)}   # reconnected
+    drawn = current_lang()
     if entered() or "lang" not in st.session_state:
-        st.session_state["lang"] = _url_value("lang", S.Bound("choice", options=tuple(LANGS)),
-                                              st.session_state.get("_kept_lang", "en"))
-        st.session_state["seed"] = _url_value("seed", SEED, st.session_state.get("_kept_seed", 0))
+        if "lang" not in browser:
+            st.session_state["lang"] = _url_value("lang", S.Bound("choice", options=tuple(LANGS)),
+                                                  st.session_state.get("_kept_lang", "en"))
+        if "seed" not in browser:
+            st.session_state["seed"] = _url_value("seed", SEED, st.session_state.get("_kept_seed", 0))
     for k, default in (("lang", "en"), ("seed", 0)):       # see settings_form: sent with the widget
-        st.session_state[k] = st.session_state.get(k, st.session_state.get(f"_kept_{k}", default))
-    tr = Translator(st.session_state["lang"])
+        if k not in browser:
+            st.session_state[k] = st.session_state.get(k, st.session_state.get(f"_kept_{k}", default))
+    tr = Translator(current_lang())
     with st.sidebar:
         st.selectbox(tr("language"), list(LANGS), format_func=LANGS.get, key="lang")
         st.number_input(tr("seed"), min_value=0, max_value=SEED.hi, step=1, key="seed", help=tr("seed_help"))
+    if "lang" in browser and st.session_state["lang"] != drawn:
+        # the navigation was drawn in the link's language: draw it all in the new one, from the link
+        st.query_params["lang"] = st.session_state["_kept_lang"] = st.session_state["lang"]
+        _rerun_from_url()
+    tr = Translator(st.session_state["lang"])
+    with st.sidebar:
         choices = dev.available()
         if len(choices) > 1:
             st.radio(tr("device"), choices, key="device", horizontal=True)
@@ -145,7 +202,7 @@ def sidebar() -> None:
 
 
 def current_lang() -> str:
-    return st.session_state.get("lang", "en")
+    return st.session_state.get("lang", st.session_state.get("_kept_lang", "en"))
 
 
 def current_seed() -> int:
@@ -308,6 +365,8 @@ def apply_settings(cls, values: dict[str, Any], namespace: str | None = None) ->
     for name, value in values.items():
         value, _ = bounds[name].clamp(value)
         st.session_state[f"{ns}.{name}"] = kept[name] = value
+        if st.session_state.get(_REPLAYING):      # a replayed click (action_button): this run reads the link
+            st.query_params[name] = S.query_value(value)
 
 
 def url_widget_value(param: str, bound: S.Bound, key: str, default: Any, namespace: str,

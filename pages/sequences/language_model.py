@@ -58,8 +58,10 @@ if words_refused:
                   repeats=fmt(stats.num_words / max(1, stats.distinct_words), 2), min_repeats=F.MIN_WORD_REPEATS,
                   min_words=f"{F.MIN_WORDS:,}"), icon="🔤")
 changes = adapted(L.Settings, suggested)
-st.button(tr("book_button", **book), on_click=book_preset, icon=":material/menu_book:", help=tr("book_button_help"))
-st.button(tr("fast_button", model=book["model"]), on_click=fast_preset, icon=":material/speed:", help=tr("fast_button_help"))
+ui.action_button(tr("book_button", **book), book_preset, key="book_preset", icon=":material/menu_book:",
+                 help=tr("book_button_help"))
+ui.action_button(tr("fast_button", model=book["model"]), fast_preset, key="fast_preset", icon=":material/speed:",
+                 help=tr("fast_button_help"))
 corpus_preview(corpus, tr)
 
 r = run_slices(L.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),

@@ -19,8 +19,8 @@ ui.header(tr)
 cols = st.columns([2, 3, 3, 3])
 cols[0].markdown(tr("book_runs"))
 for col, (name, (degree, epochs)) in zip(cols[1:], P.BOOK_RUNS.items()):
-    col.button(tr(f"book.{name}"), key=f"book_{name}", icon=":material/menu_book:", on_click=ui.apply_settings,
-               args=(P.Settings, {"degree": degree, "num_epochs": epochs, "n_train": 100}))
+    ui.action_button(tr(f"book.{name}"), ui.apply_settings, (P.Settings, {"degree": degree, "num_epochs": epochs, "n_train": 100}),
+                     key=f"book_{name}", container=col, icon=":material/menu_book:")
 
 r = ui.run_cached(P.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
                   live=lambda ev: F.fig_live(ev["rows"], s.degree, tr, s.noise))

@@ -13,8 +13,8 @@ from pages._ui._data import data_in_use, image_data, images_namespace
 
 tr = ui.translator(STRINGS)
 for m in ("alexnet", "nin"):
-    st.sidebar.button(tr(f"book_run.{m}"), help=tr("book_run_help", lr=A.BOOK[m]["lr"]), icon=":material/menu_book:",
-                      on_click=ui.apply_settings, args=(A.Settings, A.BOOK[m]), key=f"book_run_{m}")
+    ui.action_button(tr(f"book_run.{m}"), ui.apply_settings, (A.Settings, A.BOOK[m]), key=f"book_run_{m}",
+                     container=st.sidebar, help=tr("book_run_help", lr=A.BOOK[m]["lr"]), icon=":material/menu_book:")
 st.sidebar.subheader(tr("data_header"))
 ui.settings_form(A.Settings, tr, ["dataset", "num_train", "num_test"])
 st.sidebar.subheader(tr("net_header"))

@@ -11,8 +11,8 @@ from pages import _ui as ui
 from pages._ui._data import data_in_use, image_data, images_namespace
 
 tr = ui.translator(STRINGS)
-st.sidebar.button(tr("book_run"), help=tr("book_run_help"), icon=":material/menu_book:",
-                  on_click=ui.apply_settings, args=(L.Settings, L.BOOK))
+ui.action_button(tr("book_run"), ui.apply_settings, (L.Settings, L.BOOK), key="book_run", container=st.sidebar,
+                 help=tr("book_run_help"), icon=":material/menu_book:")
 st.sidebar.subheader(tr("data_header"))
 ui.settings_form(L.Settings, tr, ["dataset", "num_train", "num_test"])
 st.sidebar.subheader(tr("net_header"))

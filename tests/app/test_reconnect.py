@@ -4,7 +4,8 @@ every widget it shows, the one just changed included, to a session that never ma
 browser is an AppTest's element tree from a first session, and the new session is a second AppTest whose
 first run carries that tree's widget values (what ``AppTest.run`` does on every later run, ``_run``): the
 browser's values win over the URL's (one out of bounds gives the URL's); a fresh browser (no widget values) gets the URL's;
-a button as the first action breaks nothing; with Streamlit's internals changed, the URL applies as before."""
+a preset button, a language or a seed changed as the first action counts; with Streamlit's internals changed, the URL
+applies as before."""
 from __future__ import annotations
 
 import engine.text as T
@@ -79,12 +80,51 @@ def test_the_text_typed_after_reconnecting_wins_over_the_url(app_at):
     assert new.query_params["grid"] == grid
 
 
-def test_a_button_as_the_first_action_breaks_nothing(app_at):
-    # a preset button's on_click cannot run in a session that has not made the button yet: the click is
-    # lost, the page shows the link's settings, and the next click works
-    query = {"degree": "3", "num_epochs": "50"}
+def test_a_preset_clicked_as_the_first_action_after_reconnecting_applies(app_at):
+    # Streamlit runs a button's on_click only in a session that made the button: ui.action_button
+    # replays a reconnected browser's click (pages/_ui/_state.action_button)
+    from engine.generalization.polynomial import BOOK_RUNS
+    degree, epochs = BOOK_RUNS["high"]
+    query = {"degree": "3", "num_epochs": "50", "noise": "0.2", "lr": "0.02"}
     _, new = reconnect(app_at, POLY, query, lambda b: b.button(key="book_high").click())
-    assert new.query_params["degree"] == "3" and new.query_params["num_epochs"] == "50"
+    assert new.query_params["degree"] == str(degree) and new.query_params["num_epochs"] == str(epochs)
+    assert new.query_params["noise"] == "0.2" and new.query_params["lr"] == "0.02"     # the rest: the link's
+    assert new.slider(key="engine.generalization.polynomial.degree").value == degree
+    # from then on an ordinary session: the other preset's click is an ordinary click
+    new.button(key="book_linear").click().run()
+    assert new.query_params["degree"] == str(BOOK_RUNS["linear"][0])
+    assert new.slider(key="engine.generalization.polynomial.degree").value == BOOK_RUNS["linear"][0]
+
+
+def test_an_ordinary_click_is_applied_once(app_at, monkeypatch):
+    """A session that made the button runs its on_click itself: the replay must not run it again."""
+    import pages._ui._state as state
+    calls = []
+    real = state.apply_settings
+
+    def counted(*a, **k):
+        calls.append(a)
+        return real(*a, **k)
+    at = app_at({"degree": "3"})
+    at.switch_page(POLY).run()
+    monkeypatch.setattr(state, "apply_settings", counted)
+    import pages._ui as ui
+    monkeypatch.setattr(ui, "apply_settings", counted)
+    at.run()                                    # the page's buttons now carry the counting callback
+    at.button(key="book_high").click().run()
+    assert len(calls) == 1 and at.query_params["degree"] == "19"
+
+
+def test_a_language_or_seed_changed_as_the_first_action_after_reconnecting_wins(app_at):
+    _, new = reconnect(app_at, VOCAB, {"corpus": "english", "token": "word", "lang": "en", "seed": "0"},
+                       lambda b: b.selectbox(key="lang").set_value("zh"))
+    assert new.query_params["lang"] == "zh" and new.selectbox(key="lang").value == "zh"
+    assert "语" in new.sidebar.selectbox(key="lang").label                 # the page is drawn in Chinese
+    assert new.query_params["token"] == "word"
+    _, new = reconnect(app_at, VOCAB, {"corpus": "english", "token": "word", "lang": "en", "seed": "0"},
+                       lambda b: b.number_input(key="seed").set_value(7))
+    assert new.query_params["seed"] == "7" and new.number_input(key="seed").value == 7
+    assert new.query_params["lang"] == "en"
 
 
 def test_with_streamlit_internals_changed_the_url_applies(app_at, monkeypatch):
