@@ -29,7 +29,7 @@ from engine.i18n import Translator
 from engine.numerics import fmt
 from engine.plotting import overlay
 from pages._ui._memo import shared_call
-from pages._ui._state import _NOTICES, COMPARE_RUN, SEED, _label, current_seed, entered, url_set
+from pages._ui._state import _NOTICES, COMPARE_RUN, REPLAYED, SEED, _label, action_button, current_seed, entered, url_set
 
 log = logging.getLogger("deepdive")
 MAX_PINS = 3
@@ -227,7 +227,13 @@ def parse_pins(values: list[str], fields: dict[str, S.Bound]) -> tuple[list[dict
 def read_link() -> None:
     """On arriving from a link with ``pin=``: its pins replace this lesson's (notices as for any value
     of a link). Called by ``ui.header``, after the page's settings forms and before the notices."""
+    replayed = st.session_state.pop(REPLAYED, False)
     if not entered() or PIN_PARAM not in st.query_params:
+        return
+    if replayed:
+        # a reconnected browser's pin click, replayed in this new session (ui.action_button): the link's pins
+        # are the ones that browser showed, the click changed them since — the session's pins are newer,
+        # and a Clear all leaves none to replace
         return
     reg = record()
     diffs, notices = parse_pins(st.query_params.get_all(PIN_PARAM), {n: b for n, (b, _, _) in reg["fields"].items()})
@@ -293,13 +299,15 @@ def _pin_bar(tr: Translator):
     reg = record()
     full = len(ps) >= MAX_PINS
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.button(tr("pin_add"), key="_pin_add", icon=":material/push_pin:", on_click=_add_pin, args=(page,),
-                  disabled=full, help=tr("pin_full", max=MAX_PINS) if full else tr("pin_add_help", max=MAX_PINS))
+        # action_button: also a reconnected browser's first click (pages/_ui/_state.action_button; the run it
+        # pins is this one, still in COMPARE_RUN when the click is replayed at the start of the next run)
+        action_button(tr("pin_add"), _add_pin, (page,), key="_pin_add", icon=":material/push_pin:",
+                      disabled=full, help=tr("pin_full", max=MAX_PINS) if full else tr("pin_add_help", max=MAX_PINS))
         for pin in ps:
             st.button(pin_label(pin, tr, reg, pinned=False), key=f"_pin_rm_{pin['id']}", icon=":material/close:",
                       on_click=_remove_pin, args=(page, pin["id"]), help=tr("pin_remove_help"))
         if ps:
-            st.button(tr("pin_clear"), key="_pin_clear", on_click=_clear_pins, args=(page,), type="tertiary")
+            action_button(tr("pin_clear"), _clear_pins, (page,), key="_pin_clear", type="tertiary")
     return st.empty()
 
 

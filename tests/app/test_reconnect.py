@@ -238,3 +238,31 @@ def test_a_page_built_widget_in_the_url_takes_the_browsers_value_at_reconnecting
         new._run(states)
         assert not problems(new), problems(new)
         assert new.markdown[0].value == f"colour={want}" and new.query_params["colour"] == want
+
+
+LINREG = "pages/basics/linear_regression.py"
+
+
+def _pins(at) -> list[str]:
+    v = at.query_params.get("pin", [])
+    return [v] if isinstance(v, str) else list(v)
+
+
+def test_a_pin_clicked_as_the_first_action_after_reconnecting_is_kept(app_at):
+    # a pin added to a run that already had one: the link's pin and the new one, the new one the run shown
+    browser = app_at({"lr": "0.03"})
+    browser.switch_page(LINREG).run()
+    browser.button(key="_pin_add").click().run()
+    browser.sidebar.select_slider(key="engine.linear_regression.core.lr").set_value(0.3).run()
+    assert len(_pins(browser)) == 1 and not problems(browser)
+    url = dict(browser.query_params)
+    browser.button(key="_pin_add").click()
+    new = app_at(url)
+    new.switch_page(LINREG)
+    new._run(browser._tree.get_widget_states())
+    assert not problems(new), problems(new)
+    assert len(_pins(new)) == 2 and new.query_params["lr"] == "0.3"
+    assert len([b for b in new.button if (b.key or "").startswith("_pin_rm_")]) == 2
+    # and Clear all as the first action leaves none
+    _, cleared = reconnect(app_at, LINREG, {"lr": "0.3", "pin": "lr:0.03"}, lambda b: b.button(key="_pin_clear").click())
+    assert _pins(cleared) == []
