@@ -9,8 +9,8 @@ the same machine load:
 1. ``threads.alone.*``: tokens (or images) per second at 1 intra-op thread and at every core
    (``engine.device.threads``, as ``ui.run_cached`` grants it to a training alone):
    the language model's default run (the page's LSTM), the book's LSTM setting with the lesson's
-   loop and the book's loop at equal threads (their ratio, and the lesson's fraction of the compute
-   floor of ``benchmarks/language_model.py``), the character Transformer against the same model
+   loop and the book's loop at equal threads (their ratio; the compute floor is
+   ``benchmarks/language_model.py``'s), the character Transformer against the same model
    from ``nn.TransformerEncoderLayer``, and a convolution-heavy network built here (no Vision lesson
    in this tree yet).
 2. ``threads.class_load.*``: the class load of ``benchmarks/_load.py`` (short phases) against a real
@@ -132,8 +132,6 @@ def alone():
                     a, b = lesson()[1], book()[1]
                     a2, b2 = book()[1], lesson()[1]          # A B B A: neither always goes first
                 pairs[n].append((statistics.mean((a, b2)), statistics.mean((b, a2))))
-        with dev.threads(1):                          # the floor of the one-thread loop
-            floor = LMB.BOOK["batch_size"] * LMB.BOOK["num_steps"] / LMB.compute_floor("lstm", vocab_size)
         for n, rows in pairs.items():
             ratios = [a / b for a, b in rows]
             lesson_rate = statistics.median(a for a, _ in rows)
@@ -141,8 +139,7 @@ def alone():
                    "tokens_per_s": round(lesson_rate), "reference_tokens_per_s": round(statistics.median(b for _, b in rows)),
                    "reference": "the book's train_epoch_ch8 loop (benchmarks/_book_rnn.py), same nn.LSTM",
                    "ratio_median": round(statistics.median(ratios), 3), "ratios": [round(r, 3) for r in ratios],
-                   **({"compute_floor_tokens_per_s": round(floor), "fraction_of_floor": round(lesson_rate / floor, 3)}
-                      if n == 1 else {}),
+                   "compute_floor": "see benchmarks/language_model.py (bare_step_tokens_per_s)",
                    "setting": LMB.BOOK, "load_average_before": load0, "load_average_after": _load()}
 
     ours, theirs = _transformer_pair()
