@@ -176,7 +176,10 @@ def diagnose(train: Sequence[float], valid: Sequence[float] | None = None, *, ch
         if chance is not None and held[-1] > chance and last < chance:
             return Verdict("overfitting", "beyond_chance", values)
         rose = held[-1] - best > min((OVERFIT_RISE - 1) * abs(best), OVERFIT_RISE_NATS)
-        if rose and held.index(best) < len(held) - 1 and last <= min(losses) * 1.02:
+        ib = held.index(best)
+        # the training loss at the held-out best (curves of different lengths: the same fraction of the run)
+        at_best = losses[round(ib * (len(losses) - 1) / max(1, len(held) - 1))]
+        if rose and ib < len(held) - 1 and last < at_best:       # training went on improving past it
             return Verdict("overfitting", "", values)
     if still_falling(losses):
         return Verdict("improving", "", values)

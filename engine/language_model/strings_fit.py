@@ -7,6 +7,8 @@ the character-level Transformer."""
 FIT_STRINGS = {
     "slices": {"en": "Slices trained", "zh": "已训练的片数"},
     "continue_button": {"en": "Continue: train slice {next} of at most {max}", "zh": "继续：训练第 {next} 片（最多 {max} 片）"},
+    "continue_overfit": {"en": "The verdict says overfitting: another slice fits the training text more closely and the held-out text worse. Continue to watch it happen; for a model that does better on text it has not seen, use more text or a smaller model (fewer hidden units or layers).",
+                         "zh": "上面的判断是过拟合：再训练一片会更贴合训练文本，而在留出文本上更差。可以继续训练来观察这一现象；要让模型在没见过的文本上更好，请使用更多文本或更小的模型（更少的隐藏单元或层数）。"},
     "continue_help": {"en": "Trains the same model further by one more work budget, from where it stopped: the curves carry on, the text updates. The link then asks for {next} slices and reproduces exactly this model.",
                       "zh": "从停下的地方再用一份工作量继续训练同一个模型：曲线接着画，文本随之更新。链接随后包含 {next} 片，能精确复现这个模型。"},
     "slices_status": {"en": "Slice {k} of at most {max}: {epochs} epochs trained in all. Each slice is one work budget (≈ {eps} epochs of this corpus with these settings).",

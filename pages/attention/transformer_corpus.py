@@ -53,18 +53,20 @@ if r.divergence:
     d = r.divergence
     st.error(tr("diverged", kind=d.kind, step=d.step, epoch=d.epoch, last=fmt(d.last_finite), lr=fmt(s.lr)), icon="💥")
 epochs_done = fmt(r.epochs_done, 3)
+verdict = ui.verdict(list(r.epochs["perplexity"].map(math.log)), list(r.epochs["valid_perplexity"].map(math.log)),
+                     chance=math.log(len(r.vocab)), settings=s)
 if r.stop_reason == "units" and r.checkpoint is not None:
     st.caption(tr("budget_slice", units=f"{C.MAX_UNITS:.0e}", epochs=s.num_epochs) + " "
                + tr("slices_status", k=r.settings.slices, max=C.MAX_SLICES, epochs=epochs_done, eps=fmt(r.epochs_per_slice, 2)))
     if r.can_continue:
+        if verdict.kind == "overfitting":
+            st.caption(tr("continue_overfit"))
         continue_button(r.settings, tr("continue_button", next=r.settings.slices + 1, max=C.MAX_SLICES),
                         help=tr("continue_help", next=r.settings.slices + 1))
     else:
         st.caption(tr("slices_max", max=C.MAX_SLICES))
 else:
     ui.budget_notice(r.stop_reason, tr, f"{C.MAX_UNITS:.0e}")
-ui.verdict(list(r.epochs["perplexity"].map(math.log)), list(r.epochs["valid_perplexity"].map(math.log)),
-           chance=math.log(len(r.vocab)), settings=s)
 ui.plot(TF.fig_lm_curves, r.epochs, tr, r.divergence, compare=True)
 
 st.subheader(tr("generated_header"))

@@ -109,15 +109,17 @@ if r.stop_reason == "units" and not (is_book and corpus.source == "time_machine"
     st.warning(tr("budget_work", work=fmt(L.MAX_WORK, 2), epochs=epochs_done), icon="⏱️")
 elif r.stop_reason != "units":
     ui.budget_notice(r.stop_reason, tr, L.MAX_WORK)
+verdict = ui.verdict(list(r.epochs["train_ppl"].map(math.log)), list(r.epochs["heldout_ppl"].map(math.log)),
+                     chance=math.log(r.vocab_size), settings=s)
 if r.stop_reason == "units":
     st.caption(tr("slices_status", k=r.settings.slices, max=L.MAX_SLICES, epochs=epochs_done, eps=fmt(eps, 2)))
     if r.can_continue:
+        if verdict.kind == "overfitting":
+            st.caption(tr("continue_overfit"))
         continue_button(r.settings, tr("continue_button", next=r.settings.slices + 1, max=L.MAX_SLICES),
                         help=tr("continue_help", next=r.settings.slices + 1))
     else:
         st.caption(tr("slices_max", max=L.MAX_SLICES))
-ui.verdict(list(r.epochs["train_ppl"].map(math.log)), list(r.epochs["heldout_ppl"].map(math.log)),
-           chance=math.log(r.vocab_size), settings=s)
 ui.plot(fig_perplexity, r.batches, r.epochs, tr, r.vocab_size, r.divergence, compare=True)
 
 st.subheader(tr("samples_header"))

@@ -108,3 +108,17 @@ def test_a_pinned_slice_is_drawn_beside_the_continued_run(app_at, monkeypatch):
     assert at.query_params["slices"] == "2"
     names = [t.get("name", "") for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]]
     assert any("pinned" in n and "1" in n for n in names), names
+
+
+def test_continue_on_an_overfitting_run_says_another_slice_will_not_help(app_at):
+    """2,000 characters and a 128-unit LSTM with Adam: within one slice the held-out perplexity climbs back
+    from ≈ 3.1 to ≈ 6.6 while the training text is nearly memorised. The verdict says overfitting, and the
+    Continue button says that another slice fits the training text more closely, not new text."""
+    at = open_page(app_at, {"max_tokens": "2000", "num_hiddens": "128", "num_epochs": "500", "optimizer": "adam",
+                            "lr": "0.01", "embedding": "1"})
+    assert any(w.value.startswith("**Overfitting:**") for w in at.warning)
+    assert at.button(key="_continue")
+    assert any(c.value.startswith("The verdict says overfitting") for c in at.caption)
+    # an ordinary run that still improves gets no such caption
+    fine = open_page(app_at, {"num_epochs": "40"})
+    assert not any(c.value.startswith("The verdict says overfitting") for c in fine.caption)
