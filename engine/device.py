@@ -64,12 +64,15 @@ def sized_by(macs_per_op: Callable[[Any], float]):
     Only a training whose numbers do not depend on the thread count may state its size: a link must
     show the same numbers whether its run was trained by a student alone (more threads) or under a
     class load (one). ``tests/engine/test_threads.py`` trains every function in ``SIZED`` at 1 and 2
-    threads and requires the same numbers to the last bit. The language model passes (its one-hot and
-    embedding inputs, every cell, both implementations); the others keep one thread, each module's
-    ``macs_per_op`` kept for the benchmark. Measured at the page defaults, 1 against 2 threads: the
-    character Transformer's held-out perplexity 3.69 against 3.77 (``nn.LayerNorm``'s weight gradient
-    sums per thread), LeNet's test accuracy 0.833 against 0.869 (the convolutions' weight gradients),
-    the MLP's training loss equal to 7 digits only (its 784 × 256 weight gradient)."""
+    threads and requires the same numbers to the last bit. Today no lesson's training passes for all its
+    settings, so none states its size and every training runs on one thread (each module's
+    ``macs_per_op`` is kept for ``benchmarks/threads.py``). Measured, 1 against 2 threads: the character
+    Transformer's held-out perplexity 3.69 against 3.77 at its defaults (``nn.LayerNorm``'s weight
+    gradient sums per thread), LeNet's test accuracy 0.833 against 0.869 (the convolutions' weight
+    gradients), the MLP's loss equal to 7 digits only; the language model is identical in most settings
+    (the book's LSTM, embeddings, Adam) but not all (a 256-unit GRU or RNN, an LSTM at batch 1 or with
+    3 layers at batch 7). ``DEEPDIVE_TRAINING_THREADS=k`` pins k threads for every training instead:
+    the same count for every run, so a server started that way reproduces its own links."""
     def wrap(fn):
         fn.macs_per_op = macs_per_op
         SIZED.append(fn)

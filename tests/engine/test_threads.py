@@ -88,8 +88,7 @@ def test_transformer_same_thread_count_same_numbers_and_close_across_counts():
 
 def test_a_lesson_states_the_threads_it_can_use():
     """engine.device.threads_for: one thread per MACS_PER_THREAD of an average op, at most the free ones;
-    a training that states nothing gets one. The page's small LSTM stays on one thread (two measured
-    0.74–1.14× as fast), the book's 256-unit LSTM takes two (1.45–1.74×)."""
+    a training that states nothing gets one — today every lesson (see the next test)."""
     import functools
 
     import engine.language_model as LM
@@ -101,34 +100,35 @@ def test_a_lesson_states_the_threads_it_can_use():
     assert dev.threads_worth(3 * dev.MACS_PER_THREAD, 8) == 3
     assert dev.threads_worth(1e12, 2) == 2                                 # never more than the free threads
     assert dev.mean_macs((10, 3), (30, 1)) == 15
-    small, book = LM.Settings(), LM.book_run("lstm")
-    assert dev.threads_for(LM.run, small, 2) == 1
-    assert dev.threads_for(LM.run, book, 2) == 2
-    assert dev.threads_for(functools.partial(LM.run, resume=None), book, 2) == 2   # a Continue slice, too
+    sized = dev.sized_by(lambda s: 3 * dev.MACS_PER_THREAD)(lambda s: s)
+    try:
+        assert dev.threads_for(sized, None, 8) == 3 and dev.threads_for(functools.partial(sized), None, 2) == 2
+    finally:
+        dev.SIZED.remove(sized)
     # the book's LSTM: each time step's gates are 32 × (vocabulary + 256) × 4·256 multiply-adds (one-hot input)
+    book = LM.book_run("lstm")
     gates = 32 * (len(set(LM.core.default_corpus().text)) + 1 + 256) * 4 * 256
-    assert LM.run.macs_per_op(book) == pytest.approx(gates, rel=0.2)
-    # numbers that depend on the thread count: one thread whatever their size (test below)
-    for fn, s in ((char_lm.run, char_lm.Settings()), (lenet.run, lenet.Settings()), (modern.run, modern.Settings()),
-                  (M.run, M.Settings())):
-        assert dev.threads_for(fn, s, 2) == 1
+    assert LM.train.macs_per_op(book) == pytest.approx(gates, rel=0.2)
     assert lenet.macs_per_op(lenet.Settings()) > 2 * dev.MACS_PER_THREAD      # big enough, were it reproducible
+    for fn, s in ((LM.run, book), (char_lm.run, char_lm.Settings()), (lenet.run, lenet.Settings()),
+                  (modern.run, modern.Settings()), (M.run, M.Settings())):
+        assert dev.threads_for(fn, s, 2) == 1                                # numbers that depend on the count
 
 
 def test_every_lesson_that_takes_more_threads_gives_the_same_numbers_with_them():
     """A link must show the same numbers whoever trained its run: a student alone (more threads) or a class
-    (one). Every training function that states its size (engine.device.SIZED) is trained at 1 and 2 threads
-    from the same seed, at the settings where the rule gives it two, and must agree to the last bit."""
+    (one). A training function that states its size (engine.device.SIZED) is trained at 1 and 2 threads from
+    the same seed, in settings where the rule would give it two, and must agree to the last bit. No lesson
+    qualifies today: the language model, the closest, differs with a 256-unit GRU (checked below), so it
+    states nothing; a lesson added to SIZED needs its cases here."""
     import engine.generalization.dropout  # noqa: F401  (every engine that could state its size)
     import engine.language_model as LM
     import engine.mlp  # noqa: F401
     import engine.transformer.char_lm  # noqa: F401
     import engine.vision.lenet  # noqa: F401
     import engine.vision.modern  # noqa: F401
-    cases = {LM.run: [LM.Settings(**{**LM.BOOK_RUN, "num_epochs": 1, "max_tokens": 3_000}),
-                      LM.Settings(embedding=True, num_hiddens=128, model="gru", num_layers=2, num_epochs=1,
-                                  impl="scratch", max_tokens=3_000)]}
-    assert set(dev.SIZED) == set(cases), "a new sized_by training needs its case here"
+    cases: dict = {}
+    assert set(dev.SIZED) == set(cases), "a new sized_by training needs its cases here"
     for fn, settings in cases.items():
         for s in settings:
             runs = []
@@ -136,6 +136,5 @@ def test_every_lesson_that_takes_more_threads_gives_the_same_numbers_with_them()
                 with dev.threads(n):
                     runs.append(fn(s, seed=0, budget=Budget(max_seconds=1e9)))
             a, b = runs
-            assert a.epochs.drop(columns=["seconds", "tokens_per_s"], errors="ignore").equals(
-                b.epochs.drop(columns=["seconds", "tokens_per_s"], errors="ignore"))
-            assert all(torch.equal(p, q) for p, q in zip(a.net.parameters(), b.net.parameters()))
+            assert a.epochs.equals(b.epochs) and all(torch.equal(p, q) for p, q in zip(a.net.parameters(), b.net.parameters()))
+    assert LM.train.macs_per_op(LM.Settings(model="gru", num_hiddens=256)) > 0     # kept for the benchmark
