@@ -1,7 +1,8 @@
 """Two ``streamlit run`` replicas behind HAProxy on 127.0.0.1 (``deploy.serve.Balanced``): sticky
 sessions, health checks that take a replica out and bring it back, an upload link opened on the replica
 that did not receive the upload, and a replica killed under a live Chromium session (the student's
-lesson, settings and upload come back on the other one, and the first click there counts). Skipped with
+lesson, settings and upload come back on the other one, and the first click there counts, a preset's and
+the language's too). Skipped with
 a message without HAProxy (``.ci/run`` installs it) or without Debian's Chromium. About a minute."""
 from __future__ import annotations
 
@@ -201,6 +202,63 @@ def test_upload_link_on_the_other_replica_and_a_killed_replica(cluster, tmp_path
                 assert page_b.get_by_role("radio", name="words").is_checked()
                 assert metric.locator('[data-testid="stMetricValue"]').inner_text() == chars
                 assert_no_failure(page_b)
+            finally:
+                victim.held = False
+        finally:
+            browser.close()
+
+
+def _kill_under(cluster, page, context):
+    """Kill the replica that ``context``'s cookie names, under the open ``page``; wait until the browser
+    knows. Returns the replica (set ``held = False`` to let it start again)."""
+    name = next(c["value"] for c in context.cookies() if c["name"] == COOKIE)
+    victim = cluster.replicas[int(name[1]) - 1]
+    victim.kill(hold=True)
+    page.wait_for_function(f"() => document.querySelector('{APP}').getAttribute('data-test-connection-state')"
+                           " !== 'CONNECTED'", timeout=30_000, polling=100)
+    wait_idle(page, timeout=90_000)
+    return victim
+
+
+@pytest.mark.skipif(not HAVE_CHROMIUM, reason=SKIP_REASON)
+def test_a_preset_or_a_language_as_the_first_action_after_a_replica_died(cluster):
+    """A button whose work is its on_click (a preset) and the sidebar's language, each clicked as the very
+    first action after the page's replica died: both count on the replica the browser reconnects to, and
+    every other setting comes back from the link (pages/_ui/_state.action_button, sidebar)."""
+    from playwright.sync_api import sync_playwright
+
+    from engine.generalization.polynomial import BOOK_RUNS
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.set_default_timeout(60_000)
+            page = context.new_page()
+            page.goto(f"{cluster.url}/?lesson=under_overfitting&degree=3&num_epochs=50&noise=0.2",
+                      wait_until="domcontentloaded")
+            wait_idle(page)
+            degree, epochs = BOOK_RUNS["high"]
+            victim = _kill_under(cluster, page, context)
+            try:
+                page.locator('[data-testid="stButton"] button', has_text="all 20 features").first.click()
+                page.wait_for_url(lambda url: f"degree={degree}" in url, timeout=60_000)
+                wait_idle(page, timeout=90_000)
+                assert_no_failure(page)
+                query = parse_qs(urlsplit(page.url).query)
+                assert query["num_epochs"] == [str(epochs)] and query["noise"] == ["0.2"]
+            finally:
+                victim.held = False
+            wait_state(cluster, victim.name, lambda s: s == "UP", timeout=120)        # back in rotation
+            victim = _kill_under(cluster, page, context)
+            try:
+                page.locator(SIDEBAR).locator('[data-testid="stSelectbox"]').first.click()
+                page.get_by_role("option", name="中文").click()
+                page.wait_for_url(lambda url: "lang=zh" in url, timeout=60_000)
+                wait_idle(page, timeout=90_000)
+                assert_no_failure(page)
+                query = parse_qs(urlsplit(page.url).query)
+                assert query["degree"] == [str(degree)] and query["noise"] == ["0.2"]
+                assert "语言" in page.locator(SIDEBAR).inner_text()          # the page is drawn in Chinese
             finally:
                 victim.held = False
         finally:
