@@ -135,11 +135,7 @@ def test_upload_link_on_the_other_replica_and_a_killed_replica(cluster, tmp_path
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             # student A uploads a text through the balancer
-            a = browser.new_context(viewport={"width": 1400, "height": 1000})
-            a.set_default_timeout(60_000)
-            page = a.new_page()
-            page.goto(f"{cluster.url}/?lesson=text_vocab&corpus=upload", wait_until="domcontentloaded")
-            wait_idle(page)
+            a, page = open_page(browser, f"{cluster.url}/?lesson=text_vocab&corpus=upload")
             page.locator(SIDEBAR).locator('input[type="file"]').set_input_files(str(path))
             page.locator(SIDEBAR).get_by_text("class notes").first.wait_for()
             wait_idle(page)
@@ -150,13 +146,8 @@ def test_upload_link_on_the_other_replica_and_a_killed_replica(cluster, tmp_path
                 '[data-testid="stMetricValue"]').inner_text()
 
             # student B opens the link on the other replica (its cookie sends it there)
-            b = browser.new_context(viewport={"width": 1400, "height": 1000})
-            b.set_default_timeout(60_000)
-            b.add_cookies([{"name": COOKIE, "value": other, "url": cluster.url}])
-            page_b = b.new_page()
-            page_b.goto(f"{cluster.url}/?lesson=text_vocab&corpus=upload:{uid}&token=word",
-                        wait_until="domcontentloaded")
-            wait_idle(page_b)
+            b, page_b = open_page(browser, f"{cluster.url}/?lesson=text_vocab&corpus=upload:{uid}&token=word",
+                                  cookie=(other, cluster.url))
             assert_no_failure(page_b)
             assert [c["value"] for c in b.cookies() if c["name"] == COOKIE] == [other]
             metric = page_b.locator('[data-testid="stMetric"]', has_text="Characters")
@@ -208,6 +199,19 @@ def test_upload_link_on_the_other_replica_and_a_killed_replica(cluster, tmp_path
             browser.close()
 
 
+def open_page(browser, url: str, cookie: tuple[str, str] | None = None):
+    """A new browser context (with the replica cookie ``(replica, url)`` set first, if given) and a page on
+    ``url``, once the app has settled. Returns (context, page)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(60_000)
+    if cookie is not None:
+        context.add_cookies([{"name": COOKIE, "value": cookie[0], "url": cookie[1]}])
+    page = context.new_page()
+    page.goto(url, wait_until="domcontentloaded")
+    wait_idle(page)
+    return context, page
+
+
 def _kill_under(cluster, page, context):
     """Kill the replica that ``context``'s cookie names, under the open ``page``; wait until the browser
     knows. Returns the replica (set ``held = False`` to let it start again)."""
@@ -231,12 +235,7 @@ def test_a_preset_or_a_language_as_the_first_action_after_a_replica_died(cluster
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            context.set_default_timeout(60_000)
-            page = context.new_page()
-            page.goto(f"{cluster.url}/?lesson=under_overfitting&degree=3&num_epochs=50&noise=0.2",
-                      wait_until="domcontentloaded")
-            wait_idle(page)
+            context, page = open_page(browser, f"{cluster.url}/?lesson=under_overfitting&degree=3&num_epochs=50&noise=0.2")
             degree, epochs = BOOK_RUNS["high"]
             victim = _kill_under(cluster, page, context)
             try:
