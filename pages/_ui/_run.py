@@ -229,19 +229,17 @@ class TrainingSlots:
     other training holds and no other process keeps busy — all of them for a student alone on a
     laptop, one per training under a class load — but no more than the training can use (``want``,
     from the engine's ``engine.device.threads_for``: a small network gets one thread even alone).
-    ``fixed_threads`` pins the count instead.
+    ``fixed_threads`` pins the count instead. Today no lesson states that it can use more than one
+    (``engine.device.sized_by``: its numbers would depend on the count), so every training gets one.
 
-    "Alone" means more than no training running at this instant: a training that took every core
-    because it started a moment before its classmates' would then share the cores with them, its
-    threads waiting on each other (measured under the class load: p95 1.27 s against 0.99 s with one
-    thread each). So a training gets one thread whenever another session started one in the last
-    ``ALONE_WINDOW`` seconds; the sessions seen are kept that long only."""
-
-    ALONE_WINDOW = 60.0
+    Should one qualify: "alone" must then mean more than no training running at this instant. A
+    training that took every core because it started a moment before its classmates' shared them with
+    them afterwards (measured under the class load: p95 1.27 s against 0.99 s with one thread each);
+    one thread whenever another session trained in the last minute fixed that (p95 1.135 s against
+    1.145 s, four rounds). That window was removed with the last user of more threads."""
 
     def __init__(self, n: int, foreign: Callable[[], float] | None = None, fixed_threads: int = 0,
                  cores: int | None = None):
-        self._recent: dict[str, float] = {}     # session -> when it last started a training (monotonic)
         self.n = n
         self._sem = threading.BoundedSemaphore(n)
         self._lock = threading.Lock()
@@ -251,37 +249,24 @@ class TrainingSlots:
         self.fixed_threads = fixed_threads
         self.cores = cores or n
 
-    def others_active(self, session: str | None, now: float | None = None) -> bool:
-        """Whether a session other than ``session`` started a training in the last ``ALONE_WINDOW`` seconds
-        (forgetting the sessions seen before that)."""
-        now = time.monotonic() if now is None else now
-        for sid, t in list(self._recent.items()):
-            if now - t > self.ALONE_WINDOW:
-                del self._recent[sid]
-        return session is not None and any(sid != session for sid in self._recent)
-
-    def free_threads(self, session: str | None = None) -> int:
-        """Threads a training of ``session`` starting now would get (at least 1)."""
+    def free_threads(self) -> int:
+        """Threads a training starting now would get (at least 1)."""
         if self.fixed_threads > 0:
             return self.fixed_threads
-        if self.others_active(session):
-            return 1
         free = min(self.n, self.cores - int(self.foreign() + 0.5)) - self.threads_in_use
         return max(1, free)
 
     @contextlib.contextmanager
-    def threads(self, want: int | None = None, session: str | None = None):
-        """Decide a starting training's thread count (the free threads, at most ``want``; one while other
-        sessions train, see the class text) and hold those threads until it ends. The count stays fixed
+    def threads(self, want: int | None = None):
+        """Decide a starting training's thread count (the free threads, at most ``want``) and hold those
+        threads until it ends. The count stays fixed
         for the whole run (a count that changed with the load mid-run would make the numbers depend on
         when classmates clicked); trainings that start later get what is left. A pinned count
         (``fixed_threads``) ignores ``want``."""
         with self._lock:
-            k = self.free_threads(session)
+            k = self.free_threads()
             if want is not None and self.fixed_threads <= 0:
                 k = max(1, min(k, int(want)))
-            if session is not None:
-                self._recent[session] = time.monotonic()
             self.threads_in_use += k
         try:
             yield k
@@ -451,8 +436,7 @@ def _run_once(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[
             except ScriptControlException as e:    # the student pressed Stop (or changed a widget)
                 pending.append(e)
 
-        with (slots.threads(dev.threads_for(fn, settings, slots.cores), session=_session_id()) as n_threads,
-              dev.threads(n_threads)):
+        with slots.threads(dev.threads_for(fn, settings, slots.cores)) as n_threads, dev.threads(n_threads):
             result = fn(settings, seed=seed, device=device, on_step=on_step, budget=budget)
         if shown[1] is not None and budget.reason == "units":
             progress_of().put(cache_key, shown[1])

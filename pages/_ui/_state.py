@@ -116,24 +116,19 @@ def sent_by_browser(key: str) -> bool:
         return False
 
 
-def action_button(label: str, on_click: Callable, args: tuple = (), *, key: str, container=None,
-                  reread_link: bool = True, **kwargs) -> bool:
+def action_button(label: str, on_click: Callable, args: tuple = (), *, key: str, container=None, **kwargs) -> bool:
     """``st.button(label, key=key, on_click=on_click, args=args)`` whose click also counts when it is a
     reconnected browser's first action (``sent_by_browser``): Streamlit runs a button's ``on_click`` only in
     a session that made the button, so a preset clicked just after the student's replica died would be
     lost. Then the button still reads as clicked in this first run: the page reruns at once, and
     ``on_click(*args)`` runs at the start of that run, before any widget is made (``init_language``), as a
     callback would have. A session that made the button before never replays (Streamlit carries an
-    interrupted run's click into the next run, where ``on_click`` has already run once).
-    ``reread_link=False``: the rerun does not read the link again (for a button whose effect the link would
-    undo and that is made after every widget whose value the link holds)."""
+    interrupted run's click into the next run, where ``on_click`` has already run once)."""
     replay = sent_by_browser(key)
     clicked = (container or st).button(label, key=key, on_click=on_click, args=args, **kwargs)
     if clicked and replay:
         st.session_state[_REPLAY] = (on_click, tuple(args))
-        if reread_link:
-            _rerun_from_url()
-        st.rerun()
+        _rerun_from_url()
     return clicked
 
 

@@ -205,19 +205,3 @@ def test_a_queued_student_is_told_at_once():
     assert slots.acquire(lambda: None, lambda n: told.append((time.perf_counter() - t0, n)), max_wait=0.5) is False
     assert told[0][1] == 1 and told[0][0] < 0.1
     slots.release()
-
-
-def test_a_training_is_alone_only_when_no_classmate_trained_a_moment_ago():
-    slots = TrainingSlots(4)
-    with slots.threads(session="ann") as a:
-        assert a == 4                                # alone: every core
-    with slots.threads(session="bob") as b:          # ann trained a moment ago: a class, one thread each
-        assert b == 1
-    with slots.threads(session="bob") as b:
-        assert b == 1                                # ann still counts, for ALONE_WINDOW seconds
-    later = time.monotonic() + TrainingSlots.ALONE_WINDOW + 1
-    assert not slots.others_active("bob", now=later) and slots._recent == {}   # forgotten, memory bounded
-    with slots.threads(session="ann") as a:
-        assert a == 4                                # bob's last run has left the window too (forgotten above)
-    with slots.threads(session="ann") as a:
-        assert a == 4                                # a student's own earlier runs never count
