@@ -21,13 +21,17 @@ def get_device(name: str | None = None) -> torch.device:
     return torch.device(name)
 
 
-def describe(device: torch.device, tr=None) -> str:
+def describe(device: torch.device, tr=None, threads: int | None = None, most: int | None = None) -> str:
     """The device as the sidebar shows it; ``tr`` (a Translator with the app's CORE strings) gives
-    the CPU line in the student's language, English without one."""
+    the CPU line in the student's language, English without one. ``threads``: the session's count
+    (None while undecided: then "up to ``most``"); without either, torch's current count."""
     if device.type == "cuda":
         return f"CUDA · {torch.cuda.get_device_name(device)}"
-    n = torch.get_num_threads()
-    key = "cpu_thread" if n == 1 else "cpu_threads"
+    if threads is None and most is not None and most > 1:
+        key, n = "cpu_threads_undecided", most
+    else:
+        n = (torch.get_num_threads() if most is None else 1) if threads is None else int(threads)
+        key = "cpu_thread" if n == 1 else "cpu_threads"
     if tr is None:
         from engine.i18n import CORE
         return CORE[key]["en"].format(n=n)
@@ -61,18 +65,12 @@ def sized_by(macs_per_op: Callable[[Any], float]):
     only the threads it can use (``threads_for``). A training function that states nothing gets one
     thread: the lesson's small networks gain nothing from a second (see ``intra_op_threads``).
 
-    Only a training whose numbers do not depend on the thread count may state its size: a link must
-    show the same numbers whether its run was trained by a student alone (more threads) or under a
-    class load (one). ``tests/engine/test_threads.py`` trains every function in ``SIZED`` at 1 and 2
-    threads and requires the same numbers to the last bit. Today no lesson's training passes for all its
-    settings, so none states its size and every training runs on one thread (each module's
-    ``macs_per_op`` is kept for ``benchmarks/threads.py``). Measured, 1 against 2 threads: the character
-    Transformer's held-out perplexity 3.69 against 3.77 at its defaults (``nn.LayerNorm``'s weight
-    gradient sums per thread), LeNet's test accuracy 0.833 against 0.869 (the convolutions' weight
-    gradients), the MLP's loss equal to 7 digits only; the language model is identical in most settings
-    (the book's LSTM, embeddings, Adam) but not all (a 256-unit GRU or RNN, an LSTM at batch 1 or with
-    3 layers at batch 7). ``DEEPDIVE_TRAINING_THREADS=k`` pins k threads for every training instead:
-    the same count for every run, so a server started that way reproduces its own links."""
+    A sized training's numbers depend on the thread count (torch sums some gradients per thread; measured,
+    1 against 2 threads: the character Transformer's held-out perplexity 3.69 against 3.77 at its
+    defaults, LeNet's test accuracy 0.833 against 0.869), but not on anything else: the same count gives
+    the same numbers to the last bit (``tests/engine/test_threads.py`` checks every function in
+    ``SIZED``). So the app makes the count part of the run: a session decides it once and keeps it in its
+    link (``pages/_ui/_run.run_threads``), and the cache keys runs by the count they used."""
     def wrap(fn):
         fn.macs_per_op = macs_per_op
         SIZED.append(fn)

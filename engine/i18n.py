@@ -28,6 +28,17 @@ CORE: Table = {
     "device": {"en": "Compute device", "zh": "计算设备"},
     "cpu_threads": {"en": "CPU · {n} threads", "zh": "CPU · {n} 个线程"},
     "cpu_thread": {"en": "CPU · 1 thread", "zh": "CPU · 1 个线程"},
+    "cpu_threads_undecided": {"en": "CPU · up to {n} threads", "zh": "CPU · 最多 {n} 个线程"},
+    "threads_help": {
+        "en": "How many CPU threads a larger network (LeNet, the character Transformer, a wide MLP or LSTM) trains "
+              "with; a small one always takes one. It is decided at your first such training: every free core when "
+              "nobody else is training on this server, one when classmates are. It then stays for your session and "
+              "is kept in the link (`threads=`), because some sums are added up in an order that depends on it: the "
+              "same settings, seed and thread count give the same numbers.",
+        "zh": "较大的网络（LeNet、字符级 Transformer、较宽的 MLP 或 LSTM）训练时使用的 CPU 线程数；小网络始终只用一个。"
+              "它在你第一次训练这样的网络时确定：服务器上没有别人在训练时用上所有空闲核心，同学们也在训练时只用一个。"
+              "之后在本次会话中保持不变，并写入链接（`threads=`），因为有些求和的顺序取决于线程数："
+              "相同的设置、种子和线程数给出相同的结果。"},
     "share": {"en": "Share this experiment", "zh": "分享这个实验"},
     "unknown_lesson": {"en": "This link asks for a lesson named `{name}`, which this app does not have (an old or mistyped link?). Pick a lesson below.",
                        "zh": "此链接要求打开名为 `{name}` 的课程，但本应用中没有（链接过旧或有误？）。请在下方选择课程。"},

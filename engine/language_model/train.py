@@ -20,7 +20,7 @@ from torch import nn
 from engine.budget import Budget
 from engine.language_model import core as C
 from engine.language_model.data import ITERATORS, fit_batch, num_batches
-from engine.device import intra_op_threads, mean_macs
+from engine.device import intra_op_threads, mean_macs, sized_by
 from engine.numerics import Divergence, exp_or_inf
 from engine.optimization.rules import Scratch
 from engine.text import corpus_ids
@@ -205,7 +205,7 @@ def macs_per_op(s) -> float:
                      (s.batch_size * s.num_steps * h * vocab, 1))
 
 
-# no sized_by: see ``engine.device.sized_by`` (its numbers depend on the thread count)
+@sized_by(macs_per_op)
 def run(settings, seed: int = 0, device: torch.device | str = "cpu",
         on_step: Callable[[dict], None] | None = None, budget: Budget | None = None, resume=None):
     """Read the corpus, build the model, train ``num_epochs`` epochs with SGD (or Adam) and clipping

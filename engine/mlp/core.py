@@ -20,7 +20,7 @@ from torch import nn
 from engine import settings as S
 from engine.budget import Budget
 from engine.datasets.images import DATASETS, ImageData, load_image_data
-from engine.device import intra_op_threads, mean_macs
+from engine.device import intra_op_threads, mean_macs, sized_by
 from engine.mlp.net import mlp, num_params, sgd_with_weight_decay
 from engine.numerics import Divergence, still_falling
 
@@ -208,7 +208,7 @@ def macs_per_op(s: Settings) -> float:
     return s.batch_size * mean_macs((pixels * h, 1), (h * h, s.num_layers - 1), (h * 10, 1))
 
 
-# no sized_by: see ``engine.device.sized_by`` (its numbers depend on the thread count)
+@sized_by(macs_per_op)
 def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
         on_step: Callable[[dict], None] | None = None, budget: Budget | None = None,
         data: ImageData | None = None) -> Result:

@@ -26,7 +26,7 @@ from torch import nn
 
 from engine import settings as S
 from engine.budget import Budget
-from engine.device import intra_op_threads, mean_macs
+from engine.device import intra_op_threads, mean_macs, sized_by
 from engine.numerics import Divergence
 from engine.transformer.blocks import DecoderOnlyTransformer, num_params
 from engine.transformer.strings import CHAR_LM_STRINGS as STRINGS   # the page's title and summary
@@ -205,7 +205,7 @@ def macs_per_op(s: Settings) -> float:
     return mean_macs((td * s.num_hiddens, 4 * s.num_layers), (td * 2 * s.num_hiddens, 2 * s.num_layers), (td * vocab, 1))
 
 
-# no sized_by: see ``engine.device.sized_by`` (its numbers depend on the thread count)
+@sized_by(macs_per_op)
 def run(settings: Settings, seed: int = 0, device: torch.device | str = "cpu",
         on_step: Callable[[dict], None] | None = None, budget: Budget | None = None, resume: Result | None = None) -> Result:
     """Tokenize the corpus into characters, hold out its end, train with Adam and record per

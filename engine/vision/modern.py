@@ -14,7 +14,7 @@ import torch
 from engine import settings as S
 from engine.budget import Budget
 from engine.datasets.images import DATASETS, ImageData, load_image_data
-from engine.device import intra_op_threads, mean_macs
+from engine.device import intra_op_threads, mean_macs, sized_by
 from engine.vision.nets import INITS, alexnet, layer_table, nin, nin_block
 from engine.vision.training import HISTORY_COLUMNS, NetRun, images_at, train_nets
 
@@ -108,7 +108,7 @@ def macs_per_op(s: Settings) -> float:
     return s.batch_size * mean_macs(*((m, 1) for m in macs))
 
 
-# no sized_by: see ``engine.device.sized_by`` (its numbers depend on the thread count)
+@sized_by(macs_per_op)
 def run(settings: Settings, seed: int = 0, device="cpu", on_step: Callable | None = None,
         budget: Budget | None = None, data: ImageData | None = None) -> Result:
     with intra_op_threads(1):

@@ -179,15 +179,27 @@ def key_of(fn: Callable, settings, seed: int, device, namespace: str | None = No
     return key if threads == 1 else (*key, f"threads={int(threads)}")
 
 
-def cached_any_threads(cache: "SharedCache", key: tuple, max_threads: int):
-    """The cached result of ``key`` (a one-thread key) trained with any thread count, the
-    one-thread run first: every exact run of these settings is worth showing rather than training
-    again (a student alone finds the class's warmed defaults, the class finds a lone student's run)."""
-    for k in range(1, max(1, max_threads) + 1):
-        hit = cache.get(key if k == 1 else (*key, f"threads={k}"))
-        if hit is not None:
-            return hit
-    return None
+def run_threads(fn: Callable, settings) -> int:
+    """The intra-op threads this session trains ``fn(settings)`` with: what the training can use
+    (``engine.device.threads_for``) of the session's count (``pages/_ui/_state.current_threads``, part
+    of the link). A session without a count yet decides it at its first training that could use more
+    than one thread: the cores free at that moment (``TrainingSlots.free_threads``: every free core for a
+    student alone, one while classmates train). The count then stays for the session and its link, so
+    every run and pin of it, and every reopening of the link, trains with the same count and shows the
+    same numbers."""
+    from pages._ui._state import current_threads, decide_threads
+    slots = training_slots()
+    k = current_threads()
+    if k is None:
+        if dev.threads_for(fn, settings, slots.cores) <= 1:
+            return 1                    # this run could not use more: the count is decided later
+        k = decide_threads(slots.free_threads(_session_id()))
+    return dev.threads_for(fn, settings, k)
+
+
+def run_key(fn: Callable, settings, seed: int, device, namespace: str | None = None) -> tuple:
+    """``key_of`` with the thread count this session trains ``fn(settings)`` with (``run_threads``)."""
+    return key_of(fn, settings, seed, device, namespace, threads=run_threads(fn, settings))
 
 
 def cpu_sample() -> tuple[float, float, float]:
@@ -225,21 +237,21 @@ class TrainingSlots:
     slower, wall-clock caps cutting runs short (and a cut run is not cached, so it is paid for
     again). Queued runs start as slots free up, and their clock starts then.
 
-    A training that holds a slot gets its intra-op threads from ``threads(want)``: the cores that no
-    other training holds and no other process keeps busy — all of them for a student alone on a
-    laptop, one per training under a class load — but no more than the training can use (``want``,
-    from the engine's ``engine.device.threads_for``: a small network gets one thread even alone).
-    ``fixed_threads`` pins the count instead. Today no lesson states that it can use more than one
-    (``engine.device.sized_by``: its numbers would depend on the count), so every training gets one.
+    ``free_threads`` says how many intra-op threads a session that decides its count now gets (see
+    ``run_threads``): the cores that no training holds and no other process keeps busy — all of them
+    for a student alone on a laptop — but one whenever another session trained in the last
+    ``ALONE_WINDOW`` seconds. "Alone" must mean more than no training running at this instant: a
+    training that took every core because it started a moment before its classmates' shared them
+    with them afterwards (measured under the class load: p95 1.27 s against 0.99 s with one thread
+    each; with the window 1.135 s against 1.145 s, four rounds). ``fixed_threads``
+    (``DEEPDIVE_TRAINING_THREADS``) gives every new session that count instead. A training holds its
+    threads (``hold``) while it runs, so that trainings that decide later see what is left."""
 
-    Should one qualify: "alone" must then mean more than no training running at this instant. A
-    training that took every core because it started a moment before its classmates' shared them with
-    them afterwards (measured under the class load: p95 1.27 s against 0.99 s with one thread each);
-    one thread whenever another session trained in the last minute fixed that (p95 1.135 s against
-    1.145 s, four rounds). That window was removed with the last user of more threads."""
+    ALONE_WINDOW = 60.0
 
     def __init__(self, n: int, foreign: Callable[[], float] | None = None, fixed_threads: int = 0,
                  cores: int | None = None):
+        self._recent: dict[str, float] = {}     # session -> when it last started a training (monotonic)
         self.n = n
         self._sem = threading.BoundedSemaphore(n)
         self._lock = threading.Lock()
@@ -249,24 +261,31 @@ class TrainingSlots:
         self.fixed_threads = fixed_threads
         self.cores = cores or n
 
-    def free_threads(self) -> int:
-        """Threads a training starting now would get (at least 1)."""
+    def others_active(self, session: str | None, now: float | None = None) -> bool:
+        """Whether a session other than ``session`` started a training in the last ``ALONE_WINDOW`` seconds
+        (forgetting the sessions seen before that)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            for sid, t in list(self._recent.items()):
+                if now - t > self.ALONE_WINDOW:
+                    del self._recent[sid]
+            return any(sid != session for sid in self._recent)
+
+    def free_threads(self, session: str | None = None) -> int:
+        """Threads a session deciding its count now would get (at least 1, at most ``n``)."""
         if self.fixed_threads > 0:
             return self.fixed_threads
+        if self.others_active(session):
+            return 1
         free = min(self.n, self.cores - int(self.foreign() + 0.5)) - self.threads_in_use
         return max(1, free)
 
     @contextlib.contextmanager
-    def threads(self, want: int | None = None):
-        """Decide a starting training's thread count (the free threads, at most ``want``) and hold those
-        threads until it ends. The count stays fixed
-        for the whole run (a count that changed with the load mid-run would make the numbers depend on
-        when classmates clicked); trainings that start later get what is left. A pinned count
-        (``fixed_threads``) ignores ``want``."""
+    def hold(self, k: int, session: str | None = None):
+        """A training of ``session`` runs with ``k`` threads until the block ends."""
         with self._lock:
-            k = self.free_threads()
-            if want is not None and self.fixed_threads <= 0:
-                k = max(1, min(k, int(want)))
+            if session is not None:
+                self._recent[session] = time.monotonic()
             self.threads_in_use += k
         try:
             yield k
@@ -304,7 +323,8 @@ class TrainingSlots:
 @st.cache_resource(show_spinner=False)
 def training_slots() -> TrainingSlots:
     """``DEEPDIVE_TRAINING_SLOTS``: trainings at once (default: one per core).
-    ``DEEPDIVE_TRAINING_THREADS``: a fixed intra-op thread count per training (default: the free cores)."""
+    ``DEEPDIVE_TRAINING_THREADS``: the intra-op thread count every new session gets (default: the free
+    cores when it first trains a network that can use more than one; a link's own count still applies)."""
     n = int(os.environ.get("DEEPDIVE_TRAINING_SLOTS", "0") or 0)
     fixed = int(os.environ.get("DEEPDIVE_TRAINING_THREADS", "0") or 0)
     cores = max(1, os.cpu_count() or 1)
@@ -345,10 +365,11 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
 
 def _run_once(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[dict], Any] | None,
               namespace: str | None, key: str) -> Any:
-    cache_key = key_of(fn, settings, seed, device, namespace)      # one thread; locks and kept runs use it
+    n_threads = run_threads(fn, settings)
+    cache_key = key_of(fn, settings, seed, device, namespace, threads=n_threads)
     cache, slots = shared_cache(), training_slots()
     _remember(progress_of().get(cache_key))
-    hit = cached_any_threads(cache, cache_key, slots.cores)
+    hit = cache.get(cache_key)
     if hit is not None:
         return hit
 
@@ -366,7 +387,7 @@ def _run_once(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[
     took_slot = False
     try:
         notice.empty()
-        hit = cached_any_threads(cache, cache_key, slots.cores)    # someone may have computed it while we waited
+        hit = cache.get(cache_key)        # someone may have computed it while we waited
         if hit is not None:
             return hit
         mine = partials.get(me)
@@ -436,14 +457,14 @@ def _run_once(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[
             except ScriptControlException as e:    # the student pressed Stop (or changed a widget)
                 pending.append(e)
 
-        with slots.threads(dev.threads_for(fn, settings, slots.cores)) as n_threads, dev.threads(n_threads):
+        with slots.hold(n_threads, _session_id()), dev.threads(n_threads):
             result = fn(settings, seed=seed, device=device, on_step=on_step, budget=budget)
         if shown[1] is not None and budget.reason == "units":
             progress_of().put(cache_key, shown[1])
         _remember(shown[1] if budget.reason == "units" else None)
         # keep the result before touching the page again: a Stop that arrives now raises there
         if budget.deterministic and not pending:
-            cache.put(key_of(fn, settings, seed, device, namespace, threads=n_threads), result)
+            cache.put(cache_key, result)
         else:
             partials.put(me, (cache_key, result, next(_run_ids)))
         try:

@@ -14,7 +14,7 @@ import functools
 
 import streamlit as st
 
-from pages._ui._run import key_of, run_cached, shared_cache
+from pages._ui._run import run_cached, run_key, shared_cache
 from pages._ui._state import action_button, apply_settings, entered, url_set
 
 _LAST = "_slices_rest"      # {namespace: the settings with slices=1, as last run}: changed → start again
@@ -56,7 +56,7 @@ def run_slices(fn, settings, tr, *, seed: int, device, live=None, field: str = "
         sj = dataclasses.replace(settings, **{field: j})
         f = fn if prev is None else functools.partial(fn, resume=prev)
         notice = st.empty()
-        if j < k and cache.get(key_of(fn, sj, seed, device, namespace)) is None:
+        if j < k and cache.get(run_key(fn, sj, seed, device, namespace)) is None:
             notice.info(tr(chain_notice, j=j, k=k), icon="⏩")
         r = run_cached(f, sj, tr, seed=seed, device=device, live=live, namespace=namespace,
                        key="" if j == k else f"_slice{j}")

@@ -131,38 +131,32 @@ def test_the_progress_bar_total_is_the_work_the_budget_allows():
     assert budget_total(224, 1920, Budget()) == 1920
 
 
-def test_a_training_alone_gets_the_free_cores_and_a_class_one_thread_each():
+def test_a_session_alone_gets_the_free_cores_and_a_class_one_thread_each():
     slots = TrainingSlots(4)
-    with slots.threads() as a:
-        assert a == 4                                # alone: every core
-        with slots.threads() as b, slots.threads() as c:
-            assert b == c == 1                       # the others keep one thread each
+    assert slots.free_threads("a") == 4                      # alone: every core
+    with slots.hold(4, "a"):
+        assert slots.free_threads("a") == 1                  # its own next run: what is left (none: 1)
+        assert slots.free_threads("b") == 1                  # another session while it trains: one thread
     assert slots.threads_in_use == 0
-    with slots.threads() as a, slots.threads() as b:
-        assert (a, b) == (4, 1)
-    with slots.threads() as a:
-        with slots.threads() as b:
-            pass
-        with slots.threads() as c:                  # b has ended; a still holds every core
-            assert (b, c) == (1, 1)
-    busy = TrainingSlots(4, foreign=lambda: 2.6)     # other processes keep ≈3 cores busy
-    with busy.threads() as a:
-        assert a == 1
+    assert slots.free_threads("a") == 4                      # only itself trained lately
+    assert slots.free_threads("b") == 1                      # a classmate trained in the last minute
+    busy = TrainingSlots(4, foreign=lambda: 2.6)             # other processes keep ≈3 cores busy
+    assert busy.free_threads("a") == 1
     assert TrainingSlots(8, foreign=lambda: 0.4).free_threads() == 8
     assert TrainingSlots(8, fixed_threads=1).free_threads() == 1       # DEEPDIVE_TRAINING_THREADS=1
+    assert TrainingSlots(2, fixed_threads=2).free_threads() == 2
 
 
-def test_a_training_gets_no_more_threads_than_it_can_use():
-    slots = TrainingSlots(4)
-    with slots.threads(want=1) as a:                 # a small network alone: one thread, the rest stay free
-        assert a == 1
-        with slots.threads(want=8) as b:             # a big one beside it gets what is left
-            assert b == 3
-    with slots.threads(want=2) as a:
-        assert a == 2 and slots.free_threads() == 2
-    assert slots.threads_in_use == 0
-    with TrainingSlots(4, fixed_threads=3).threads(want=1) as a:
-        assert a == 3                                # a pinned count (DEEPDIVE_TRAINING_THREADS) wins
+def test_the_class_window_forgets_sessions_after_a_minute():
+    slots = TrainingSlots(2)
+    with slots.hold(1, "classmate"):
+        pass
+    assert slots.others_active("me") and not slots.others_active("classmate")
+    t = slots._recent["classmate"]
+    assert slots.others_active("me", now=t + slots.ALONE_WINDOW - 1)
+    assert not slots.others_active("me", now=t + slots.ALONE_WINDOW + 1)
+    assert slots._recent == {}                               # forgotten: no memory that grows per session
+    assert slots.free_threads("me") == 2
 
 
 def test_foreign_load_is_measured_without_our_own_cpu(monkeypatch):
@@ -180,20 +174,13 @@ def test_foreign_load_is_measured_without_our_own_cpu(monkeypatch):
     assert machine >= 0 and mine > 0
 
 
-def test_cache_keys_per_thread_count_and_lookup_of_any():
-    from pages._ui._run import cached_any_threads, key_of
+def test_cache_keys_per_thread_count():
+    from pages._ui._run import key_of
 
     def fn():
         pass
     one, two = key_of(fn, "s", 0, "cpu"), key_of(fn, "s", 0, "cpu", threads=2)
     assert one != two and two[:len(one)] == one and key_of(fn, "s", 0, "cpu", threads=1) == one
-    c = SharedCache()
-    assert cached_any_threads(c, one, 4) is None
-    c.put(two, "two threads")
-    assert cached_any_threads(c, one, 4) == "two threads"      # an exact run of these settings
-    c.put(one, "one thread")
-    assert cached_any_threads(c, one, 4) == "one thread"       # the one-thread run first
-    assert cached_any_threads(c, key_of(fn, "other", 0, "cpu"), 4) is None
 
 
 def test_a_queued_student_is_told_at_once():
