@@ -28,6 +28,7 @@ CORE: Table = {
     "device": {"en": "Compute device", "zh": "计算设备"},
     "cpu_threads": {"en": "CPU · {n} threads", "zh": "CPU · {n} 个线程"},
     "cpu_thread": {"en": "CPU · 1 thread", "zh": "CPU · 1 个线程"},
+    "threads": {"en": "CPU threads per training", "zh": "每次训练的 CPU 线程数"},
     "cpu_threads_undecided": {"en": "CPU · up to {n} threads", "zh": "CPU · 最多 {n} 个线程"},
     "threads_help": {
         "en": "How many CPU threads a larger network (LeNet, the character Transformer, a wide MLP or LSTM) trains "

@@ -189,6 +189,7 @@ def run_threads(fn: Callable, settings) -> int:
     same numbers."""
     from pages._ui._state import current_threads, decide_threads
     slots = training_slots()
+    slots.seen(_session_id())
     k = current_threads()
     if k is None:
         if dev.threads_for(fn, settings, slots.cores) <= 1:
@@ -239,11 +240,14 @@ class TrainingSlots:
 
     ``free_threads`` says how many intra-op threads a session that decides its count now gets (see
     ``run_threads``): the cores that no training holds and no other process keeps busy — all of them
-    for a student alone on a laptop — but one whenever another session trained in the last
-    ``ALONE_WINDOW`` seconds. "Alone" must mean more than no training running at this instant: a
-    training that took every core because it started a moment before its classmates' shared them
-    with them afterwards (measured under the class load: p95 1.27 s against 0.99 s with one thread
-    each; with the window 1.135 s against 1.145 s, four rounds). ``fixed_threads``
+    for a student alone on a laptop — but one whenever another session asked for a run (trained, or
+    found in the cache) in the last ``ALONE_WINDOW`` seconds. "Alone" must mean more than no training
+    running at this instant: a training that took every core because it started a moment before its
+    classmates' shared them with them afterwards (measured under the class load: p95 1.27 s against
+    0.99 s with one thread each; with a window on trainings 1.135 s against 1.145 s, four rounds). And
+    a class that opens the lessons' defaults trains nothing (the start-up warm-up computed them, with
+    one thread): counting only trainings, every student then decided two threads and missed the warm
+    cache (p95 1.42 s against 0.98 s). ``fixed_threads``
     (``DEEPDIVE_TRAINING_THREADS``) gives every new session that count instead. A training holds its
     threads (``hold``) while it runs, so that trainings that decide later see what is left."""
 
@@ -251,7 +255,7 @@ class TrainingSlots:
 
     def __init__(self, n: int, foreign: Callable[[], float] | None = None, fixed_threads: int = 0,
                  cores: int | None = None):
-        self._recent: dict[str, float] = {}     # session -> when it last started a training (monotonic)
+        self._recent: dict[str, float] = {}     # session -> when it last asked for a run (monotonic)
         self.n = n
         self._sem = threading.BoundedSemaphore(n)
         self._lock = threading.Lock()
@@ -262,8 +266,8 @@ class TrainingSlots:
         self.cores = cores or n
 
     def others_active(self, session: str | None, now: float | None = None) -> bool:
-        """Whether a session other than ``session`` started a training in the last ``ALONE_WINDOW`` seconds
-        (forgetting the sessions seen before that)."""
+        """Whether a session other than ``session`` asked for a run or started a training in the last
+        ``ALONE_WINDOW`` seconds (forgetting the sessions seen before that)."""
         now = time.monotonic() if now is None else now
         with self._lock:
             for sid, t in list(self._recent.items()):
@@ -279,6 +283,12 @@ class TrainingSlots:
             return 1
         free = min(self.n, self.cores - int(self.foreign() + 0.5)) - self.threads_in_use
         return max(1, free)
+
+    def seen(self, session: str | None) -> None:
+        """``session`` asked for a run just now (``others_active`` counts it for a minute)."""
+        if session is not None:
+            with self._lock:
+                self._recent[session] = time.monotonic()
 
     @contextlib.contextmanager
     def hold(self, k: int, session: str | None = None):

@@ -13,7 +13,7 @@ from engine.i18n import Translator
 from engine.numerics import fmt
 from pages._ui._compare import differences, pin_label, pins, record, run_seed, setting_text
 from pages._ui._report import render
-from pages._ui._state import current_seed
+from pages._ui._state import current_seed, current_threads
 
 _REPORT = "_report"            # session: the last run's report (what the download button renders)
 
@@ -136,6 +136,8 @@ def finish(tr: Translator, link: str) -> None:
                 csv_download(table, tr, f"{reg['page'] or 'lesson'}_runs", key="_pins_csv")
     settings = [(setting_text(n, v, reg, tr, short=False)) for n, (_, v, _) in reg["fields"].items()]
     settings.append((tr("seed"), str(current_seed())))
+    if current_threads() is not None:
+        settings.append((tr("threads"), str(current_threads())))
     spec = {
         "lang": tr.lang, "title": reg["title"] or tr("app_title"), "summary": reg["summary"], "link": link,
         "settings": settings, "pins": [pin_label(p, tr, reg) for p in pins()] if reg["calls"] else [],

@@ -157,6 +157,8 @@ def test_the_class_window_forgets_sessions_after_a_minute():
     assert not slots.others_active("me", now=t + slots.ALONE_WINDOW + 1)
     assert slots._recent == {}                               # forgotten: no memory that grows per session
     assert slots.free_threads("me") == 2
+    slots.seen("classmate")                                  # a classmate's run came from the cache: a class too
+    assert slots.free_threads("me") == 1 and slots.free_threads("classmate") == 2
 
 
 def test_foreign_load_is_measured_without_our_own_cpu(monkeypatch):

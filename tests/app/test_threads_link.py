@@ -50,6 +50,7 @@ def test_a_session_decides_its_count_at_its_first_larger_training_and_keeps_it(a
     at.switch_page(LENET).run()
     assert not problems(at), problems(at)
     assert at.query_params["threads"] == "2" and "CPU · 2 threads" in sidebar_device(at)
+    assert ("CPU threads per training", "2") in at.session_state["_report"]["settings"]     # the report says so
     free_cores.fixed_threads = 1                     # the class arrives: the session keeps its count
     at.query_params.clear()
     at.switch_page(LINREG).run()
