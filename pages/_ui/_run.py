@@ -257,7 +257,9 @@ class TrainingSlots:
                  cores: int | None = None):
         self._recent: dict[str, float] = {}     # session -> when it last asked for a run (monotonic)
         self.n = n
-        self._sem = threading.BoundedSemaphore(n)
+        self._free = n                          # slots not taken
+        self._cond = threading.Condition()      # guards _free and _queue; notified when slots are released
+        self._queue: list[object] = []          # tickets of the trainings waiting, first come first
         self._lock = threading.Lock()
         self.waiting = 0
         self.threads_in_use = 0
@@ -303,31 +305,55 @@ class TrainingSlots:
             with self._lock:
                 self.threads_in_use -= k
 
+    def _take(self, k: int, ticket: object | None) -> bool:
+        """Take ``k`` slots if they are free and nobody queued before ``ticket`` (first come, first served:
+        a two-thread training waiting for both slots is not overtaken by one-slot trainings forever)."""
+        with self._cond:
+            first = not self._queue or self._queue[0] is ticket
+            if first and self._free >= k:
+                self._free -= k
+                return True
+            return False
+
     def acquire(self, poll: Callable[[], None], on_wait: Callable[[int], None],
-                max_wait: float = float("inf")) -> bool:
-        """Take a slot; when none is free, ``on_wait(number waiting)`` runs at once (the notice shows before
+                max_wait: float = float("inf"), k: int = 1) -> bool:
+        """Take ``k`` slots (a training with k threads takes k, so that the threads of all trainings never
+        outnumber the slots: a parallel op whose second thread waits for a busy core waits at every
+        barrier); when they are not free, ``on_wait(number waiting)`` runs at once (the notice shows before
         the first poll), then ``poll()`` (which raises when the student stops, changes a setting or leaves)
-        and ``on_wait`` every 0.2 s. After ``max_wait``
-        seconds give up and return False: the run goes ahead without a slot (slower, never stuck)."""
-        if self._sem.acquire(blocking=False):
+        and ``on_wait`` every 0.2 s. The queue is first come, first served. After ``max_wait`` seconds give
+        up and return False: the run goes ahead without a slot (slower, never stuck)."""
+        k = max(1, min(int(k), self.n))
+        if self._take(k, None):
             return True
+        ticket = object()
+        with self._cond:
+            self._queue.append(ticket)
         with self._lock:
             self.waiting += 1
         try:
             on_wait(self.waiting)            # say so at once: the student sees the queue before its first poll
             deadline = time.monotonic() + max_wait
-            while not self._sem.acquire(timeout=0.2):
+            while True:
+                with self._cond:
+                    self._cond.wait(0.2)
+                if self._take(k, ticket):
+                    return True
                 if time.monotonic() > deadline:
                     return False
                 poll()
                 on_wait(self.waiting)
-            return True
         finally:
+            with self._cond:
+                self._queue.remove(ticket)
+                self._cond.notify_all()      # the next in the queue may go now
             with self._lock:
                 self.waiting -= 1
 
-    def release(self) -> None:
-        self._sem.release()
+    def release(self, k: int = 1) -> None:
+        with self._cond:
+            self._free = min(self.n, self._free + max(1, min(int(k), self.n)))
+            self._cond.notify_all()
 
 
 @st.cache_resource(show_spinner=False)
@@ -415,7 +441,7 @@ def _run_once(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[
                 shown[0] = waiting
                 notice.info(tr("queued", busy=slots.n, waiting=waiting), icon="⏳")
 
-        took_slot = slots.acquire(yield_check, queued, max_wait=MAX_QUEUE_SECONDS)
+        took_slot = slots.acquire(yield_check, queued, max_wait=MAX_QUEUE_SECONDS, k=n_threads)
         # Stop takes Retrain's place: the browser keeps the focus on the clicked Retrain button, and
         # a focused button that vanishes makes Chromium drop the next click (the Stop click)
         stop_clicked = notice.button(tr("stop"), key=f"_stop{key}", icon=":material/stop_circle:")
@@ -488,6 +514,6 @@ def _run_once(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[
         return result
     finally:
         if took_slot:
-            slots.release()
+            slots.release(n_threads)
         if held:
             lock.release()

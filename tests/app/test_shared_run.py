@@ -60,7 +60,35 @@ def test_training_slots_bound_concurrent_runs_and_queue_the_rest():
         t.join()
     assert peak[0] == 2                      # never more than the slots, and both were used
     assert waits and max(waits) <= 4 and slots.waiting == 0
-    assert slots._sem.acquire(blocking=False) and slots._sem.acquire(blocking=False)   # all given back
+    assert slots._free == 2 and not slots._queue                                        # all given back
+
+
+def test_a_two_thread_training_takes_two_slots_and_keeps_its_place_in_the_queue():
+    """A training with k threads takes k slots (threads never outnumber the slots), and one-slot trainings
+    that come after it do not overtake it."""
+    slots, order = TrainingSlots(2), []
+    assert slots.acquire(lambda: None, lambda n: None)              # one training runs (1 of 2 slots)
+
+    def run(name: str, k: int):
+        assert slots.acquire(lambda: None, lambda n: None, k=k)
+        order.append(name)
+        time.sleep(0.1)
+        slots.release(k)
+
+    two = threading.Thread(target=run, args=("two threads", 2))
+    two.start()
+    time.sleep(0.3)
+    assert order == [] and slots.waiting == 1                      # one slot is free, but it needs two
+    one = threading.Thread(target=run, args=("one thread, later", 1))
+    one.start()
+    time.sleep(0.3)
+    assert order == []                                             # the free slot waits for the first in line
+    slots.release()
+    two.join(5)
+    one.join(5)
+    assert order == ["two threads", "one thread, later"]
+    assert slots._free == 2 and slots.waiting == 0 and not slots._queue
+    assert TrainingSlots(1).acquire(lambda: None, lambda n: None, k=4)     # never more than the slots there are
 
 
 def test_a_queued_student_who_leaves_gives_up_the_queue_place():
