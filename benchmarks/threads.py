@@ -14,8 +14,10 @@ the same machine load:
    from ``nn.TransformerEncoderLayer``, and a convolution-heavy network built here (no Vision lesson
    in this tree yet).
 2. ``threads.class_load.*``: the class load of ``benchmarks/_load.py`` (short phases) against a real
-   server with ``DEEPDIVE_TRAINING_THREADS=1`` (every training one thread, as before) and with the free-core
-   rule, alternated; p50/p95 per phase. ``THREADS_BENCH_LOAD=0`` skips it (``THREADS_BENCH_ALONE=0`` skips 1, ``THREADS_BENCH_RULE=0`` skips 0); ``THREADS_BENCH_ROUNDS``
+   server with ``DEEPDIVE_TRAINING_THREADS=1`` (every session one thread) and with the app's own rule
+   (``pages/_ui/_threads.run_threads``: a session decides its count at its first run of a larger network,
+   every free core when no other session asked for a run in the last minute, and keeps it; a training
+   with k threads takes k slots), alternated; p50/p95 per phase. ``THREADS_BENCH_LOAD=0`` skips it (``THREADS_BENCH_ALONE=0`` skips 1, ``THREADS_BENCH_RULE=0`` skips 0); ``THREADS_BENCH_ROUNDS``
    (1: A B), ``THREADS_BENCH_SESSIONS`` (15), ``THREADS_BENCH_PHASE_SECONDS`` (30).
 
 Every record carries the 1-minute load average before and after: on a shared machine the "alone"

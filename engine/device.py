@@ -70,7 +70,7 @@ def sized_by(macs_per_op: Callable[[Any], float]):
     defaults, LeNet's test accuracy 0.833 against 0.869), but not on anything else: the same count gives
     the same numbers to the last bit (``tests/engine/test_threads.py`` checks every function in
     ``SIZED``). So the app makes the count part of the run: a session decides it once and keeps it in its
-    link (``pages/_ui/_run.run_threads``), and the cache keys runs by the count they used."""
+    link (``pages/_ui/_threads.run_threads``), and the cache keys runs by the count they used."""
     def wrap(fn):
         fn.macs_per_op = macs_per_op
         SIZED.append(fn)

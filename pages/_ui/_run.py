@@ -179,30 +179,6 @@ def key_of(fn: Callable, settings, seed: int, device, namespace: str | None = No
     return key if threads == 1 else (*key, f"threads={int(threads)}")
 
 
-def run_threads(fn: Callable, settings) -> int:
-    """The intra-op threads this session trains ``fn(settings)`` with: what the training can use
-    (``engine.device.threads_for``) of the session's count (``pages/_ui/_state.current_threads``, part
-    of the link). A session without a count yet decides it at its first training that could use more
-    than one thread: the cores free at that moment (``TrainingSlots.free_threads``: every free core for a
-    student alone, one while classmates train). The count then stays for the session and its link, so
-    every run and pin of it, and every reopening of the link, trains with the same count and shows the
-    same numbers."""
-    from pages._ui._state import current_threads, decide_threads
-    slots = training_slots()
-    slots.seen(_session_id())
-    k = current_threads()
-    if k is None:
-        if dev.threads_for(fn, settings, slots.cores) <= 1:
-            return 1                    # this run could not use more: the count is decided later
-        k = decide_threads(slots.free_threads(_session_id()))
-    return dev.threads_for(fn, settings, k)
-
-
-def run_key(fn: Callable, settings, seed: int, device, namespace: str | None = None) -> tuple:
-    """``key_of`` with the thread count this session trains ``fn(settings)`` with (``run_threads``)."""
-    return key_of(fn, settings, seed, device, namespace, threads=run_threads(fn, settings))
-
-
 def cpu_sample() -> tuple[float, float, float]:
     """(now, CPU seconds the whole machine has been busy, CPU seconds of this process)."""
     import psutil
@@ -239,7 +215,7 @@ class TrainingSlots:
     again). Queued runs start as slots free up, and their clock starts then.
 
     ``free_threads`` says how many intra-op threads a session that decides its count now gets (see
-    ``run_threads``): the cores that no training holds and no other process keeps busy — all of them
+    ``pages/_ui/_threads.run_threads``): the cores that no training holds and no other process keeps busy — all of them
     for a student alone on a laptop — but one whenever another session asked for a run (trained, or
     found in the cache) in the last ``ALONE_WINDOW`` seconds. "Alone" must mean more than no training
     running at this instant: a training that took every core because it started a moment before its
@@ -401,6 +377,7 @@ def run_cached(fn: Callable, settings, tr, *, seed: int, device, live: Callable[
 
 def _run_once(fn: Callable, settings, tr, *, seed: int, device, live: Callable[[dict], Any] | None,
               namespace: str | None, key: str) -> Any:
+    from pages._ui._threads import run_threads
     n_threads = run_threads(fn, settings)
     cache_key = key_of(fn, settings, seed, device, namespace, threads=n_threads)
     cache, slots = shared_cache(), training_slots()

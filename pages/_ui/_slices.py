@@ -14,7 +14,8 @@ import functools
 
 import streamlit as st
 
-from pages._ui._run import run_cached, run_key, shared_cache
+from pages._ui._run import run_cached, shared_cache
+from pages._ui._threads import run_key
 from pages._ui._state import action_button, apply_settings, entered, url_set
 
 _LAST = "_slices_rest"      # {namespace: the settings with slices=1, as last run}: changed → start again

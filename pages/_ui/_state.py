@@ -2,7 +2,6 @@
 kept across page switches, read from and written back to the URL (clamped, with notices)."""
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Callable, Iterable
 
 import streamlit as st
@@ -13,8 +12,6 @@ from engine.i18n import LANGS, Translator
 from engine.numerics import fmt
 
 SEED = S.Bound("int", 0, 2**31 - 1)
-THREADS = "threads"      # the session's intra-op thread count (pages/_ui/_run.run_threads), in the link
-_THREADS_READ = "_threads_read"
 _KEPT = "_kept"          # {namespace: {field: value}}: settings survive a visit to another page
 _NOTICES = "_url_notices"
 _SHOWN = "_url_notices_shown"   # how many of them this run has shown
@@ -185,8 +182,8 @@ def sidebar() -> None:
                                                   st.session_state.get("_kept_lang", "en"))
         if "seed" not in browser:
             st.session_state["seed"] = _url_value("seed", SEED, st.session_state.get("_kept_seed", 0))
-    if entered() or _THREADS_READ not in st.session_state:
-        _read_threads(first=_THREADS_READ not in st.session_state)
+    from pages._ui import _threads
+    _threads.read_link()
     for k, default in (("lang", "en"), ("seed", 0)):       # see settings_form: sent with the widget
         if k not in browser:
             st.session_state[k] = st.session_state.get(k, st.session_state.get(f"_kept_{k}", default))
@@ -203,56 +200,11 @@ def sidebar() -> None:
         choices = dev.available()
         if len(choices) > 1:
             st.radio(tr("device"), choices, key="device", horizontal=True)
-        st.session_state[_DEVICE_LINE] = (st.empty(), tr)
-        _draw_device_line()
+        _threads.device_line(st.empty(), tr)
     st.session_state["_kept_lang"], st.session_state["_kept_seed"] = st.session_state["lang"], st.session_state["seed"]
     url_set({"lang": st.session_state["lang"], "seed": str(st.session_state["seed"])})
-    if current_threads() is not None:
-        url_set({THREADS: str(current_threads())})
-
-
-def threads_bound() -> S.Bound:
-    """A link's thread count: 1 to this machine's cores (a count from a bigger machine is clamped, with a
-    notice: the runs it trains here may then differ from the link's in the last digits)."""
-    import os
-    return S.Bound("int", 1, max(1, os.cpu_count() or 1))
-
-
-def _read_threads(first: bool) -> None:
-    """The link's thread count, on arriving. A link without one that a session of this app made (it has a
-    seed) was trained with one thread: made before links kept the count, or by a session whose runs could
-    not use more. A bare address leaves the count to the session's first training that can use more."""
-    given = _url_value(THREADS, threads_bound(), None, shown_default="auto")
-    if given is not None:
-        st.session_state[THREADS] = int(given)
-    elif first and "seed" in st.query_params:
-        st.session_state[THREADS] = 1
-    st.session_state[_THREADS_READ] = True
-
-
-def current_threads() -> int | None:
-    """The session's intra-op thread count, or None before it is decided (``pages/_ui/_run.run_threads``)."""
-    k = st.session_state.get(THREADS)
-    return None if k is None else int(k)
-
-
-def decide_threads(k: int) -> int:
-    """Fix the session's thread count (from now on in its link too, and at once in the sidebar) and return it."""
-    k = max(1, min(int(k), threads_bound().hi))
-    st.session_state[THREADS] = k
-    url_set({THREADS: str(k)})
-    _draw_device_line()
-    return k
-
-
-_DEVICE_LINE = "_device_line"   # (the sidebar's placeholder for the device line, its translator), this run's
-
-
-def _draw_device_line() -> None:
-    slot, tr = st.session_state.get(_DEVICE_LINE, (None, None))
-    if slot is not None:
-        text = dev.describe(current_device(), tr, threads=current_threads(), most=threads_bound().hi)
-        slot.caption(f"{tr('device')}: {text}", help=tr("threads_help"))
+    if _threads.current_threads() is not None:
+        url_set({_threads.THREADS: str(_threads.current_threads())})
 
 
 def current_lang() -> str:

@@ -13,7 +13,8 @@ from engine.i18n import Translator
 from engine.numerics import fmt
 from pages._ui._compare import differences, pin_label, pins, record, run_seed, setting_text
 from pages._ui._report import render
-from pages._ui._state import current_seed, current_threads
+from pages._ui._state import current_seed
+from pages._ui._threads import current_threads
 
 _REPORT = "_report"            # session: the last run's report (what the download button renders)
 

@@ -1,4 +1,4 @@
-"""A session's thread count is part of its runs (pages/_ui/_run.run_threads): decided at its first training
+"""A session's thread count is part of its runs (pages/_ui/_threads.run_threads): decided at its first training
 that can use more than one thread (every free core for a student alone, one under a class load), kept for the
 session and in its link (``threads=``), and used again by whoever opens the link, so that the link shows the
 numbers its sender saw. LeNet's page defaults on the digits give test accuracy 0.833 with one thread and 0.869

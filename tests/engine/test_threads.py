@@ -128,7 +128,7 @@ def _numbers(result):
 
 def test_a_sized_lesson_gives_the_same_numbers_at_the_same_thread_count():
     """A link must show the same numbers whoever trains its run again: the app keeps a session's thread
-    count in its link (pages/_ui/_run.run_threads), so every training that may take more than one thread
+    count in its link (pages/_ui/_threads.run_threads), so every training that may take more than one thread
     (engine.device.SIZED) must give the same numbers, to the last bit, at the same count. Each is trained
     twice at 2 threads (and once at 1: it runs there too), in settings where the rule gives it two."""
     import engine.generalization.dropout as D
