@@ -11,8 +11,8 @@ the same machine load:
    the language model's default run (the page's LSTM), the book's LSTM setting with the lesson's
    loop and the book's loop at equal threads (their ratio; the compute floor is
    ``benchmarks/language_model.py``'s), the character Transformer against the same model
-   from ``nn.TransformerEncoderLayer``, and a convolution-heavy network built here (no Vision lesson
-   in this tree yet).
+   from ``nn.TransformerEncoderLayer``, and a convolution-heavy network built here (a wider one than
+   LeNet, whose page defaults are measured in ``threads.rule.lenet.default``).
 2. ``threads.class_load.*``: the class load of ``benchmarks/_load.py`` (short phases) against a real
    server with ``DEEPDIVE_TRAINING_THREADS=1`` (every session one thread) and with the app's own rule
    (``pages/_ui/_threads.run_threads``: a session decides its count at its first run of a larger network,
@@ -36,8 +36,9 @@ from torch import nn
 
 from engine import device as dev
 from engine.budget import Budget
+from engine.cores import usable_cores
 
-CORES = max(1, os.cpu_count() or 1)
+CORES = usable_cores()
 ROUNDS = 3
 TM = Path(__file__).resolve().parents[1] / "../shared/data/timemachine.txt"
 

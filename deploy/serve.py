@@ -38,6 +38,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.cores import usable_cores
+
 ROOT = Path(__file__).resolve().parents[1]
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 COOKIE = "DEEPDIVE_REPLICA"
@@ -217,11 +219,11 @@ class Balanced:
                  balancer: bool = True, restart: bool = True, stats: str | None = None,
                  env: dict | None = None, extra: list[str] | None = None, workdir: str | None = None,
                  warm: bool = True):
-        n = (os.cpu_count() or 1) if replicas is None else replicas
+        n = usable_cores() if replicas is None else replicas
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="deepdive-serve-"))
         shared = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(16),
                   # replicas = cores: one training at a time per replica unless there are spare cores
-                  "DEEPDIVE_TRAINING_SLOTS": str(max(1, (os.cpu_count() or 1) // max(1, n)))}
+                  "DEEPDIVE_TRAINING_SLOTS": str(max(1, usable_cores() // max(1, n)))}
         self.replicas = [Replica(f"r{i + 1}", first_port + i, address, {**shared, **(env or {})}, list(extra or []),
                                  self.workdir / f"r{i + 1}.log") for i in range(n)]
         self.remote = [(f"m{i + 1}", s) for i, s in enumerate(servers)]

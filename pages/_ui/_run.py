@@ -22,6 +22,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yiel
 from engine import plotting
 from engine import device as dev
 from engine.budget import Budget
+from engine.cores import usable_cores
 from pages._ui._state import url_flush
 
 MAX_SECONDS = 30.0       # wall-clock safety net per run; lessons cap their work in units first
@@ -339,7 +340,7 @@ def training_slots() -> TrainingSlots:
     cores when it first trains a network that can use more than one; a link's own count still applies)."""
     n = int(os.environ.get("DEEPDIVE_TRAINING_SLOTS", "0") or 0)
     fixed = int(os.environ.get("DEEPDIVE_TRAINING_THREADS", "0") or 0)
-    cores = max(1, os.cpu_count() or 1)
+    cores = usable_cores()
     return TrainingSlots(n if n > 0 else cores, foreign=foreign_busy_cores(), fixed_threads=fixed, cores=cores)
 
 

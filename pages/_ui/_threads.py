@@ -4,13 +4,13 @@ in the sidebar, written into the link (``threads=k``) and read from it, so that 
 the count its sender used and sees the same numbers (README, "The thread count is part of the run")."""
 from __future__ import annotations
 
-import os
 from typing import Callable
 
 import streamlit as st
 
 from engine import device as dev
 from engine import settings as S
+from engine.cores import usable_cores
 from pages._ui._run import _session_id, key_of, training_slots
 from pages._ui._state import _url_value, current_device, entered, url_set
 
@@ -27,7 +27,7 @@ def read_link() -> None:
 def threads_bound() -> S.Bound:
     """A link's thread count: 1 to this machine's cores (a count from a bigger machine is clamped, with a
     notice: the runs it trains here may then differ from the link's in the last digits)."""
-    return S.Bound("int", 1, max(1, os.cpu_count() or 1))
+    return S.Bound("int", 1, usable_cores())
 
 
 def _read(first: bool) -> None:

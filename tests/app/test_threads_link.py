@@ -6,7 +6,6 @@ with two (torch sums the convolutions' weight gradients per thread): the test be
 from __future__ import annotations
 
 import dataclasses
-import os
 
 import pytest
 
@@ -25,9 +24,10 @@ ACCURACY = "Test accuracy, LeNet (ReLU, max pool)"
 def free_cores(monkeypatch):
     """A 4-core server whose slots would give a new session ``free[0]`` threads (the tests' default is one,
     tests/conftest.py); restored after."""
+    from pages._ui import _threads
     from pages._ui._run import training_slots
     slots = training_slots()
-    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(_threads, "usable_cores", lambda: 4)
     monkeypatch.setattr(slots, "fixed_threads", 2)
     return slots
 
