@@ -123,7 +123,7 @@ def run(settings: Settings, seed: int = 0, device="cpu", on_step: Callable | Non
         for i, name in enumerate(models_of(s)):
             g = torch.Generator().manual_seed(seed + 10 * i)
             net = INITS[s.init](build(name, s, g), g)
-            runs.append(NetRun(name, net, (1, s.input_size, s.input_size), s.lr, seed + i, device))
+            runs.append(NetRun(name, net, (1, s.input_size, s.input_size), s.lr, seed + i, device, channels_last=True))
         rows = train_nets(runs, X, y, X_test, y_test, s.batch_size, s.num_epochs, budget, on_step)
         shape = (1, s.input_size, s.input_size)
         return Result(s, seed, data.name, data.fallback_reason, n, m, pd.DataFrame(rows, columns=HISTORY_COLUMNS),

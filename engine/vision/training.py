@@ -63,8 +63,14 @@ def evaluate_accuracy(net: nn.Module, X: torch.Tensor, y: torch.Tensor, budget: 
 class NetRun:
     """One network being trained with SGD and cross-entropy (``train_ch6``'s optimizer and loss)."""
 
-    def __init__(self, name: str, net: nn.Module, input_shape, lr: float, seed: int, device):
-        self.name, self.net = name, net.to(device)
+    def __init__(self, name: str, net: nn.Module, input_shape, lr: float, seed: int, device,
+                 channels_last: bool = False):
+        # channels_last: NHWC weights, so oneDNN's convolutions and the pooling run without reordering every
+        # activation to and from NCHW. Worth it for AlexNet and NiN (one thread, a step of the scaled nets:
+        # AlexNet 1.23×, NiN 1.35×); not for LeNet, whose 6 and 16 channels are too few for NHWC pooling to
+        # vectorise (the book's LeNet 0.94–0.98× its NCHW loop in ``python -m benchmarks vision``)
+        fmt = torch.channels_last if channels_last else torch.preserve_format
+        self.name, self.net = name, net.to(device, memory_format=fmt)
         self.gen = torch.Generator().manual_seed(seed + 7)                # minibatch order
         self.loss = nn.CrossEntropyLoss()
         self.trainer = torch.optim.SGD(self.net.parameters(), lr=lr)
