@@ -161,12 +161,12 @@ def epoch_loop(trainer, *, num_examples: int, batch_size: int, num_epochs: int, 
             if not budget.spend(units(batch)):
                 break
             l = step(batch)
-            scheduler.step()
             steps += 1
-            if not math.isfinite(l):
+            if not math.isfinite(l):        # (``step`` did not update: no schedule step either)
                 last = next((r[2] for r in reversed(rows) if math.isfinite(r[2])), None)
                 divergence = Divergence(step=steps, epoch=epoch, value=l, last_finite=last)
                 break
+            scheduler.step()
             l_sum, n = l_sum + l * len(batch), n + len(batch)
             if on_step is not None:
                 on_step({"done": steps, "total": total, "epochs": rows})

@@ -117,6 +117,7 @@ def test_default_run_reaches_a_high_exact_match():
     assert abs(view.cross.sum(-1) - 1).max() < 1e-5 and (view.cross[..., view.valid_len:] == 0).all()
 
 
+@pytest.mark.filterwarnings("ignore:Detected call of `lr_scheduler.step\\(\\)` before:UserWarning")   # the stub below never steps
 def test_budget_divergence_and_bounds(monkeypatch):
     small = encdec.Settings(num_train=200, num_epochs=2)
     r = encdec.run(small, seed=0, budget=Budget(max_units=1e9))
