@@ -173,7 +173,8 @@ def _init_language() -> None:
 
 
 def sidebar() -> None:
-    """The shared sidebar: language, seed, device. Language and seed live in the URL."""
+    """The shared sidebar: language, seed, device and the session's thread count (``pages/_ui/_threads.py``).
+    Language, seed and the count live in the URL."""
     browser = {k for k in ("lang", "seed") if k not in st.session_state and sent_by_browser(k)}   # reconnected
     drawn = current_lang()
     if entered() or "lang" not in st.session_state:

@@ -1,26 +1,26 @@
-"""The thread count in a real browser (README, "The thread count is part of the run"): on a server that gives a
-new session two threads, a student alone who opens LeNet gets ``threads=2`` in the address bar, the sidebar
-and the share box, and the numbers of a two-thread run; an older link (a seed, no count) trains with one
-thread and shows the one-thread numbers. LeNet's page defaults on the digits: test accuracy 0.869 with two
-threads, 0.833 with one."""
+"""The thread count in a real browser (README, "The thread count is part of the run"): a link that says
+``threads=2``, opened on the tests' server (which gives new sessions one thread), trains with two threads and
+shows the numbers of a two-thread run, with the count in the address bar, the sidebar and the share box; an
+older link (a seed, no count) trains with one thread and shows the one-thread numbers. LeNet's page defaults
+on the digits: test accuracy 0.869 with two threads, 0.833 with one. A session deciding its own count is
+tested in tests/app/test_threads_link.py."""
 from __future__ import annotations
 
 import dataclasses
-import os
 
 import pytest
 
 from engine import device as dev
+from engine.cores import usable_cores
 from engine.datasets.images import load_image_data
 from engine.i18n import CORE
 from engine.numerics import fmt
 from engine.vision import lenet as L
 from tests.e2e.conftest import HAVE_CHROMIUM, SKIP_REASON
-from tests.e2e.server import StreamlitServer
 from tests.e2e.test_browser import SIDEBAR, assert_no_failure, open_app, query
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not HAVE_CHROMIUM, reason=SKIP_REASON),
-              pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a machine with two cores")]
+              pytest.mark.skipif(usable_cores() < 2, reason="needs a machine with two cores")]
 
 ACCURACY = "Test accuracy, LeNet (ReLU, max pool)"
 
@@ -36,15 +36,9 @@ def metric(page, label: str) -> str:
     return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
-@pytest.fixture(scope="module")
-def two_thread_server():
-    with StreamlitServer(env={"DEEPDIVE_TRAINING_THREADS": "2"}) as s:
-        yield s
-
-
-def test_a_student_alone_trains_with_two_threads_and_the_link_says_so(two_thread_server, new_page):
+def test_a_link_trains_with_its_thread_count_and_keeps_it(server, new_page):
     page = new_page()
-    open_app(page, f"{two_thread_server.url}/lenet?dataset=digits")
+    open_app(page, f"{server.url}/lenet?dataset=digits&seed=0&threads=2")
     assert_no_failure(page)
     assert query(page).get("threads") == "2", page.url
     assert "CPU · 2 threads" in page.locator(SIDEBAR).inner_text()
@@ -55,7 +49,7 @@ def test_a_student_alone_trains_with_two_threads_and_the_link_says_so(two_thread
     assert "threads=2" in shared, shared
 
     old = new_page()                                   # a link made before counts were kept: one thread
-    open_app(old, f"{two_thread_server.url}/lenet?dataset=digits&seed=0")
+    open_app(old, f"{server.url}/lenet?dataset=digits&seed=0")
     assert_no_failure(old)
     assert query(old).get("threads") == "1" and "CPU · 1 thread" in old.locator(SIDEBAR).inner_text()
     assert metric(old, ACCURACY) == accuracy(1)
