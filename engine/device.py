@@ -21,16 +21,16 @@ def get_device(name: str | None = None) -> torch.device:
     return torch.device(name)
 
 
-def describe(device: torch.device, tr=None, threads: int | None = None, most: int | None = None) -> str:
+def describe(device: torch.device, tr=None, threads: int | None = None, most: int = 1) -> str:
     """The device as the sidebar shows it; ``tr`` (a Translator with the app's CORE strings) gives
     the CPU line in the student's language, English without one. ``threads``: the session's count
-    (None while undecided: then "up to ``most``"); without either, torch's current count."""
+    (None while undecided: then "up to ``most``", the cores it may get)."""
     if device.type == "cuda":
         return f"CUDA · {torch.cuda.get_device_name(device)}"
-    if threads is None and most is not None and most > 1:
+    if threads is None and most > 1:
         key, n = "cpu_threads_undecided", most
     else:
-        n = (torch.get_num_threads() if most is None else 1) if threads is None else int(threads)
+        n = int(threads or 1)
         key = "cpu_thread" if n == 1 else "cpu_threads"
     if tr is None:
         from engine.i18n import CORE

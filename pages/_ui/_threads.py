@@ -10,7 +10,6 @@ import streamlit as st
 
 from engine import device as dev
 from engine import settings as S
-from engine.cores import usable_cores
 from pages._ui._run import _session_id, key_of, training_slots
 from pages._ui._state import _url_value, current_device, entered, url_set
 
@@ -25,9 +24,10 @@ def read_link() -> None:
 
 
 def threads_bound() -> S.Bound:
-    """A link's thread count: 1 to this machine's cores (a count from a bigger machine is clamped, with a
+    """A link's thread count: 1 to the cores this server may use (``engine.cores.usable_cores``, counted once by
+    the training slots; a count from a bigger machine is clamped, with a
     notice: the runs it trains here may then differ from the link's in the last digits)."""
-    return S.Bound("int", 1, usable_cores())
+    return S.Bound("int", 1, training_slots().cores)
 
 
 def _read(first: bool) -> None:

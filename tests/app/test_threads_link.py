@@ -24,10 +24,9 @@ ACCURACY = "Test accuracy, LeNet (ReLU, max pool)"
 def free_cores(monkeypatch):
     """A 4-core server whose slots would give a new session ``free[0]`` threads (the tests' default is one,
     tests/conftest.py); restored after."""
-    from pages._ui import _threads
     from pages._ui._run import training_slots
     slots = training_slots()
-    monkeypatch.setattr(_threads, "usable_cores", lambda: 4)
+    monkeypatch.setattr(slots, "cores", 4)
     monkeypatch.setattr(slots, "fixed_threads", 2)
     return slots
 
