@@ -67,7 +67,7 @@ def sized_by(macs_per_op: Callable[[Any], float]):
 
     A sized training's numbers depend on the thread count (torch sums some gradients per thread; measured,
     1 against 2 threads: the character Transformer's held-out perplexity 3.69 against 3.77 at its
-    defaults, LeNet's test accuracy 0.833 against 0.869), but not on anything else: the same count gives
+    defaults, LeNet's test accuracy 0.485 against 0.752 at learning rate 0.2), but not on anything else: the same count gives
     the same numbers to the last bit (``tests/engine/test_threads.py`` checks every function in
     ``SIZED``). So the app makes the count part of the run: a session decides it once and keeps it in its
     link (``pages/_ui/_threads.run_threads``), and the cache keys runs by the count they used."""

@@ -77,11 +77,12 @@ def forward_macs(net: nn.Module) -> int:
     return sum(m.in_features * m.out_features for m in net.modules() if isinstance(m, nn.Linear))
 
 
-def train_epoch(net, loss, trainer, X, y, batch_size, generator, budget, step_units):
+def train_epoch(net, loss, trainer, X, y, batch_size, generator, budget, step_units, forward=None):
     """One pass in a random order (d2l §4.4.4; d2l-zh 3.6's ``train_epoch_ch3``), dropout on. Returns
     (per-step mean losses, Σ loss, Σ correct, examples seen); the sums stay on the device
-    and are read once per epoch."""
+    and are read once per epoch. ``forward`` computes ``net(X)`` another way (LeNet's fused layers)."""
     net.train()
+    forward = forward or net
     n = len(X)
     order = torch.randperm(n, generator=generator).to(X.device)
     step_losses = torch.zeros(math.ceil(n / batch_size), device=X.device)
@@ -91,7 +92,7 @@ def train_epoch(net, loss, trainer, X, y, batch_size, generator, budget, step_un
         if not budget.spend(step_units(len(idx))):
             break
         Xb, yb = X.index_select(0, idx), y.index_select(0, idx)    # 5× cheaper than X[idx] here
-        y_hat = net(Xb)
+        y_hat = forward(Xb)
         l = loss(y_hat, yb)
         trainer.zero_grad()
         l.backward()

@@ -114,7 +114,7 @@ def _run(s: Settings, seed, device, on_step, budget, data) -> Result:
     runs = []
     for i, name in enumerate(models_of(s)):
         net = init_ch6(lenet(name), torch.Generator().manual_seed(seed + i))
-        runs.append(NetRun(name, net, (1, 28, 28), s.lr, seed + i, device))
+        runs.append(NetRun(name, net, (1, 28, 28), s.lr, seed + i, device, fused=device.type == "cpu"))
     rows = train_nets(runs, X, y, X_test, y_test, s.batch_size, s.num_epochs, budget, on_step)
     if s.compare_mlp:                   # the MLP lesson's network, its own lr and budget, as many epochs
         epochs = max([int(np.ceil(r[1])) for r in rows] or [0])

@@ -15,6 +15,7 @@ from engine.budget import Budget
 from engine.datasets.images import ImageData
 from engine.mlp.core import train_epoch
 from engine.numerics import Divergence
+from engine.vision.fused import lenet_forward
 from engine.vision.nets import forward_macs, upsample_to
 
 # A minibatch step of b examples through a net of m forward multiply-adds is charged 3·b·m (forward
@@ -64,13 +65,15 @@ class NetRun:
     """One network being trained with SGD and cross-entropy (``train_ch6``'s optimizer and loss)."""
 
     def __init__(self, name: str, net: nn.Module, input_shape, lr: float, seed: int, device,
-                 channels_last: bool = False):
-        # channels_last: NHWC weights, so oneDNN's convolutions and the pooling run without reordering every
+                 channels_last: bool = False, fused: bool = False):
+        # fused: train with engine.vision.fused's LeNet forward (1.2–1.3× a step, the same network and numbers to
+        # float32 rounding). channels_last: NHWC weights, so oneDNN's convolutions and the pooling run without reordering every
         # activation to and from NCHW. Worth it for AlexNet and NiN (one thread, a step of the scaled nets:
         # AlexNet 1.23×, NiN 1.35×); not for LeNet, whose 6 and 16 channels are too few for NHWC pooling to
         # vectorise (the book's LeNet 0.94–0.98× its NCHW loop in ``python -m benchmarks vision``)
         fmt = torch.channels_last if channels_last else torch.preserve_format
         self.name, self.net = name, net.to(device, memory_format=fmt)
+        self.forward = lenet_forward(self.net) if fused else None      # LeNet's fused layers (engine.vision.fused)
         self.gen = torch.Generator().manual_seed(seed + 7)                # minibatch order
         self.loss = nn.CrossEntropyLoss()
         self.trainer = torch.optim.SGD(self.net.parameters(), lr=lr)
@@ -80,7 +83,7 @@ class NetRun:
 
     def epoch(self, epoch: int, X, y, X_test, y_test, batch_size: int, budget: Budget, rows: list) -> None:
         step_losses, loss_sum, correct, seen = train_epoch(self.net, self.loss, self.trainer, X, y, batch_size,
-                                                           self.gen, budget, self.step_units)
+                                                           self.gen, budget, self.step_units, self.forward)
         if seen == 0:
             self.done = True
             return
