@@ -48,15 +48,18 @@ def images_at(data: ImageData, size: int) -> tuple[torch.Tensor, torch.Tensor]:
         return _resized[key]
 
 
-def evaluate_accuracy(net: nn.Module, X: torch.Tensor, y: torch.Tensor, budget: Budget | None, macs: int) -> float:
-    """Test accuracy in chunks (a whole test set through a CNN at once would take hundreds of MB)."""
+def evaluate_accuracy(net: nn.Module, X: torch.Tensor, y: torch.Tensor, budget: Budget | None, macs: int,
+                      forward=None) -> float:
+    """Test accuracy in chunks (a whole test set through a CNN at once would take hundreds of MB);
+    ``forward`` computes ``net(X)`` another way (LeNet's fused layers)."""
+    forward = forward or net
     net.eval()
     correct = 0
     with torch.no_grad():
         for i in range(0, len(X), EVAL_CHUNK):
             if budget is not None:
                 budget.spend(macs * len(X[i:i + EVAL_CHUNK]))
-            correct += int((net(X[i:i + EVAL_CHUNK]).argmax(1) == y[i:i + EVAL_CHUNK]).sum())
+            correct += int((forward(X[i:i + EVAL_CHUNK]).argmax(1) == y[i:i + EVAL_CHUNK]).sum())
     net.train()
     return correct / max(1, len(X))
 
@@ -94,7 +97,7 @@ class NetRun:
             self.divergence = Divergence(self.steps + k + 1, epoch, float(losses[k]), float(losses[k - 1]) if k else None)
             self.done = True
         self.steps += len(losses)
-        test_acc = evaluate_accuracy(self.net, X_test, y_test, budget, self.macs)
+        test_acc = evaluate_accuracy(self.net, X_test, y_test, budget, self.macs, self.forward)
         rows.append((self.name, round(epoch - 1 + seen / len(X), 6), float(loss_sum) / seen, float(correct) / seen,
                      test_acc))
 
