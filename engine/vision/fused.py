@@ -1,17 +1,19 @@
 """LeNet's training forward with two of its layer pairs computed together (what a student trains is the
 book's network, layer for layer; only the arithmetic is arranged for a CPU):
 
-- an activation and the 2×2, stride-2 pooling after it, as one autograd function: the activation's
-  output is kept once, and the pooling's backward is a broadcast, not ``avg_pool2d_backward`` /
-  ``max_pool2d_with_indices_backward`` (which, for LeNet's 6 and 16 channels, cost as much as the
-  convolution before them);
+- an activation and the 2×2, stride-2 pooling after it, as one autograd function: sigmoid and average
+  pooling keep the sigmoid's output once and spread the gradient back without ``avg_pool2d_backward``;
+  ReLU and max pooling find the maxima with elementwise ``maximum`` instead of torch's CPU
+  ``max_pool2d`` forward. At LeNet's 6 and 16 channels, those two torch kernels cost as much as the
+  convolution before them (the max pooling five times as much);
 - a convolution whose weight gradient is itself computed as a forward convolution (the input's channels
   as the batch, the output gradient as the kernel), which oneDNN runs faster than its backward-weights
   kernel at LeNet's second layer (6→16 channels, 5×5, on 14×14).
 
 Same sums in another order: the numbers agree with ``net(X)`` and its gradients to float32 rounding
-(``tests/engine/test_vision_fused.py``), and the same settings and seed give the same numbers every time.
-``python -m benchmarks vision`` measures the speed."""
+(max pooling bit for bit; ``tests/engine/test_vision_fused.py``), and the same settings and seed give the
+same numbers every time. Together 1.2–1.3× a training step; ``python -m benchmarks vision`` measures it
+against the book's loop."""
 from __future__ import annotations
 
 import torch
@@ -64,7 +66,8 @@ class _SigmoidAvgPool(torch.autograd.Function):
         s, = ctx.saved_tensors
         n, c, h, w = s.shape
         # each window's gradient ÷ 4 to its four pixels: along a row by a product with a 0/¼ matrix (a strided
-        # expand-and-copy costs twice as much here), then every row twice
+        # expand-and-copy costs twice as much here), then every row twice. (An infinite gradient would turn its
+        # row's zeros into NaN: it only comes after a non-finite loss, where training stops anyway.)
         spread_w = (g.reshape(-1, w // 2) @ _quarter_pairs(w, g)).view(n, c, h // 2, w)
         spread = torch.empty(n, c, h // 2, 2, w, dtype=g.dtype, device=g.device)
         spread[:, :, :, 0] = spread_w
@@ -131,7 +134,7 @@ def _conv_fn(conv: nn.Conv2d, weight_by_conv: bool):
     return conv
 
 
-def lenet_forward(net: nn.Sequential, weight_by_conv: bool = True, pools: bool = True):
+def lenet_forward(net: nn.Sequential):
     """A function computing ``net(X)`` for d2l's LeNet (either variant) with the fused pairs above, or
     ``net`` itself when the network is not laid out as LeNet (conv, act, pool, conv, act, pool, …).
     A map of odd size (not LeNet's 28 and 10) goes through the layers themselves."""
@@ -141,10 +144,8 @@ def lenet_forward(net: nn.Sequential, weight_by_conv: bool = True, pools: bool =
     pairs = [_pair(layers[1], layers[2]), _pair(layers[4], layers[5])]
     if None in pairs:
         return net
-    if not pools:
-        pairs = [lambda h, a=layers[1], p=layers[2]: p(a(h)), lambda h, a=layers[4], p=layers[5]: p(a(h))]
     # the first convolution reads the images (no input gradient); the second's weight gradient by forward convolution
-    convs = [_conv_fn(layers[0], False), _conv_fn(layers[3], weight_by_conv)]
+    convs = [_conv_fn(layers[0], False), _conv_fn(layers[3], True)]
     rest = nn.Sequential(*layers[6:])
 
     def forward(X: torch.Tensor) -> torch.Tensor:
