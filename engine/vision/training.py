@@ -69,11 +69,11 @@ class NetRun:
 
     def __init__(self, name: str, net: nn.Module, input_shape, lr: float, seed: int, device,
                  channels_last: bool = False, fused: bool = False):
-        # fused: train with engine.vision.fused's LeNet forward (1.2–1.3× a step, the same network and numbers to
-        # float32 rounding). channels_last: NHWC weights, so oneDNN's convolutions and the pooling run without reordering every
-        # activation to and from NCHW. Worth it for AlexNet and NiN (one thread, a step of the scaled nets:
-        # AlexNet 1.23×, NiN 1.35×); not for LeNet, whose 6 and 16 channels are too few for NHWC pooling to
-        # vectorise (the book's LeNet 0.94–0.98× its NCHW loop in ``python -m benchmarks vision``)
+        # fused: train with engine.vision.fused's LeNet forward (1.2–1.3× a step, the same network and numbers
+        # to float32 rounding). channels_last: NHWC weights, so oneDNN's convolutions and the pooling run without
+        # reordering every activation to and from NCHW. Worth it for AlexNet and NiN (one thread, a step of the
+        # scaled nets: AlexNet 1.23×, NiN 1.35×); not for LeNet, whose 6 and 16 channels are too few for NHWC
+        # pooling to vectorise (the book's LeNet 0.94–0.98× its NCHW loop in ``python -m benchmarks vision``)
         fmt = torch.channels_last if channels_last else torch.preserve_format
         self.name, self.net = name, net.to(device, memory_format=fmt)
         self.forward = lenet_forward(self.net) if fused else None      # LeNet's fused layers (engine.vision.fused)
