@@ -21,7 +21,7 @@ from engine.vision.nets import forward_macs, upsample_to
 # A minibatch step of b examples through a net of m forward multiply-adds is charged 3·b·m (forward
 # and backward) plus STEP_COST (Python, autograd, the optimizer); an evaluated example m.
 STEP_COST = 20_000_000
-EVAL_CHUNK = 500
+EVAL_CHUNK = 256
 DIGITS_BOX = 20                 # the 8×8 digits, resized to 20×20 and centred in 28×28 (as MNIST's are)
 
 _lock = threading.Lock()
