@@ -65,22 +65,20 @@ class _SigmoidAvgPool(torch.autograd.Function):
     def backward(ctx, g):
         s, = ctx.saved_tensors
         n, c, h, w = s.shape
-        # each window's gradient ÷ 4 to its four pixels: along a row by a product with a 0/¼ matrix (a strided
-        # expand-and-copy costs twice as much here), then every row twice. (An infinite gradient would turn its
-        # row's zeros into NaN: it only comes after a non-finite loss, where training stops anyway.)
-        spread_w = (g.reshape(-1, w // 2) @ _quarter_pairs(w, g)).view(n, c, h // 2, w)
-        spread = torch.empty(n, c, h // 2, 2, w, dtype=g.dtype, device=g.device)
-        spread[:, :, :, 0] = spread_w
-        spread[:, :, :, 1] = spread_w
+        # each window's gradient ÷ 4 to its four pixels, by a product with a 0/¼ matrix: a row of windows
+        # gives the two image rows under it, which lie next to each other in memory (a strided expand-and-copy
+        # costs twice as much here). (An infinite gradient would turn the zeros into NaN: it only comes after a
+        # non-finite loss, where training stops anyway.)
+        spread = g.reshape(-1, w // 2) @ _quarter_pairs(w, g)
         return torch.ops.aten.sigmoid_backward(spread.view(n, c, h, w), s)
 
 
 def _quarter_pairs(w: int, like: torch.Tensor) -> torch.Tensor:
-    """The (w/2)×w matrix that sends column j to columns 2j and 2j+1, times ¼."""
-    E = torch.zeros(w // 2, w, dtype=like.dtype, device=like.device)
+    """The (w/2)×2w matrix that sends column j to columns 2j and 2j+1 of two rows of width w, times ¼."""
+    E = torch.zeros(w // 2, 2, w, dtype=like.dtype, device=like.device)
     j = torch.arange(w // 2, device=like.device)
-    E[j, 2 * j] = E[j, 2 * j + 1] = 0.25
-    return E
+    E[j, :, 2 * j] = E[j, :, 2 * j + 1] = 0.25
+    return E.view(w // 2, 2 * w)
 
 
 class _ReluMaxPool(torch.autograd.Function):
