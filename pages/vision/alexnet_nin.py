@@ -23,8 +23,10 @@ st.sidebar.subheader(tr("train_header"))
 s = ui.settings_form(A.Settings, tr, ["lr", "batch_size", "num_epochs"])
 ui.header(tr)
 d = A.Settings()
-st.caption(tr("default_note", width=d.width, size=d.input_size, n=d.num_train, batch=d.batch_size, epochs=d.num_epochs, lr=d.lr,
-              steps=A.planned_steps(d)))
+data = image_data(s.dataset)
+n_default = min(d.num_train, len(data.X_train))         # the default run on the data in use (the digits have fewer)
+st.caption(tr("default_note", width=d.width, size=d.input_size, n=n_default, batch=d.batch_size, epochs=d.num_epochs,
+              lr=d.lr, steps=A.planned_steps(d, n_default)))
 
 book = ui.shared_call(A.book_tables)
 st.subheader(tr("book_tables"))
@@ -36,7 +38,6 @@ for col, m in zip(cols, ("alexnet", "nin")):
         st.dataframe(t.rename(columns=lambda c: tr(f"col.{c}")), hide_index=True, height=320)
 ui.plot(F.fig_params, book, tr)
 
-data = image_data(s.dataset)
 r = ui.run_cached(A.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
                   namespace=images_namespace("alexnet_nin", data.name),
                   live=lambda ev: F.fig_history(pd.DataFrame(ev["history"], columns=A.HISTORY_COLUMNS), tr, num_epochs=s.num_epochs))

@@ -20,9 +20,9 @@ s = ui.settings_form(L.Settings, tr, ["model", "lr", "batch_size", "num_epochs",
 st.sidebar.subheader(tr("view_header"))
 view = ui.settings_form(L.View, tr)
 ui.header(tr)
-st.caption(tr("default_note", n=L.Settings().num_train, e=L.Settings().num_epochs))
-
 data = image_data(s.dataset)
+st.caption(tr("default_note", n=min(L.Settings().num_train, len(data.X_train)), e=L.Settings().num_epochs))
+
 r = ui.run_cached(L.run, s, tr, seed=ui.current_seed(), device=ui.current_device(),
                   namespace=images_namespace("lenet", data.name),
                   live=lambda ev: F.fig_history(L.history_frame(ev["history"]), tr, num_epochs=s.num_epochs))

@@ -79,6 +79,8 @@ def test_lenet_link_reproduces_the_run_and_the_book_button(app_at):
     expected = L.run(s, seed=2, data=load_image_data("digits"))
     assert metrics(first)["Test accuracy, LeNet (ReLU, max pool)"] == fmt(expected.last("modern"), 3)
     assert "Conv2d" in " ".join(str(df.value) for df in first.dataframe)
+    # the default run's note counts the images the data in use has (the digits: 1,438, not the default 5,120)
+    assert "modern LeNet on 1,438 images" in " ".join(c.value for c in first.caption)
     first.sidebar.button[0].click().run()                 # "The book's run"
     q = dict(first.query_params)
     assert (q["model"], q["lr"], q["batch_size"], q["num_epochs"], q["num_train"]) == ("book", "0.9", "256", "10", "60000")
@@ -93,7 +95,10 @@ def test_alexnet_nin_page_tables(app_at):
     assert "46,764,746" in text and "1,992,166" in text
     tables = " ".join(str(df.value) for df in at.dataframe)
     assert "96×54×54" in tables and "6400" in tables and "10×1×1" in tables
-    assert "为什么默认设置与书中不同" in " ".join(c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption)
+    assert "为什么默认设置与书中不同" in captions
+    # the default run on the digits: 1,438 images (not the default 1,536), ⌈1,438 / 16⌉ · 10 = 900 steps
+    assert "训练约 900 步（1,438 张图像" in captions
     at.sidebar.button[1].click().run()                    # "书中的 NiN 设置"
     q = dict(at.query_params)
     assert (q["model"], q["init"], q["lr"], q["batch_size"], q["num_epochs"]) == ("nin", "xavier", "0.1", "128", "10")
