@@ -40,9 +40,15 @@ def fig_grid(a: np.ndarray, title: str, box=None, box2=None, offset: int = 0, he
             fig.add_shape(type="rect", x0=c0 + offset - 0.5, x1=c1 + offset + 0.5, y0=r0 + offset - 0.5,
                           y1=r1 + offset + 0.5, line=dict(color=c, width=w))
     fig.update_layout(margin=dict(l=10, r=10, t=50, b=10), coloraxis_showscale=a.size > 100)
-    fig.update_xaxes(showgrid=False, title_text=None)
-    fig.update_yaxes(showgrid=False, title_text=None)
+    # the cells' indices: whole numbers only (Plotly's own ticks fall on halves for a grid of a few cells)
+    fig.update_xaxes(showgrid=False, title_text=None, tick0=0, dtick=_index_step(a.shape[1]))
+    fig.update_yaxes(showgrid=False, title_text=None, tick0=0, dtick=_index_step(a.shape[0]))
     return style(fig, title, height=height, share=share)
+
+
+def _index_step(n: int) -> int:
+    """A whole-number tick step showing at most about 8 indices of n."""
+    return max(1, math.ceil(n / 8))
 
 
 def fig_input(r, tr: Translator, share: float = 0.5) -> go.Figure:
@@ -150,6 +156,7 @@ def fig_translation(df: pd.DataFrame, shift_by: int, tr: Translator) -> go.Figur
                                  line=dict(color=colour)))
     fig.add_vline(x=shift_by, line=dict(color="#888", dash="dot"))
     fig.update_yaxes(range=[-0.02, 1.02], tickformat=".0%")
+    fig.update_xaxes(tick0=0, dtick=1)                  # whole pixels
     return style(fig, tr("fig_translation"), tr("shift_px"), tr("changed_cells"))
 
 

@@ -19,7 +19,10 @@ from engine.datasets.images import DATASETS, load_image_data
 from engine.vision.conv import BOOK_X, KERNELS, GridError, draw_shape, output_size, parse_grid
 
 SOURCES = ("grid", "image", "shape", "edges")
+SHIFT_IMAGES = ("edges", "input")
 MAX_SHIFT = 4
+# d2l §7.5's argument, the case the page quotes: the book's 6×8 edges moved one pixel, 2×2 max pooling, stride 1
+BOOK_CASE = dict(mode="max", size=2, stride=1, padding=0, shift=1)
 
 
 def pool2d(X, pool_size, mode="max"):
@@ -66,6 +69,8 @@ class Settings:
     pool_size: int = S.num(2, 1, 5, doc="the window (square), book: 2 and 3")
     padding: int = S.num(0, 0, 2, doc="zeros added on each side (at most half the window, as torch requires)")
     stride: int = S.num(1, 1, 5, doc="step of the window (book's pool2d: 1; nn.MaxPool2d's default: the window)")
+    shift_image: str = S.choice("edges", SHIFT_IMAGES,
+                                doc="the image moved in the translation test: the book's 6×8 edges (d2l §7.5's example) or the input")
     shift_by: int = S.num(1, 0, MAX_SHIFT, doc="pixels the image is moved right for the translation test")
     grid_text: str = field(default=BOOK_X, metadata={"doc": "the typed input"})
 
@@ -85,13 +90,25 @@ class Result:
     Y_other: np.ndarray                 # pooled with the other mode
     padding_used: int
     book_max_diff: float                # |pool2d − F.*_pool2d| (stride 1, no padding)
-    conv: np.ndarray                    # the edge detector's output for the image (the layer before pooling)
+    moved: np.ndarray                   # the image of the translation test (the book's edges or the input)
+    conv: np.ndarray                    # the edge detector's output for it (the layer before pooling)
     conv_shifted: np.ndarray
     pooled: np.ndarray                  # pooling of conv
     pooled_shifted: np.ndarray
     translation: pd.DataFrame           # shift, layer, changed (fraction of output cells that changed)
     formula: dict
+    book_case: tuple[float, float]      # (conv, pooled) changed in BOOK_CASE, which the explanation quotes
     stop_reason: str | None = None
+
+    @property
+    def effect(self) -> str:
+        """What the translation test shows at the chosen shift: "steadier" (fewer pooled cells change),
+        "no_shift" (shift 0: nothing changes) or "not_steadier" (as many or more pooled cells change)."""
+        t = self.translation.set_index(["shift", "layer"])["changed"]
+        d = self.settings.shift_by
+        if d == 0:
+            return "no_shift"
+        return "steadier" if t[(d, "pooled")] < t[(d, "conv")] else "not_steadier"
 
 
 def _input(s: Settings):
@@ -110,6 +127,20 @@ def changed(a: torch.Tensor, b: torch.Tensor) -> float:
     """Fraction of output cells whose value moved by more than 1 % of the largest |value|."""
     scale = max(float(a.abs().max()), float(b.abs().max()), 1e-12)
     return float(((a - b).abs() > 0.01 * scale).float().mean())
+
+
+def _edge_detector(img: torch.Tensor) -> torch.Tensor:
+    """d2l §7.2.3's edge detector [1, −1] applied to an image (h, w) → (h, w − 1)."""
+    return F.conv2d(img[None, None], torch.tensor(KERNELS["edge"])[None, None])[0, 0]
+
+
+def shift_changes(X: torch.Tensor, d: int, mode: str, size: int, stride: int, pad: int):
+    """The edge detector's output and its pooling for X and for X moved d pixels right, with the
+    fraction of cells of each that changed. A map smaller than the window is left unpooled."""
+    maybe_pool = lambda c: pool(c, mode, size, stride, pad) if min(c.shape) + 2 * pad >= size else c
+    c0, c1 = _edge_detector(X), _edge_detector(shift(X, d))
+    p0, p1 = maybe_pool(c0), maybe_pool(c1)
+    return (c0, c1, p0, p1), changed(c0, c1), changed(p0, p1)
 
 
 def run(settings: Settings, seed: int = 0, device="cpu", on_step=None, budget: Budget | None = None) -> Result:
@@ -132,20 +163,21 @@ def run(settings: Settings, seed: int = 0, device="cpu", on_step=None, budget: B
     Y, Y_other = pool(X, s.mode, size, stride, pad), pool(X, other, size, stride, pad)
     fits = min(X.shape) >= size                             # the book's pool2d has no padding
     diff = float((pool2d(X, (size, size), s.mode) - pool(X, s.mode, size, 1, 0)).abs().max()) if fits else float("nan")
-    # the translation test: an edge detector (d2l §7.2.3's [1, −1]) and the pooling after it
-    K = torch.tensor(KERNELS["edge"])[None, None]
-    conv_of = lambda img: F.conv2d(img[None, None], K)[0, 0]
+    # the translation test: an edge detector (d2l §7.2.3's [1, −1]) and the pooling after it, on the book's
+    # edges (§7.5's example) or on the input
+    T = book_edges() if s.shift_image == "edges" else X
+    # the edges (6×7 after the detector) hold any window the settings allow, even where the input made it smaller
+    t_size, t_pad = (s.pool_size, min(s.padding, s.pool_size // 2)) if s.shift_image == "edges" else (size, pad)
     rows = []
-    base_c = conv_of(X)
-    base_p = pool(base_c, s.mode, size, stride, pad) if min(base_c.shape) + 2 * pad >= size else base_c
     for d in range(MAX_SHIFT + 1):
-        c = conv_of(shift(X, d))
-        p = pool(c, s.mode, size, stride, pad) if min(c.shape) + 2 * pad >= size else c
-        rows += [(d, "conv", changed(base_c, c)), (d, "pooled", changed(base_p, p))]
+        maps, c, p = shift_changes(T, d, s.mode, t_size, stride, t_pad)
+        rows += [(d, "conv", c), (d, "pooled", p)]
         if d == s.shift_by:
-            conv_s, pooled_s = c, p
+            base_c, conv_s, base_p, pooled_s = maps
+    _, *book_case = shift_changes(book_edges(), BOOK_CASE["shift"], BOOK_CASE["mode"], BOOK_CASE["size"],
+                                  BOOK_CASE["stride"], BOOK_CASE["padding"])
     formula = dict(n_h=X.shape[0], n_w=X.shape[1], k=size, p=2 * pad, s=stride,
                    o_h=output_size(X.shape[0], size, 2 * pad, stride), o_w=output_size(X.shape[1], size, 2 * pad, stride))
-    return Result(s, problem, notice, name, reason, X.numpy(), Y.numpy(), Y_other.numpy(), pad, diff,
+    return Result(s, problem, notice, name, reason, X.numpy(), Y.numpy(), Y_other.numpy(), pad, diff, T.numpy(),
                   base_c.numpy(), conv_s.numpy(), base_p.numpy(), pooled_s.numpy(),
-                  pd.DataFrame(rows, columns=["shift", "layer", "changed"]), formula)
+                  pd.DataFrame(rows, columns=["shift", "layer", "changed"]), formula, tuple(book_case))

@@ -14,7 +14,7 @@ tr = ui.translator(STRINGS)
 st.sidebar.subheader(tr("input_header"))
 ui.settings_form(P.Settings, tr, ["source", "dataset", "image_index", "shape"])
 st.sidebar.subheader(tr("pool_header"))
-s = ui.settings_form(P.Settings, tr, ["mode", "pool_size", "padding", "stride", "shift_by"])
+s = ui.settings_form(P.Settings, tr, ["mode", "pool_size", "padding", "stride", "shift_image", "shift_by"])
 if s.source == "grid":
     with st.sidebar:
         grid, _ = url_text_input("grid", tr("grid_label"), "pool_grid", default=P.BOOK_X, max_chars=800)
@@ -47,6 +47,8 @@ with b:
 with c:
     ui.plot(F.fig_grid, r.Y_other, tr("fig_Y", mode=other, k=k), share=1 / 3)
 ui.plot(F.fig_translation, r.translation, d, tr, compare=True)
+if r.effect == "not_steadier":
+    st.caption(tr("not_steadier_note"))
 cols = st.columns(4)
 for col, (arr, key) in zip(cols, ((r.conv, "fig_conv"), (r.conv_shifted, "fig_conv_shifted"), (r.pooled, "fig_pooled"),
                                   (r.pooled_shifted, "fig_pooled_shifted"))):
@@ -54,7 +56,10 @@ for col, (arr, key) in zip(cols, ((r.conv, "fig_conv"), (r.conv_shifted, "fig_co
         ui.plot(F.fig_grid, arr, tr(key, d=d), height=280, share=1 / 4)
 
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
-    ui.explanation(tr("explain_md", d=d, conv=pct(t[(d, "conv")]), pooled=pct(t[(d, "pooled")]), mode=mode, k=k))
+    bconv, bpooled = r.book_case
+    ui.explanation(tr("explain_md") + " " + tr(f"why.{r.effect}", d=d, conv=pct(t[(d, "conv")]), pooled=pct(t[(d, "pooled")]),
+                                                mode=mode, k=k, image=tr(f"image.{s.shift_image}"), book=tr("book_case"),
+                                                bconv=pct(bconv), bpooled=pct(bpooled)))
 ui.code_from_engine(tr, P.pool2d, P.pool)
 ui.csv_download(r.translation, tr, "pooling_translation")
 ui.share_link(tr)

@@ -67,6 +67,32 @@ def test_pooling_page_shows_the_books_example_in_chinese(app_at):
     assert "汇聚" in at.title[0].value and "平移" in " ".join(chart_text(c) for c in charts)
 
 
+def test_pooling_page_explanation_follows_the_translation_numbers(app_at):
+    """Default: the book's edges moved a pixel, 57 % of the detector's cells change and only 33 % after
+    pooling, as the explanation says. The 3×3 ramp moved instead: pooling changes more cells (100 %
+    against 50 %), and the page says it does not show the effect here, with the book's case beside it."""
+    at = app_at()
+    at.switch_page(POOL).run()
+    assert not at.exception and not at.error
+    m = metrics(at)
+    assert (m["Changed, convolution"], m["Changed, pooled"]) == ("57%", "33%")
+    explained = text_of(at)
+    assert "57% of its cells change" in explained and "only 33% do" in explained
+    ramp = app_at({"shift_image": "input"})
+    ramp.switch_page(POOL).run()
+    assert not ramp.exception and not ramp.error
+    m = metrics(ramp)
+    assert (m["Changed, convolution"], m["Changed, pooled"]) == ("50%", "100%")
+    text = text_of(ramp)
+    assert "only 100%" not in text and "does not show it" in text
+    assert "changes 50% of the edge detector's cells and 100% of the pooled ones" in text
+    assert "57% of the detector's cells change, only 33% after pooling" in text
+    assert any("does not make the output steadier" in c.value for c in ramp.caption)
+    zh = app_at({"shift_image": "input", "lang": "zh"})
+    zh.switch_page(POOL).run()
+    assert not zh.exception and "本页看不到这一点" in text_of(zh) and "只有 100%" not in text_of(zh)
+
+
 def test_lenet_link_reproduces_the_run_and_the_book_button(app_at):
     query = {"dataset": "digits", "num_train": "1024", "num_test": "500", "model": "both", "num_epochs": "2", "seed": "2"}
     first = app_at(query)

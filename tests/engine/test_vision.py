@@ -116,6 +116,30 @@ def test_pooling_makes_the_edge_detector_less_sensitive_to_a_shift():
     assert t[(1, "pooled")] < t[(1, "conv")]
 
 
+def test_pooling_translation_test_moves_the_books_edges_by_default():
+    """d2l §7.5's example: the 6×8 edges moved one pixel. The edge detector's output (6×7) changes in
+    its columns 1, 2, 5 and 6 (4/7); after 2×2 max pooling, stride 1, in 2 of 6 columns (1/3)."""
+    r = P.run(P.Settings())
+    t = r.translation.set_index(["shift", "layer"])["changed"]
+    assert r.moved.tolist() == P.book_edges().tolist()
+    assert t[(1, "conv")] == pytest.approx(4 / 7) and t[(1, "pooled")] == pytest.approx(1 / 3)
+    assert r.effect == "steadier" and r.book_case == pytest.approx((4 / 7, 1 / 3))
+    assert r.Y.tolist() == [[4.0, 5.0], [7.0, 8.0]]         # the pooling example stays the book's 3×3
+
+
+def test_pooling_translation_effect_names_what_the_numbers_show():
+    """The book's 3×3 ramp 0…8 moved one pixel (its left column repeated): the detector gives −1
+    everywhere before and [0, −1] rows after (half its cells change), and 2×2 max pooling turns
+    −1 into 0 in every cell: pooling does not steady this input, and the page must not say it does."""
+    r = P.run(P.Settings(shift_image="input"))
+    t = r.translation.set_index(["shift", "layer"])["changed"]
+    assert (t[(1, "conv")], t[(1, "pooled")]) == (0.5, 1.0) and r.effect == "not_steadier"
+    assert r.conv_shifted.tolist() == [[0.0, -1.0]] * 3 and r.pooled_shifted.tolist() == [[0.0], [0.0]]
+    assert P.run(P.Settings(shift_by=0)).effect == "no_shift"
+    # the book's case is quoted whatever the settings
+    assert P.run(P.Settings(shift_image="input", mode="avg", pool_size=3)).book_case == pytest.approx((4 / 7, 1 / 3))
+
+
 def test_the_learned_edge_kernel_is_within_0_1_of_the_book():
     r = LK.run(LK.Settings())               # the book's image, target, 1×2 kernel, lr 3e-2, 10 steps
     assert len(r.history) == 10

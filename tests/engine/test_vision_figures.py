@@ -113,3 +113,12 @@ def test_one_by_one_panels_fit_and_write_short_numbers(lang):
     assert len(cells) == 9 + 3 + 3 and all(len(t) <= 6 for t in cells), cells
     W = r.one_by_one["W"]
     assert [float(t) for t in fig.data[0].text[0]] == pytest.approx(W[0], rel=5e-3)
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (3, 3), (8, 8), (28, 32)])
+def test_grid_ticks_are_whole_cell_indices(shape):
+    """A grid's axes tick whole indices (Plotly's own ticks fell on −0.5, 0, 0.5, … for a 3×3 grid)."""
+    fig = F.fig_grid(np.ones(shape), "grid")
+    for axis, n in ((fig.layout.xaxis, shape[1]), (fig.layout.yaxis, shape[0])):
+        assert axis.tick0 == 0 and isinstance(axis.dtick, int) and axis.dtick >= 1
+        assert len(range(0, n, axis.dtick)) <= 8
