@@ -98,6 +98,7 @@ class Result:
     translation: pd.DataFrame           # shift, layer, changed (fraction of output cells that changed)
     formula: dict
     book_case: tuple[float, float]      # (conv, pooled) changed in BOOK_CASE, which the explanation quotes
+    shift_window: int                   # the window of the translation test (the input's may have been made smaller)
     stop_reason: str | None = None
 
     @property
@@ -180,4 +181,5 @@ def run(settings: Settings, seed: int = 0, device="cpu", on_step=None, budget: B
                    o_h=output_size(X.shape[0], size, 2 * pad, stride), o_w=output_size(X.shape[1], size, 2 * pad, stride))
     return Result(s, problem, notice, name, reason, X.numpy(), Y.numpy(), Y_other.numpy(), pad, diff, T.numpy(),
                   base_c.numpy(), conv_s.numpy(), base_p.numpy(), pooled_s.numpy(),
-                  pd.DataFrame(rows, columns=["shift", "layer", "changed"]), formula, tuple(book_case))
+                  pd.DataFrame(rows, columns=["shift", "layer", "changed"]), formula, tuple(book_case),
+                  t_size)

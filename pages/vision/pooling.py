@@ -58,7 +58,7 @@ for col, (arr, key) in zip(cols, ((r.conv, "fig_conv"), (r.conv_shifted, "fig_co
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     bconv, bpooled = r.book_case
     ui.explanation(tr("explain_md") + " " + tr(f"why.{r.effect}", d=d, conv=pct(t[(d, "conv")]), pooled=pct(t[(d, "pooled")]),
-                                                mode=mode, k=k, image=tr(f"image.{s.shift_image}"), book=tr("book_case"),
+                                                mode=mode, k=r.shift_window, image=tr(f"image.{s.shift_image}"), book=tr("book_case"),
                                                 bconv=pct(bconv), bpooled=pct(bpooled)))
 ui.code_from_engine(tr, P.pool2d, P.pool)
 ui.csv_download(r.translation, tr, "pooling_translation")

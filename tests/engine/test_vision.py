@@ -238,3 +238,12 @@ def test_kaiming_initialisation():
     assert float(conv.weight.abs().max()) <= math.sqrt(6 / (16 * 9)) and float(lin.weight.abs().max()) <= math.sqrt(6 / 400)
     assert math.isclose(float(lin.weight.var()), 2 / 400, rel_tol=0.05)      # He et al.: Var = 2 / fan_in
     assert float(conv.bias.abs().sum()) == 0 and float(lin.bias.abs().sum()) == 0
+
+
+def test_pooling_translation_keeps_its_window_when_the_input_is_too_small():
+    """A 2×2 typed grid makes the pooling window 2 (it cannot hold 4), but the book's 6×8 edges can:
+    their translation test uses the chosen window, and says so."""
+    r = P.run(P.Settings(grid_text="1 2; 3 4", pool_size=4))
+    assert r.formula["k"] == 2 and r.shift_window == 4
+    assert r.pooled.shape == (3, 4)                     # the 6×7 detector output, 4×4 windows, stride 1
+    assert P.run(P.Settings(grid_text="1 2; 3 4", pool_size=4, shift_image="input")).shift_window == 2
