@@ -13,6 +13,9 @@ settings: sigmoid, average pooling, lr 0.9, batch 256) next to the book's ``trai
   also hold the test accuracy's forward pass; ``fraction_of_conv_floor_with_test`` adds the test
   images' forward convolutions (in ``evaluate_accuracy``'s chunks) to the floor.
 
+``vision.lenet.step_parts``: a step's pieces (convolutions, fused activation–pooling pairs, dense
+layers and loss) each timed alone beside the whole step, in thread time.
+
 Then the pages' default runs (LeNet; AlexNet and NiN), in wall and CPU seconds (goal ≤ 10 s of one
 core for LeNet). ``d2l`` cannot be installed beside torch 2.13, so the reference loop is written to the
 book's text (``Accumulator``, ``float`` per batch, ``evaluate_accuracy_gpu`` over a ``DataLoader``), no
@@ -23,6 +26,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import statistics
+import time
 
 import torch
 import torch.nn.functional as F
@@ -138,6 +143,64 @@ def test_conv_floor(n_test: int, repeat: int = 3) -> tuple[float, float]:
     return wall, cpu
 
 
+def step_parts(batch_size: int = 256, rounds: int = 40) -> dict:
+    """Where a training step of the book's LeNet goes (CPU, one thread): each piece timed alone on its
+    own inputs (median thread time of ``rounds`` calls, ms) beside the whole fused step. The pieces
+    alone add up to less than the step: inside it each one's inputs come from the piece before, no
+    longer in cache."""
+    from engine.vision.fused import _ConvWeightByConv, _SigmoidAvgPool, lenet_forward
+    g = torch.Generator().manual_seed(0)
+    net = init_ch6(lenet("book"), g)
+    conv1, conv2, rest = net[0], net[3], nn.Sequential(*list(net)[6:])
+    X, y = torch.rand(batch_size, 1, 28, 28, generator=g), torch.randint(0, 10, (batch_size,), generator=g)
+    loss, forward = nn.CrossEntropyLoss(), lenet_forward(net)
+    trainer = torch.optim.SGD(net.parameters(), lr=1e-6)
+    with torch.no_grad():
+        h1 = conv1(X)
+        p1 = F.avg_pool2d(torch.sigmoid(h1), 2)
+        h2 = conv2(p1)
+        p2 = F.avg_pool2d(torch.sigmoid(h2), 2)
+    leaf = lambda t: t.detach().clone().requires_grad_()
+    h1, p1, h2, p2 = leaf(h1), leaf(p1), leaf(h2), leaf(p2)
+    G1, G2 = torch.randn(h1.shape, generator=g), torch.randn(h2.shape, generator=g)
+    Gp1, Gp2 = torch.randn(p1.shape, generator=g), torch.randn(p2.shape, generator=g)
+    conv_backward = torch.ops.aten.convolution_backward
+
+    def step():
+        l = loss(forward(X), y)
+        trainer.zero_grad()
+        l.backward()
+        trainer.step()
+    parts = {
+        "conv1_forward": lambda: conv1(X),
+        "conv1_weight_and_bias_grad": lambda: conv_backward(G1, X, conv1.weight, [6], [1, 1], [2, 2], [1, 1], False,
+                                                            [0, 0], 1, [False, True, True]),
+        "sigmoid_avgpool1_forward_backward": lambda: torch.autograd.grad(_SigmoidAvgPool.apply(h1), h1, Gp1),
+        "conv2_forward_backward": lambda: torch.autograd.grad(_ConvWeightByConv.apply(p1, conv2.weight, conv2.bias, 0),
+                                                              [p1, conv2.weight, conv2.bias], G2),
+        "sigmoid_avgpool2_forward_backward": lambda: torch.autograd.grad(_SigmoidAvgPool.apply(h2), h2, Gp2),
+        "dense_layers_and_loss_forward_backward": lambda: torch.autograd.grad(loss(rest(p2), y), [p2, *rest.parameters()]),
+    }
+
+    def median_ms(fn):
+        for _ in range(5):
+            fn()
+        times = []
+        for _ in range(rounds):
+            t = time.thread_time()
+            fn()
+            times.append(time.thread_time() - t)
+        return round(statistics.median(times) * 1e3, 3)
+    with intra_op_threads(1):
+        ms = {k: median_ms(f) for k, f in parts.items()}
+        whole = median_ms(step)
+    return {"name": "vision.lenet.step_parts", "batch_size": batch_size, "parts_ms": ms,
+            "sum_of_parts_ms": round(sum(ms.values()), 3), "step_ms": whole,
+            "convolutions_alone_ms": round(ms["conv1_forward"] + ms["conv1_weight_and_bias_grad"]
+                                           + ms["conv2_forward_backward"], 3),
+            "load_average": round(os.getloadavg()[0], 1)}
+
+
 def _compare(data: ImageData, label: str, s: L.Settings, repeat: int, ref_repeat: int, note: str | None):
     data28 = as_28(data)
     with intra_op_threads(1):
@@ -196,6 +259,7 @@ def run():
     s = L.Settings(num_train=n, num_test=2_000, **dict(BOOK, num_epochs=1))
     yield _compare(fake, "fashion_sized_random", s, repeat=3, ref_repeat=1,
                    note=f"{n:,} random 28×28 images: speed only, accuracy is chance")
+    yield step_parts()
     # the pages' default runs (what a student waits for), one thread
     for page, module in (("lenet", L), ("alexnet_nin", A)):
         for d in ({data.name, "digits"} if data.name != "digits" else {"digits"}):
