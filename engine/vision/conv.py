@@ -10,7 +10,6 @@ book's loop beside it on the first channel.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np

@@ -20,7 +20,6 @@ from engine import settings as S
 from engine.budget import Budget
 from engine.datasets.images import DATASETS, ImageData, load_image_data
 from engine.device import intra_op_threads, mean_macs, sized_by
-from engine.mlp.net import num_params
 from engine.mlp.core import train_epoch
 from engine.vision.nets import feature_maps, init_ch6, layer_table, lenet, receptive_field
 from engine.vision.training import HISTORY_COLUMNS, NetRun, images_at, train_nets
