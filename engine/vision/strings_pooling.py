@@ -18,7 +18,7 @@ STRINGS = {
     "mode.avg": {"en": "average", "zh": "平均汇聚"},
     "pool_size": {"en": "Window", "zh": "窗口"},
     "shift_image": {"en": "Image moved", "zh": "平移的图像"},
-    "shift_image.edges": {"en": "the book's 6×8 edges (its §7.5 example)", "zh": "书中 6×8 的边缘图像（书中的例子）"},
+    "shift_image.edges": {"en": "the book's 6×8 edges (its example for pooling)", "zh": "书中 6×8 的边缘图像（书中汇聚一节的例子）"},
     "shift_image.input": {"en": "the input above", "zh": "上面的输入"},
     "shift_by": {"en": "Shift the image right by (pixels)", "zh": "图像右移（像素）"},
     "grid_label": {"en": "Input grid (rows separated by ';')", "zh": "输入网格（各行以 ';' 分隔）"},
