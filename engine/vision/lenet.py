@@ -81,6 +81,22 @@ class Result:
         return [m for m in ("book", "modern") if m in self.nets]
 
 
+MLP_PARAMS = 784 * 256 + 256 + 256 * 10 + 10      # the MLP lesson's 784-256-10 network, trained beside LeNet
+
+
+def versus_mlp(r: Result) -> dict | None:
+    """How the best-scoring LeNet of a run stands against the MLP at equal epochs, as the page shows
+    the accuracies (three decimals): "ahead", "behind" or "level"; None without the MLP."""
+    if not len(r.history[r.history["model"] == "mlp"]) or not r.cnn_models:
+        return None
+    model = max(r.cnn_models, key=r.last)
+    acc, mlp = round(r.last(model), 3), round(r.last("mlp"), 3)
+    case = "ahead" if acc > mlp else "behind" if acc < mlp else "level"
+    params = int(r.tables[model]["params"].sum())
+    return dict(case=case, model=model, acc=acc, mlp=mlp, params=params, mlp_params=MLP_PARAMS,
+                ratio=round(MLP_PARAMS / params, 1))
+
+
 def history_frame(rows) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
 

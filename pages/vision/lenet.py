@@ -37,9 +37,16 @@ ui.metrics(r, [*[ui.Metric(tr("metric_acc", model=tr(f"model.{m}")), lambda r, m
 for m, d in r.divergence.items():
     if d is not None:
         st.error(tr("diverged", model=tr(f"model.{m}"), kind=d.kind, step=d.step, epoch=d.epoch), icon="💥")
+verdicts = {}
 for m in models:                     # ln q: stuck at chance (the book's sigmoid LeNet starts slowly)
-    ui.verdict(list(r.history.loc[r.history["model"] == m, "train_loss"]), chance=math.log(len(r.class_names)),
-               diverged_at=getattr(r.divergence.get(m), "step", None), settings=s, label=f"**{tr(f'model.{m}')}**")
+    verdicts[m] = ui.verdict(list(r.history.loc[r.history["model"] == m, "train_loss"]), chance=math.log(len(r.class_names)),
+                             diverged_at=getattr(r.divergence.get(m), "step", None), settings=s,
+                             label=f"**{tr(f'model.{m}')}**")
+vs = L.versus_mlp(r)
+if vs is not None:
+    falling = vs["case"] != "ahead" and verdicts[vs["model"]].kind == "improving"
+    vs_text = dict(vs, model=tr(f"model.{vs['model']}"), acc=fmt(vs["acc"], 3), mlp=fmt(vs["mlp"], 3))
+    st.markdown(tr(f"vs_mlp.{vs['case']}", **vs_text) + (tr("vs_mlp.falling", **vs_text) if falling else ""))
 if r.stop_reason == "units":
     st.warning(tr("budget_capped", units=L.MAX_UNITS, epoch=fmt(r.history["epoch"].max(), 3)), icon="⏱️")
 else:

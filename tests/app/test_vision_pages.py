@@ -113,6 +113,21 @@ def test_lenet_link_reproduces_the_run_and_the_book_button(app_at):
     assert not first.exception
 
 
+def test_lenet_page_says_who_is_ahead_of_the_mlp(app_at):
+    """The default run on the digits: the MLP is ahead after 5 epochs and LeNet's loss still falls, so
+    the page says so and advises more epochs (in both languages); it never calls LeNet ahead here."""
+    at = app_at()
+    at.switch_page(LENET).run()
+    assert not at.exception and not at.error
+    text = text_of(at)
+    assert ("at equal epochs the MLP is ahead here (0.942 against 0.866 for LeNet (ReLU, max pool)), "
+            "with 3.3× the parameters") in text
+    assert "still falling at the last epoch: compare the two again after more epochs" in text
+    zh = app_at({"lang": "zh"})
+    zh.switch_page(LENET).run()
+    assert "这里多层感知机领先（0.942 对LeNet（ReLU，最大汇聚）的 0.866）" in text_of(zh)
+
+
 def test_alexnet_nin_page_tables(app_at):
     at = app_at({"dataset": "digits", "num_epochs": "1", "num_train": "256", "num_test": "500", "lang": "zh"})
     at.switch_page(MODERN).run()

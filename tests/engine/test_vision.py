@@ -247,3 +247,22 @@ def test_pooling_translation_keeps_its_window_when_the_input_is_too_small():
     assert r.formula["k"] == 2 and r.shift_window == 4
     assert r.pooled.shape == (3, 4)                     # the 6×7 detector output, 4×4 windows, stride 1
     assert P.run(P.Settings(grid_text="1 2; 3 4", pool_size=4, shift_image="input")).shift_window == 2
+
+
+def test_lenet_against_the_mlp_names_who_is_ahead_as_the_page_rounds():
+    """The page's default on the digits: the MLP ahead after 5 epochs (0.942 against 0.866), LeNet
+    ahead after 20 with seed 1 (0.975 against 0.964); a tie at three decimals is "level"; no MLP, no
+    comparison. The MLP is the MLP lesson's 784-256-10: 203,530 parameters, 3.3× LeNet's 61,706."""
+    import dataclasses
+    from engine.vision import lenet as L
+    data = load_image_data("digits")
+    r = L.run(L.Settings(), seed=0, data=data)
+    vs = L.versus_mlp(r)
+    assert (vs["case"], vs["model"], vs["acc"], vs["mlp"]) == ("behind", "modern", 0.866, 0.942)
+    assert (vs["params"], vs["mlp_params"], vs["ratio"]) == (61_706, 203_530, 3.3)
+    assert L.versus_mlp(L.run(L.Settings(num_epochs=20), seed=1, data=data))["case"] == "ahead"
+    h = r.history.copy()
+    last_mlp = h.index[h["model"] == "mlp"][-1]
+    h.loc[last_mlp, "test_acc"] = r.last("modern") + 1e-5          # equal once rounded to 3 decimals
+    assert L.versus_mlp(dataclasses.replace(r, history=h))["case"] == "level"
+    assert L.versus_mlp(dataclasses.replace(r, history=h[h["model"] != "mlp"])) is None
