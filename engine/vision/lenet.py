@@ -8,6 +8,7 @@ for Fashion-MNIST, resized to 20×20 and centred in 28×28 (how MNIST lays out i
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -87,9 +88,10 @@ MLP_PARAMS = 784 * 256 + 256 + 256 * 10 + 10      # the MLP lesson's 784-256-10 
 def versus_mlp(r: Result) -> dict | None:
     """How the best-scoring LeNet of a run stands against the MLP at equal epochs, as the page shows
     the accuracies (three decimals): "ahead", "behind" or "level"; None without the MLP."""
-    if not len(r.history[r.history["model"] == "mlp"]) or not r.cnn_models:
+    scored = [m for m in r.cnn_models if math.isfinite(r.last(m))]       # a model stopped before its first epoch has none
+    if not scored or not math.isfinite(r.last("mlp")):
         return None
-    model = max(r.cnn_models, key=r.last)
+    model = max(scored, key=r.last)
     acc, mlp = round(r.last(model), 3), round(r.last("mlp"), 3)
     case = "ahead" if acc > mlp else "behind" if acc < mlp else "level"
     params = int(r.tables[model]["params"].sum())

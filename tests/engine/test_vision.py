@@ -266,3 +266,4 @@ def test_lenet_against_the_mlp_names_who_is_ahead_as_the_page_rounds():
     h.loc[last_mlp, "test_acc"] = r.last("modern") + 1e-5          # equal once rounded to 3 decimals
     assert L.versus_mlp(dataclasses.replace(r, history=h))["case"] == "level"
     assert L.versus_mlp(dataclasses.replace(r, history=h[h["model"] != "mlp"])) is None
+    assert L.versus_mlp(dataclasses.replace(r, history=h[h["model"] != "modern"])) is None   # stopped before an epoch
