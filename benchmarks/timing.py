@@ -16,10 +16,15 @@ def best_of(fn: Callable[[], object], repeat: int = 3) -> tuple[float, object]:
     return min(times), result
 
 
-def median_of(fn: Callable[[], object], repeat: int = 5) -> float:
+def median_of(fn: Callable[[], object], repeat: int = 5, clock: Callable[[], float] = time.perf_counter,
+              warmup: int = 0) -> float:
+    """Median seconds of ``repeat`` calls by ``clock`` (wall time by default; ``time.thread_time`` for
+    the calling thread's CPU time), after ``warmup`` calls that are not timed."""
+    for _ in range(warmup):
+        fn()
     times = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = clock()
         fn()
-        times.append(time.perf_counter() - t)
+        times.append(clock() - t)
     return statistics.median(times)

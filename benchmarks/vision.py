@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import statistics
 import time
 
 import torch
@@ -35,6 +34,7 @@ from torch import nn
 
 from benchmarks.mlp import best_times
 from benchmarks.softmax_regression import Accumulator, book_loaders
+from benchmarks.timing import median_of
 from engine.budget import Budget
 from engine.datasets.images import ImageData, load_image_data
 from engine.device import intra_op_threads
@@ -126,7 +126,7 @@ def conv_floor(n: int, batch_size: int, repeat: int = 3) -> tuple[float, float]:
     return wall, cpu                     # (wall, CPU) seconds: CPU time is the steadier on a shared machine
 
 
-def test_conv_floor(n_test: int, repeat: int = 3) -> tuple[float, float]:
+def eval_conv_floor(n_test: int, repeat: int = 3) -> tuple[float, float]:
     """Seconds of the two convolutions' forward alone over an epoch's test images, in the chunks
     ``evaluate_accuracy`` uses: the convolution work of the evaluation each epoch ends with."""
     g = torch.Generator().manual_seed(0)
@@ -182,15 +182,7 @@ def step_parts(batch_size: int = 256, rounds: int = 40) -> dict:
         "dense_layers_and_loss_forward_backward": lambda: torch.autograd.grad(loss(rest(p2), y), [p2, *rest.parameters()]),
     }
 
-    def median_ms(fn):
-        for _ in range(5):
-            fn()
-        times = []
-        for _ in range(rounds):
-            t = time.thread_time()
-            fn()
-            times.append(time.thread_time() - t)
-        return round(statistics.median(times) * 1e3, 3)
+    median_ms = lambda fn: round(median_of(fn, rounds, clock=time.thread_time, warmup=5) * 1e3, 3)
     with intra_op_threads(1):
         ms = {k: median_ms(f) for k, f in parts.items()}
         whole = median_ms(step)
@@ -210,7 +202,7 @@ def _compare(data: ImageData, label: str, s: L.Settings, repeat: int, ref_repeat
         book = {w: best_times(lambda: book_run(data28, s, pipeline="book", workers=w), ref_repeat) for w in (4, 0)}
         n = min(s.num_train, len(data.X_train))
         floor, floor_cpu = (x * s.num_epochs for x in conv_floor(n, s.batch_size))
-        test_floor, test_floor_cpu = (x * s.num_epochs for x in test_conv_floor(min(s.num_test, len(data.X_test))))
+        test_floor, test_floor_cpu = (x * s.num_epochs for x in eval_conv_floor(min(s.num_test, len(data.X_test))))
     workers = min(book, key=lambda w: book[w][0])
     ref_s, ref_cpu, ref = book[workers]
     per_epoch = lambda x: round(x / s.num_epochs, 4)

@@ -76,7 +76,7 @@ with b:
 with st.expander(tr("explain"), expanded=True, icon=":material/school:"):
     t = r.tables[model]
     conv = t[t["type"] == "Conv2d"]
-    ui.explanation(tr("explain_md", params=int(t["params"].sum()), mlp_params=784 * 256 + 256 + 2570,
+    ui.explanation(tr("explain_md", params=int(t["params"].sum()), mlp_params=L.MLP_PARAMS,
                       conv_params=int(conv["params"].sum()), conv_share=f"{conv['macs'].sum() / t['macs'].sum():.0%}"))
 ui.code_from_engine(tr, L.lenet, L.init_ch6, L.train_epoch)
 ui.csv_download(r.history, tr, "lenet")
